@@ -1,0 +1,182 @@
+"""The live loop with simulated users: a moderator and two phones in W 1.1, one phone in W 1.2, a wall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+from nicegui.testing import User
+
+from workshop.runtime import runtime
+from workshop.services import workshops
+from workshop.services.workshops import WorkshopLinks, create_from_template
+from workshop.templates import load_template
+
+
+async def _workshop() -> WorkshopLinks:
+    return await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+
+
+async def _join(user: User, code: str, label: str, *, name: str | None = None) -> None:
+    await user.open(f'/j/{code}')
+    if name:
+        user.find(marker='name').type(name)
+    user.find(marker=f'breakout-{label.replace(" ", "")}').click()
+    await user.should_see(marker='idea-input', retries=30)
+    await user.should_see(label)
+
+
+async def _post(user: User, text: str) -> None:
+    user.find(marker='idea-input').type(text)
+    user.find(marker='post').click()
+    await user.should_see('Gespeichert ✓')
+
+
+def _idea_texts(user: User) -> list[str]:
+    """Texts of the idea cards in DOM order."""
+    feed = next(iter(user.find(marker='ideas').elements))
+    return [label.text for card in feed.default_slot.children for label in card.descendants()
+            if 'idea' in label._markers]
+
+
+async def test_ideas_appear_where_they_should_and_nowhere_else(user: User, create_user: Callable[[], User]):
+    links = await _workshop()
+    w11, w12 = links.breakouts[0], links.breakouts[1]
+    moderator, anna, ben, cara, wall, other_wall = user, create_user(), create_user(), create_user(), \
+        create_user(), create_user()
+
+    await moderator.open(f'/m/{w11.moderator_secret}')
+    await moderator.should_see('Wer sind die Initiatoren')
+    await wall.open(f'/wall/{links.join_code}/{w11.breakout_id}')
+    await other_wall.open(f'/wall/{links.join_code}/{w12.breakout_id}')
+    await _join(anna, links.join_code, 'W 1.1', name='Anna')
+    await _join(ben, links.join_code, 'W 1.1')
+    await _join(cara, links.join_code, 'W 1.2')
+    await anna.should_see('Wer sind die Initiatoren')
+    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen')
+
+    await _post(anna, 'Hochschulen und Kammern als Initiatoren')
+    for viewer in (anna, ben, moderator, wall):
+        await viewer.should_see('Hochschulen und Kammern als Initiatoren')
+    for outsider in (cara, other_wall):
+        await outsider.should_not_see('Hochschulen und Kammern als Initiatoren')
+
+    # the author's own idea is marked, on her phone only
+    await anna.should_see('Ihr Beitrag')
+    await ben.should_not_see('Ihr Beitrag')
+
+    await _post(ben, 'Wirtschaftsförderung der Region')
+    await _post(cara, 'Strategieprozess mit Roadmap')
+    await anna.should_see('Wirtschaftsförderung der Region')
+    await cara.should_not_see('Wirtschaftsförderung der Region')
+    await other_wall.should_see('Strategieprozess mit Roadmap')
+    await moderator.should_not_see('Strategieprozess mit Roadmap')
+    # newest first: the DOM holds them oldest-first in a column that CSS reverses
+    assert _idea_texts(ben) == ['Hochschulen und Kammern als Initiatoren', 'Wirtschaftsförderung der Region']
+    assert 'flex-col-reverse' in next(iter(ben.find(marker='ideas').elements)).classes
+
+    # the moderator sees how many people are in the room
+    await moderator.should_see('2 beigetreten')
+    await moderator.should_see('2 Beiträge zu dieser Frage')
+
+
+async def test_question_change_reaches_phones_and_wall(user: User, create_user: Callable[[], User]):
+    links = await _workshop()
+    w11 = links.breakouts[0]
+    moderator, anna, wall, cara = user, create_user(), create_user(), create_user()
+    await moderator.open(f'/m/{w11.moderator_secret}')
+    await wall.open(f'/wall/{links.join_code}/{w11.breakout_id}')
+    await _join(anna, links.join_code, 'W 1.1')
+    await _join(cara, links.join_code, 'W 1.2')
+    await _post(anna, 'Idee zur ersten Frage')
+
+    moderator.find(marker='next-question').click()
+    second = 'Bestanden bereits vor der Gründung des Netzwerks geschäftliche Beziehungen'
+    for viewer in (moderator, anna, wall):
+        await viewer.should_see(second)
+        await viewer.should_not_see('Idee zur ersten Frage')  # the list shows the new question's ideas
+    await cara.should_not_see(second)
+    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen')
+
+    await _post(anna, 'Idee zur zweiten Frage')
+    await wall.should_see('Idee zur zweiten Frage')
+
+    moderator.find(marker='previous-question').click()
+    await anna.should_see('Wer sind die Initiatoren')
+    await anna.should_see('Idee zur ersten Frage')
+    await anna.should_not_see('Idee zur zweiten Frage')
+    async with runtime().db.session() as s:
+        breakout = await workshops.get_breakout(s, w11.breakout_id)
+        first = (await workshops.questions_of(s, breakout.topic_id))[0]
+    assert breakout.current_question_id == first.id
+
+
+async def test_lead_sees_all_rooms_live(user: User, create_user: Callable[[], User]):
+    links = await _workshop()
+    lead, anna = user, create_user()
+    await lead.open(f'/lead/{links.lead_secret}')
+    for b in links.breakouts:
+        await lead.should_see(marker=f'cockpit-{b.label.replace(" ", "")}')
+    await lead.should_see('Durchlauf 2')
+    await lead.should_see(links.join_code)
+    await lead.should_see('Eröffnung und Begrüßung')  # the agenda
+    await _join(anna, links.join_code, 'W 1.3')
+    await lead.should_see(marker='members-W1.3', content='1 beigetreten')
+    await lead.should_see(marker='online-W1.3', content='1 online')
+    await _post(anna, 'Wasserstoff als Zukunftsthema')
+    await lead.should_see(marker='ideas-W1.3', content='1 Beiträge')
+    await lead.should_see(marker='ideas-W1.1', content='0 Beiträge')
+
+
+async def test_empty_and_too_long_ideas_get_a_message_and_keep_the_text(user: User):
+    links = await _workshop()
+    await _join(user, links.join_code, 'W 1.1')
+    user.find(marker='post').click()
+    await user.should_see('Bitte schreiben Sie zuerst Ihre Idee.')
+    # the textarea caps input at 500 characters in the browser; the server refuses longer text on its own
+    box = user.find(marker='idea-input').elements.pop()
+    box.set_value('x' * 501)
+    user.find(marker='post').click()
+    await user.should_see('ist zu lang: 501 Zeichen')
+    assert box.value == 'x' * 501
+
+
+async def test_join_flow_start_page_and_reload(user: User):
+    links = await _workshop()
+    await user.open('/')
+    user.find(marker='join-code').type('zzzzzz')
+    user.find(marker='join-submit').click()
+    await user.should_see('Es gibt keinen Workshop mit dem Code ZZZZZZ')
+    user.find(marker='join-code').clear().type(links.join_code.lower())
+    user.find(marker='join-submit').click()
+    await user.should_see('Wählen Sie Ihren Workshop-Raum')
+    await user.should_see('Datenschutz')
+    user.find(marker='breakout-W1.2').click()
+    await user.should_see(marker='idea-input')
+    # coming back to the join link lands in the room again
+    await user.open(f'/j/{links.join_code}')
+    await user.should_see(marker='idea-input')
+    await user.should_see('W 1.2')
+
+
+async def test_bad_links_get_a_clear_message(user: User):
+    await user.open('/j/ABCDEF')
+    await user.should_see('Es gibt keinen Workshop mit dem Code ABCDEF')
+    await user.open('/m/not-a-secret')
+    await user.should_see('Moderationslink ist nicht (mehr) gültig')
+    await user.open('/lead/not-a-secret')
+    await user.should_see('Moderationslink ist nicht (mehr) gültig')
+    await user.open('/j/ABCDEF/room')  # redirected to the join page's message
+    await user.should_see('Es gibt keinen Workshop')
+
+
+async def test_participant_text_is_shown_as_text(user: User, create_user: Callable[[], User]):
+    links = await _workshop()
+    moderator = create_user()
+    await moderator.open(f'/m/{links.breakouts[0].moderator_secret}')
+    await _join(user, links.join_code, 'W 1.1')
+    payload = '<img src=x onerror=alert(1)><script>alert(2)</script>'
+    await _post(user, payload)
+    await moderator.should_see(payload)
+    rendered = [e for e in moderator.find(marker='idea').elements]
+    assert all(isinstance(e, ui.label) for e in rendered)

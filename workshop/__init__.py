@@ -1,0 +1,3 @@
+"""workshop: a live app for participatory stakeholder workshops."""
+
+__version__ = '0.1.0'

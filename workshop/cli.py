@@ -1,0 +1,149 @@
+"""Command line: ``workshop serve | demo | new TEMPLATE | templates``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .db import Database, DatabaseURLError
+from .qr import qr_text
+from .services.workshops import WorkshopLinks, create_from_template
+from .templates import TemplateError, available_templates, load_template
+
+DEMO_TEMPLATE = 'cluster-workshop'
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
+    try:
+        return args.func(args)
+    except (TemplateError, DatabaseURLError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='workshop', description='Live app for participatory stakeholder workshops.')
+    sub = parser.add_subparsers(dest='command', required=True)
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument('--host', help='address to listen on (default 0.0.0.0, env WORKSHOP_HOST)')
+        p.add_argument('--port', type=int, help='port (default 8080, env WORKSHOP_PORT)')
+        p.add_argument('--public-url', help='URL phones use to reach this server, for links and QR codes '
+                                            '(env WORKSHOP_PUBLIC_URL; default: this machine\'s address)')
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument('--db', help='database URL or SQLite file (env WORKSHOP_DATABASE_URL; '
+                                    'default workshop-data/workshop.sqlite3)')
+
+    serve = sub.add_parser('serve', help='run the app')
+    server_options(serve)
+    db_option(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser('demo', help=f'serve a fresh demo workshop ({DEMO_TEMPLATE}) in a new SQLite file')
+    server_options(demo)
+    demo.add_argument('--template', default=DEMO_TEMPLATE, help='template to load (default %(default)s)')
+    demo.set_defaults(func=cmd_demo)
+
+    new = sub.add_parser('new', help='create a workshop from a template and print its links')
+    new.add_argument('template', help='template name in sessions/ or path to a YAML file')
+    new.add_argument('--date', type=dt.date.fromisoformat, help='date of the workshop, YYYY-MM-DD (default: today '
+                                                                 'or the template\'s date)')
+    db_option(new)
+    new.add_argument('--public-url', help='base URL for the printed links')
+    new.set_defaults(func=cmd_new)
+
+    templates = sub.add_parser('templates', help='list the available templates')
+    templates.set_defaults(func=cmd_templates)
+    return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .app import serve
+    settings = Settings.from_env(db=args.db, host=args.host, port=args.port, public_url=args.public_url)
+    print(f'Workshop app on {settings.public_url}  (database: {_safe_url(settings.database_url)})', flush=True)
+    serve(settings)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .app import serve
+    settings = Settings.from_env(host=args.host, port=args.port, public_url=args.public_url)
+    demo_file = (settings.data_dir / 'demo.sqlite3').resolve()
+    for suffix in ('', '-wal', '-shm'):
+        Path(f'{demo_file}{suffix}').unlink(missing_ok=True)
+    settings.database_url = f'sqlite:///{demo_file}'
+    template = load_template(args.template)
+    links = _create(settings.database_url, template, args.template, None)
+    print_links(links, settings.public_url, qr=True)
+    serve(settings)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(db=args.db, public_url=args.public_url)
+    template = load_template(args.template)
+    links = _create(settings.database_url, template, args.template, args.date)
+    print_links(links, settings.public_url, qr=False)
+    return 0
+
+
+def cmd_templates(_args: argparse.Namespace) -> int:
+    for name in available_templates():
+        template = load_template(name)
+        print(f'{name:28} {template.language}  {template.title}')
+    return 0
+
+
+def _create(url: str, template, name: str, date: dt.date | None) -> WorkshopLinks:  # noqa: ANN001
+    async def create() -> WorkshopLinks:
+        db = Database(url)
+        try:
+            return await create_from_template(db, template=template, template_name=Path(name).stem, date=date)
+        finally:
+            await db.dispose()
+    Database(url).create_schema()
+    return asyncio.run(create())
+
+
+def print_links(links: WorkshopLinks, public_url: str, *, qr: bool) -> None:
+    base = public_url.rstrip('/')
+    join = f'{base}/j/{links.join_code}'
+    lines = [
+        '',
+        f'  {links.title}',
+        '',
+        f'  Join code:        {links.join_code}',
+        f'  Participants:     {join}',
+        f'  Plenary wall:     {base}/wall/{links.join_code}',
+        f'  Lead moderator:   {base}/lead/{links.lead_secret}',
+        '',
+        '  Breakout moderators (keep these links private):',
+    ]
+    for b in links.breakouts:
+        who = f' ({b.moderator_name})' if b.moderator_name else ''
+        lines.append(f'    {b.label:8} {base}/m/{b.moderator_secret}   {b.topic}{who}')
+    lines.append('')
+    lines.append('  Breakout walls (projector):')
+    for b in links.breakouts:
+        lines.append(f'    {b.label:8} {base}/wall/{links.join_code}/{b.breakout_id}')
+    print('\n'.join(lines), flush=True)
+    if qr:
+        print(f'\n  Scan to join ({join}):\n', flush=True)
+        print(qr_text(join), flush=True)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a plain path
+        return url

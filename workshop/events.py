@@ -1,0 +1,80 @@
+"""Events: small, serialisable facts that a service publishes after it committed.
+
+Events carry what a page needs to update itself (an idea's text, a count), so
+that a thousand subscribed pages don't each query the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = 'event'
+    workshop_id: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {'kind': self.kind}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            data[f.name] = value.isoformat() if isinstance(value, dt.datetime) else value
+        return data
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Event:
+        data = dict(data)
+        cls = EVENT_TYPES[data.pop('kind')]
+        for f in dataclasses.fields(cls):
+            if f.type in ('dt.datetime', 'dt.datetime | None') and isinstance(data.get(f.name), str):
+                data[f.name] = dt.datetime.fromisoformat(data[f.name])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class IdeaPosted(Event):
+    kind: ClassVar[str] = 'idea_posted'
+    breakout_id: int
+    question_id: int
+    idea_id: int
+    participant_id: int | None
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class QuestionChanged(Event):
+    kind: ClassVar[str] = 'question_changed'
+    breakout_id: int
+    question_id: int | None
+
+
+@dataclass(frozen=True)
+class MembersChanged(Event):
+    """A participant entered or left a breakout (chose it, or another one, for its round)."""
+    kind: ClassVar[str] = 'members_changed'
+    breakout_id: int
+    members: int  # participants who chose this breakout in its round
+
+
+@dataclass(frozen=True)
+class PresenceChanged(Event):
+    """How many participant pages of a breakout are connected right now."""
+    kind: ClassVar[str] = 'presence_changed'
+    breakout_id: int
+    online: int
+
+
+@dataclass(frozen=True)
+class WorkshopChanged(Event):
+    """Anything structural changed; pages reload what they show of the workshop."""
+    kind: ClassVar[str] = 'workshop_changed'
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, WorkshopChanged)
+}

@@ -1,0 +1,198 @@
+"""Domain model: the tables of a workshop and the public shapes pages receive.
+
+One workshop has an agenda, rounds ("Durchlauf 1, 2, …") and topics; a breakout
+is one topic run in one round (W 1.2 = round 1, topic 2), so breakouts of
+different rounds with the same topic belong together through their topic.
+Guiding questions belong to the topic and are shared by all its rounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class WorkshopFormat(str, enum.Enum):
+    online = 'online'
+    hybrid = 'hybrid'
+    onsite = 'onsite'
+
+
+class WorkshopStatus(str, enum.Enum):
+    planned = 'planned'
+    running = 'running'
+    ended = 'ended'
+
+
+class AgendaKind(str, enum.Enum):
+    plenary = 'plenary'
+    break_ = 'break'
+    breakout_round = 'breakout_round'
+    summary = 'summary'
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+class Workshop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    subtitle: str | None = Field(default=None, max_length=300)
+    date: dt.date | None = None
+    start_time: str | None = Field(default=None, max_length=5)
+    end_time: str | None = Field(default=None, max_length=5)
+    format: WorkshopFormat = WorkshopFormat.online
+    organiser: str = Field(default='', max_length=300)
+    language: str = Field(default='de', max_length=5)
+    context: str = ''
+    stakeholder_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    join_code: str = Field(index=True, unique=True, max_length=12)
+    lead_secret: str = Field(index=True, unique=True, max_length=64)
+    status: WorkshopStatus = WorkshopStatus.running
+    current_round_id: int | None = None
+    template: str | None = Field(default=None, max_length=200)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = 'agenda_item'
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    position: int
+    time: str | None = Field(default=None, max_length=5)
+    title: str = Field(max_length=300)
+    speaker: str | None = Field(default=None, max_length=300)
+    kind: AgendaKind = AgendaKind.plenary
+    round_id: int | None = Field(default=None, foreign_key='round.id')
+
+
+class Round(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    number: int
+    title: str = Field(max_length=300)
+
+
+class Topic(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    number: int
+    title: str = Field(max_length=300)
+
+
+class Question(SQLModel, table=True):
+    """A guiding question. ``number`` is the top-level item (1, 2, 3 …); inside a
+    themed ``block`` the sub-questions carry ``sub`` = 'a', 'b', …"""
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key='topic.id', index=True)
+    position: int
+    number: int
+    block: str | None = Field(default=None, max_length=300)
+    sub: str | None = Field(default=None, max_length=3)
+    text: str = Field(max_length=1000)
+
+    @property
+    def label(self) -> str:
+        return f'{self.sub}.' if self.sub else f'{self.number}.'
+
+
+class Breakout(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    round_id: int = Field(foreign_key='round.id', index=True)
+    topic_id: int = Field(foreign_key='topic.id', index=True)
+    label: str = Field(max_length=40)
+    moderator_name: str | None = Field(default=None, max_length=300)
+    moderator_organisation: str | None = Field(default=None, max_length=300)
+    moderator_secret: str = Field(index=True, unique=True, max_length=64)
+    current_question_id: int | None = Field(default=None, foreign_key='question.id')
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    token: str = Field(index=True, unique=True, max_length=64)
+    name: str | None = Field(default=None, max_length=120)
+    organisation: str | None = Field(default=None, max_length=200)
+    stakeholder_group: str | None = Field(default=None, max_length=300)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Attendance(SQLModel, table=True):
+    """Which breakout a participant chose in a round (one per round)."""
+    __table_args__ = (UniqueConstraint('participant_id', 'round_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key='participant.id', index=True)
+    round_id: int = Field(foreign_key='round.id')
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)
+    joined_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Idea(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)
+    question_id: int = Field(foreign_key='question.id', index=True)
+    participant_id: int | None = Field(default=None, foreign_key='participant.id', index=True)
+    text: str = Field(max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    # made by the phone, so that a resend after a dropped connection is harmless
+    client_id: str = Field(unique=True, max_length=64)
+
+
+class Vote(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint('idea_id', 'participant_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key='idea.id', index=True)
+    participant_id: int = Field(foreign_key='participant.id', index=True)
+    dots: int = Field(default=1, ge=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+# --- public shapes (what services return and events carry) ----------------------------------------
+
+class IdeaPublic(SQLModel):
+    id: int
+    breakout_id: int
+    question_id: int
+    participant_id: int | None
+    text: str
+    created_at: dt.datetime
+    client_id: str
+
+
+class QuestionPublic(SQLModel):
+    id: int
+    position: int
+    number: int
+    block: str | None
+    sub: str | None
+    text: str
+    label: str
+
+
+class BreakoutPublic(SQLModel):
+    id: int
+    workshop_id: int
+    round_id: int
+    round_number: int
+    topic_id: int
+    topic_number: int
+    topic_title: str
+    label: str
+    moderator_name: str | None
+    moderator_organisation: str | None
+    current_question_id: int | None
+
+
+class ParticipantPublic(SQLModel):
+    id: int
+    workshop_id: int
+    name: str | None
+    organisation: str | None
+    stakeholder_group: str | None

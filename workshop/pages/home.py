@@ -1,0 +1,44 @@
+"""Start page: type the short join code shown on the screen."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..i18n import DEFAULT_LANGUAGE, Translate
+from ..runtime import runtime
+from ..services import workshops
+from ..services.codes import JOIN_CODE_LENGTH, normalise_join_code
+from ..services.errors import ServiceError
+from ..i18n import translate_error
+from .frame import content, frame
+
+
+@ui.page('/')
+def home_page() -> None:
+    _ = frame('Workshop', language=DEFAULT_LANGUAGE)
+    with content():
+        ui.label(_('Join a workshop')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        ui.label(_('Enter the code shown on the screen, or scan the QR code with your phone camera.'))
+        code_box(_)
+
+
+def code_box(_: Translate) -> None:
+    async def submit() -> None:
+        code = normalise_join_code(box.value or '')
+        if len(code) != JOIN_CODE_LENGTH:
+            message.set_text(_('A join code has {n} characters, like K7M2QX.', n=JOIN_CODE_LENGTH))
+            return
+        try:
+            async with runtime().db.session() as session:
+                await workshops.find_by_code(session, code)
+        except ServiceError as e:
+            message.set_text(translate_error(_, e))
+            return
+        ui.navigate.to(f'/j/{code}')
+
+    with ui.row().classes('w-full items-start gap-2 no-wrap'):
+        box = ui.input(_('Join code')).props('outlined autocapitalize=characters autocomplete=off spellcheck=false '
+                                            'maxlength=12 input-class=ws-code') \
+            .classes('grow text-lg').mark('join-code').on('keydown.enter', submit)
+        ui.button(_('Join'), on_click=submit).props('unelevated size=lg').mark('join-submit')
+    message = ui.label('').classes('text-negative').props('role=alert aria-live=assertive').mark('join-message')

@@ -1,0 +1,39 @@
+"""The running app's shared objects: settings, database, bus and presence.
+
+They are created once by ``setup`` and reached from pages via ``runtime()``,
+so no module holds mutable state of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nicegui import app
+
+from .bus import Bus
+from .config import Settings
+from .db import Database
+from .presence import Presence
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    bus: Bus
+    presence: Presence
+
+    def link(self, path: str) -> str:
+        return f'{self.settings.public_url}{path}'
+
+    async def close(self) -> None:
+        await self.bus.close()
+        await self.db.dispose()
+
+
+def runtime() -> Runtime:
+    return app.state.workshop_runtime
+
+
+def install(rt: Runtime) -> None:
+    app.state.workshop_runtime = rt

@@ -1,0 +1,102 @@
+"""Posting and listing ideas."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..bus import Bus
+from ..db import Database
+from ..events import IdeaPosted
+from ..models import Attendance, Breakout, Idea, IdeaPublic, Question, Workshop
+from .errors import N_, Forbidden, Invalid, NotFound
+from .participants import participant_by_token
+from .text import clean_text
+
+IDEA_MAX = 500
+CLIENT_ID_MAX = 64
+
+
+async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, text: str, client_id: str,
+                    question_id: int | None = None) -> IdeaPublic:
+    """A participant posts an idea to a guiding question of their breakout.
+
+    Idempotent on ``client_id``: a resend of the same idea returns the stored
+    one and publishes nothing.
+    """
+    client_id = (client_id or '').strip()
+    if not client_id or len(client_id) > CLIENT_ID_MAX:
+        raise Invalid(N_('The idea could not be sent (missing id). Please reload the page.'))
+    text = clean_text(text, max_length=IDEA_MAX, field=N_('Your idea'))
+    try:
+        async with db.transaction() as session:
+            existing = await _by_client_id(session, client_id)
+            if existing is not None:
+                return existing
+            breakout = await session.get(Breakout, breakout_id)
+            if breakout is None:
+                raise NotFound(N_('This breakout does not exist.'))
+            workshop = await session.get(Workshop, breakout.workshop_id)
+            participant = await participant_by_token(session, token, breakout.workshop_id)
+            if participant is None:
+                raise Forbidden(N_('Please join the workshop first.'))
+            attending = (await session.exec(select(Attendance.id).where(
+                Attendance.participant_id == participant.id, Attendance.breakout_id == breakout_id))).first()
+            if attending is None or breakout.round_id != workshop.current_round_id:
+                raise Forbidden(N_('You can only post in the breakout you joined in the current round.'))
+            question = await _question_for(session, breakout, question_id)
+            idea = Idea(breakout_id=breakout_id, question_id=question.id, participant_id=participant.id,
+                        text=text, client_id=client_id)
+            session.add(idea)
+            await session.flush()
+            public = to_public(idea)
+    except IntegrityError:  # the same client id raced in through another request
+        async with db.session() as session:
+            existing = await _by_client_id(session, client_id)
+        if existing is None:
+            raise
+        return existing
+    await bus.publish(IdeaPosted(workshop_id=breakout.workshop_id, breakout_id=breakout_id, question_id=question.id,
+                                 idea_id=public.id, participant_id=public.participant_id, text=public.text,
+                                 created_at=public.created_at))
+    return public
+
+
+async def _question_for(session: AsyncSession, breakout: Breakout, question_id: int | None) -> Question:
+    """The question the phone showed, if it belongs to this breakout's topic; else the current one."""
+    question = await session.get(Question, question_id or breakout.current_question_id or -1)
+    if question is None or question.topic_id != breakout.topic_id:
+        question = await session.get(Question, breakout.current_question_id or -1)
+    if question is None:
+        raise Invalid(N_('This breakout has no guiding question yet.'))
+    return question
+
+
+async def _by_client_id(session: AsyncSession, client_id: str) -> IdeaPublic | None:
+    idea = (await session.exec(select(Idea).where(Idea.client_id == client_id))).first()
+    return to_public(idea) if idea else None
+
+
+async def ideas_of(session: AsyncSession, *, breakout_id: int, question_id: int | None = None,
+                   limit: int | None = None) -> list[IdeaPublic]:
+    """Newest first."""
+    query = select(Idea).where(Idea.breakout_id == breakout_id)
+    if question_id is not None:
+        query = query.where(Idea.question_id == question_id)
+    query = query.order_by(col(Idea.created_at).desc(), col(Idea.id).desc())
+    if limit:
+        query = query.limit(limit)
+    return [to_public(i) for i in (await session.exec(query)).all()]
+
+
+def new_client_id() -> str:
+    return uuid.uuid4().hex
+
+
+def to_public(idea: Idea) -> IdeaPublic:
+    return IdeaPublic(id=idea.id, breakout_id=idea.breakout_id, question_id=idea.question_id,
+                      participant_id=idea.participant_id, text=idea.text, created_at=idea.created_at,
+                      client_id=idea.client_id)

@@ -1,0 +1,48 @@
+"""Breakout moderators' actions (authorised by the moderator's secret link)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..bus import Bus
+from ..db import Database
+from ..events import QuestionChanged
+from ..models import Breakout, Question
+from .errors import N_, Forbidden, Invalid
+
+
+async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Breakout:
+    breakout = None
+    if secret:
+        breakout = (await session.exec(select(Breakout).where(Breakout.moderator_secret == secret))).first()
+    if breakout is None:
+        raise Forbidden(N_('This moderator link is not valid (any more). Please ask the lead moderator for the current link.'))
+    return breakout
+
+
+async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int) -> int:
+    async with db.transaction() as session:
+        breakout = await breakout_by_secret(session, secret)
+        question = await session.get(Question, question_id)
+        if question is None or question.topic_id != breakout.topic_id:
+            raise Invalid(N_('This guiding question does not belong to this breakout.'))
+        changed = breakout.current_question_id != question.id
+        breakout.current_question_id = question.id
+    if changed:
+        await bus.publish(QuestionChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
+                                          question_id=question.id))
+    return question.id
+
+
+async def step_question(db: Database, bus: Bus, *, secret: str, step: int) -> int:
+    """Move to the next (+1) or previous (-1) guiding question; stays at the ends."""
+    async with db.session() as session:
+        breakout = await breakout_by_secret(session, secret)
+        ids = list((await session.exec(select(Question.id).where(Question.topic_id == breakout.topic_id)
+                                       .order_by(col(Question.position)))).all())
+    if not ids:
+        raise Invalid(N_('This breakout has no guiding questions.'))
+    index = ids.index(breakout.current_question_id) if breakout.current_question_id in ids else 0
+    target = ids[max(0, min(len(ids) - 1, index + step))]
+    return await set_question(db, bus, secret=secret, question_id=target)

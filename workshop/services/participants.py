@@ -1,0 +1,91 @@
+"""Joining a workshop and choosing a breakout."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..bus import Bus
+from ..db import Database
+from ..events import MembersChanged
+from ..models import Attendance, Breakout, Participant, ParticipantPublic, Workshop, WorkshopStatus
+from .codes import new_secret
+from .errors import N_, Forbidden, Invalid, NotFound
+from .text import clean_optional
+from .workshops import find_by_code
+
+NAME_MAX = 120
+ORGANISATION_MAX = 200
+
+
+async def join(db: Database, *, code: str, name: str | None = None, organisation: str | None = None,
+               stakeholder_group: str | None = None) -> tuple[ParticipantPublic, str]:
+    """Register an (anonymous by default) participant; returns it and its secret token."""
+    async with db.transaction() as session:
+        workshop = await find_by_code(session, code)
+        if workshop.status == WorkshopStatus.ended:
+            raise Forbidden(N_('This workshop has ended; joining is no longer possible.'))
+        name = clean_optional(name, max_length=NAME_MAX, field=N_('Name'))
+        organisation = clean_optional(organisation, max_length=ORGANISATION_MAX, field=N_('Organisation'))
+        group = clean_optional(stakeholder_group, max_length=300, field=N_('Stakeholder group'))
+        if group is not None and workshop.stakeholder_groups and group not in workshop.stakeholder_groups:
+            raise Invalid(N_('Please choose a stakeholder group from the list.'))
+        participant = Participant(workshop_id=workshop.id, token=new_secret(), name=name,
+                                  organisation=organisation, stakeholder_group=group)
+        session.add(participant)
+        await session.flush()
+        return _public(participant), participant.token
+
+
+async def participant_by_token(session: AsyncSession, token: str | None, workshop_id: int) -> Participant | None:
+    if not token:
+        return None
+    participant = (await session.exec(select(Participant).where(Participant.token == token))).first()
+    if participant is None or participant.workshop_id != workshop_id:
+        return None
+    return participant
+
+
+async def choose_breakout(db: Database, bus: Bus, *, token: str, workshop_id: int, breakout_id: int) -> int:
+    """Put the participant into a breakout of the workshop's current round; returns the breakout id."""
+    async with db.transaction() as session:
+        participant = await participant_by_token(session, token, workshop_id)
+        if participant is None:
+            raise Forbidden(N_('Please join the workshop first.'))
+        breakout = await session.get(Breakout, breakout_id)
+        if breakout is None or breakout.workshop_id != workshop_id:
+            raise NotFound(N_('This breakout does not exist.'))
+        workshop = await session.get(Workshop, workshop_id)
+        if breakout.round_id != workshop.current_round_id:
+            raise Invalid(N_('This breakout is not part of the current round.'))
+        attendance = (await session.exec(select(Attendance).where(
+            Attendance.participant_id == participant.id, Attendance.round_id == breakout.round_id))).first()
+        previous = attendance.breakout_id if attendance else None
+        if attendance is None:
+            session.add(Attendance(participant_id=participant.id, round_id=breakout.round_id, breakout_id=breakout.id))
+        else:
+            attendance.breakout_id = breakout.id
+        await session.flush()
+        changed = [b for b in (previous, breakout.id) if b is not None] if previous != breakout.id else []
+        members = {b: await _members(session, b) for b in changed}
+    for b, n in members.items():
+        await bus.publish(MembersChanged(workshop_id=workshop_id, breakout_id=b, members=n))
+    return breakout.id
+
+
+async def _members(session: AsyncSession, breakout_id: int) -> int:
+    return (await session.exec(select(func.count()).select_from(Attendance)
+                               .where(Attendance.breakout_id == breakout_id))).one()
+
+
+async def current_breakout_id(session: AsyncSession, *, participant_id: int, round_id: int | None) -> int | None:
+    if round_id is None:
+        return None
+    return (await session.exec(select(Attendance.breakout_id).where(
+        Attendance.participant_id == participant_id, Attendance.round_id == round_id))).first()
+
+
+def _public(p: Participant) -> ParticipantPublic:
+    return ParticipantPublic(id=p.id, workshop_id=p.workshop_id, name=p.name, organisation=p.organisation,
+                             stakeholder_group=p.stakeholder_group)
