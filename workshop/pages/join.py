@@ -83,7 +83,7 @@ async def join_page(code: str, switch: bool = False):
             with ui.button(on_click=lambda b=breakout.id: choose(b)) \
                     .props('outline no-caps align=left').classes('w-full text-left py-2') \
                     .mark(f'breakout-{slug(breakout.label)}'):
-                with ui.column().classes('gap-0 items-start'):
+                with ui.column().classes('gap-0 items-start text-left w-full'):
                     ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-base font-semibold')
                     if breakout.moderator_name:
                         ui.label(_('Moderation: {name}', name=breakout.moderator_name)).classes('text-sm text-grey-8')

@@ -58,20 +58,26 @@ async def lead_page(secret: str) -> None:
                 .props(f'no-spinner alt="{qr_alt}"')
 
         for round_ in rounds:
-            ui.label(round_.title).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
+            active = round_.id == workshop.current_round_id
+            with ui.row().classes('items-center gap-3 mt-4'):
+                ui.label(round_.title).classes('text-lg font-semibold').props('role=heading aria-level=2')
+                if active:
+                    ui.badge(_('current round'), color='positive').mark('current-round')
             with ui.grid().classes('w-full gap-3 grid-cols-1 md:grid-cols-2 xl:grid-cols-3'):
                 for breakout in (b for b in breakouts if b.round_id == round_.id):
                     cockpit.breakout_card(breakout, counts.get(breakout.id, {}), secrets_[breakout.id],
-                                          workshop.join_code, active=round_.id == workshop.current_round_id)
+                                          workshop.join_code, active=active)
 
         ui.label(_('Agenda')).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
         with ui.list().props('bordered separator').classes('w-full bg-white').mark('agenda'):
             for item in agenda:
                 with ui.item():
+                    with ui.item_section().props('side').classes('w-14'):
+                        ui.label(item.time or '').classes('font-mono')
                     with ui.item_section().props('avatar'):
                         ui.icon(KIND_ICONS.get(item.kind, 'event'))
                     with ui.item_section():
-                        ui.item_label(f'{item.time or ""}  {item.title}'.strip())
+                        ui.item_label(item.title)
                         if item.speaker:
                             ui.item_label(item.speaker).props('caption')
     follow_workshop(rt, workshop.id, cockpit.on_event)
@@ -95,7 +101,7 @@ class Cockpit:
                       active: bool) -> None:
         _ = self._
         self.ideas[b.id] = counts.get('ideas', 0)
-        with ui.card().classes('w-full' + ('' if active else ' opacity-80')).props('flat bordered') \
+        with ui.card().classes('w-full' + ('' if active else ' opacity-60')).props('flat bordered') \
                 .mark(f'cockpit-{slug(b.label)}'):
             ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold')
             if b.moderator_name:
@@ -107,12 +113,13 @@ class Cockpit:
                 ideas = ui.label(_('{n} ideas', n=self.ideas[b.id])).mark(f'ideas-{slug(b.label)}')
             question = ui.label(self._question_text(b.current_question_id)).classes('text-sm text-grey-9') \
                 .mark(f'current-question-{slug(b.label)}')
-            with ui.row().classes('gap-2'):
+            with ui.row().classes('gap-1'):
                 ui.button(_('Moderator view'), icon='open_in_new').props(
                     f'flat dense no-caps href=/m/{secret} target=_blank tag=a')
                 ui.button(_('Wall'), icon='tv').props(f'flat dense no-caps href=/wall/{code}/{b.id} target=_blank tag=a')
-                ui.button(_('Copy moderator link'), icon='content_copy',
-                          on_click=lambda s=secret: self._copy(self.rt.link(f'/m/{s}'))).props('flat dense no-caps')
+                ui.button(icon='content_copy', on_click=lambda s=secret: self._copy(self.rt.link(f'/m/{s}'))) \
+                    .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
+                    .tooltip(_('Copy moderator link'))
         self.labels[b.id] = {'online': online, 'members': members, 'ideas': ideas, 'question': question}
 
     def on_event(self, event: Event) -> None:
@@ -131,7 +138,10 @@ class Cockpit:
 
     def _question_text(self, question_id: int | None) -> str:
         q = self.questions.get(question_id)
-        return self._('Now: {question}', question=f'{q.label} {q.text}') if q else ''
+        if q is None:
+            return ''
+        label = f'{q.number}{q.sub}.' if q.sub else q.label  # "2a." is unambiguous outside its block
+        return self._('Now: {question}', question=f'{label} {q.text}')
 
     async def _copy(self, link: str) -> None:
         await ui.clipboard.write(link)

@@ -52,7 +52,7 @@ class IdeaFeed:
         self.ids: set[int] = set()
         self.empty = ui.label(_('No ideas yet — be the first!')).classes(
             'text-grey-7 ' + ('text-2xl' if wall else '')).mark('no-ideas')
-        classes = 'grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-4' if wall else 'flex flex-col-reverse gap-3'
+        classes = 'grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-4 items-start' if wall else 'flex flex-col-reverse gap-3'
         self.container = ui.element('div').classes(f'w-full {classes}') \
             .props('aria-live=polite aria-relevant=additions').mark('ideas')
 

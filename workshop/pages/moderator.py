@@ -90,7 +90,8 @@ class ModeratorView:
                     ui.label(f'{q.number}. {q.block}').classes('text-sm font-semibold text-grey-8 mt-2')
                 last_block = q.block
                 button = ui.button(f'{q.label} {q.text}', on_click=lambda q=q: self.go_to(q.id)) \
-                    .props('flat no-caps align=left').classes('w-full text-left text-sm').mark(f'question-{q.id}')
+                    .props('flat no-caps align=left color=grey-10').classes('w-full text-sm ws-question-item') \
+                    .mark(f'question-{q.id}')
                 self.question_buttons[q.id] = button
         self._highlight()
 
@@ -126,8 +127,8 @@ class ModeratorView:
         for qid, button in self.question_buttons.items():
             active = self.current is not None and qid == self.current.id
             button.props(f'aria-current={"true" if active else "false"}')
-            button.classes(add='bg-blue-1 font-semibold' if active else '',
-                           remove='' if active else 'bg-blue-1 font-semibold')
+            button.classes(add='ws-current font-semibold' if active else '',
+                           remove='' if active else 'ws-current font-semibold')
 
     def _show_count(self, n: int) -> None:
         self.idea_count.set_text(self._('{n} ideas on this question', n=n))

@@ -48,7 +48,8 @@ async def room_page(code: str):
                 ui.label(workshop.title).classes('text-xs text-grey-8')
                 ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-base font-semibold') \
                     .props('role=heading aria-level=1').mark('breakout')
-            ui.link(_('Change room'), f'/j/{workshop.join_code}?switch=true').classes('text-sm')
+            ui.button(_('Change room'), icon='swap_horiz').props(
+                f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
         view.build(shown)
     follow_workshop(rt, workshop.id, view.on_event)
     track_presence(rt, workshop_id=workshop.id, breakout_id=breakout_id)
@@ -77,11 +78,11 @@ class RoomView:
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
         with ui.column().classes('w-full gap-2'):
             self.box = ui.textarea(_('Your idea'), placeholder=_('One idea per post …')) \
-                .props(f'outlined autogrow counter maxlength={IDEA_MAX} enterkeyhint=send') \
+                .props(f'outlined autogrow counter stack-label maxlength={IDEA_MAX} enterkeyhint=send') \
                 .classes('w-full text-base').mark('idea-input')
             with ui.row().classes('w-full items-center justify-between'):
                 self.status = ui.label('').classes('text-sm').props('role=status aria-live=polite').mark('post-status')
-                self.send = ui.button(_('Post'), icon='send', on_click=self.post).props('unelevated size=lg') \
+                self.send = ui.button(_('Post'), icon='send', on_click=self.post).props('unelevated no-caps size=lg') \
                     .mark('post')
         ui.label(_('Ideas in this room')).classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
         self.feed = IdeaFeed(_, own_participant_id=self.participant_id)

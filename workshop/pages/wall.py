@@ -30,12 +30,12 @@ async def qr_image(code: str) -> Response:
 
 
 def _join_panel(code: str, link: str, _) -> None:  # noqa: ANN001
-    with ui.column().classes('items-center gap-2 shrink-0'):
+    with ui.column().classes('items-center gap-2 shrink-0 w-80'):
         qr_alt = _('QR code for joining')
-        ui.image(f'/qr/{code}.png').classes('w-64 h-64 rounded').props(f'no-spinner alt="{qr_alt}"')
-        ui.label(_('Join code')).classes('text-lg opacity-80')
-        ui.label(code).classes('ws-code text-5xl').mark('join-code')
-        ui.label(link.split('://', 1)[-1].rsplit('/j/', 1)[0]).classes('text-base opacity-70')
+        ui.image(f'/qr/{code}.png').classes('ws-wall-qr rounded').props(f'no-spinner alt="{qr_alt}"')
+        ui.label(_('Join code')).classes('text-2xl')
+        ui.label(code).classes('ws-code text-6xl').mark('join-code')
+        ui.label(link.split('://', 1)[-1]).classes('text-xl text-center break-all')
 
 
 @ui.page('/wall/{code}')
@@ -80,10 +80,10 @@ async def breakout_wall(code: str, breakout_id: int) -> None:
     state = {'current': current}
     with ui.row().classes('w-full p-6 gap-8 items-start no-wrap'):
         with ui.column().classes('grow gap-5 min-w-0'):
-            ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-2xl opacity-80') \
+            ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-3xl') \
                 .props('role=heading aria-level=1').mark('breakout')
             block, question = question_heading(current, _, wall=True)
-            count = ui.label('').classes('text-xl opacity-70').mark('idea-count')
+            count = ui.label('').classes('text-2xl').mark('idea-count')
             feed = IdeaFeed(_, wall=True, on_count=lambda n: count.set_text(_('{n} ideas', n=n)))
             feed.show(shown)
         _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
