@@ -47,12 +47,26 @@ def _render(url: URL) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin)
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')  # readers never block the writer
     cursor.execute('PRAGMA synchronous=NORMAL')  # durable at commit in WAL mode across process crashes
     cursor.execute('PRAGMA foreign_keys=ON')
     cursor.execute('PRAGMA busy_timeout=10000')
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    """Write transactions take SQLite's write lock first (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads, then writes, fails at once when another
+    connection committed in between, and two of them can both pass a check
+    (a dot budget) before either writes. Taking the lock first makes each
+    write transaction see and change the latest state, one after the other.
+    """
+    immediate = connection.get_execution_options().get('sqlite_immediate', False)
+    connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
 
 
 class Database:
@@ -65,7 +79,10 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, 'connect', _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, 'begin', _sqlite_begin)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
+        self._write_sessions = async_sessionmaker(writer, class_=AsyncSession, expire_on_commit=False)
 
     def create_schema(self) -> None:
         """Create missing tables (synchronously, before serving)."""
@@ -89,7 +106,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on any error."""
-        async with self._sessions() as session:
+        async with self._write_sessions() as session:
             async with session.begin():
                 yield session
 

@@ -31,6 +31,8 @@ class Event:
         for f in dataclasses.fields(cls):
             if f.type in ('dt.datetime', 'dt.datetime | None') and isinstance(data.get(f.name), str):
                 data[f.name] = dt.datetime.fromisoformat(data[f.name])
+            elif isinstance(data.get(f.name), list):  # JSON has no tuples
+                data[f.name] = tuple(tuple(x) if isinstance(x, list) else x for x in data[f.name])
         return cls(**data)
 
 
@@ -43,6 +45,7 @@ class IdeaPosted(Event):
     participant_id: int | None
     text: str
     created_at: dt.datetime
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,81 @@ class PresenceChanged(Event):
 
 
 @dataclass(frozen=True)
+class IdeaChanged(Event):
+    """A moderator curated an idea: edited, hid, grouped, marked it, or merged it into another."""
+    kind: ClassVar[str] = 'idea_changed'
+    breakout_id: int
+    question_id: int
+    idea_id: int
+    text: str
+    hidden: bool
+    group: str | None
+    marked: bool
+    merged_into_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PhaseChanged(Event):
+    kind: ClassVar[str] = 'phase_changed'
+    breakout_id: int
+    question_id: int
+    phase: str
+
+
+@dataclass(frozen=True)
+class VoteChanged(Event):
+    """One participant's dots on one idea changed; ``total`` is the idea's new tally."""
+    kind: ClassVar[str] = 'vote_changed'
+    breakout_id: int
+    question_id: int
+    idea_id: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TalliesChanged(Event):
+    """Coalesced tallies of one question (idea id -> dots), at most a few per second per room."""
+    kind: ClassVar[str] = 'tallies_changed'
+    breakout_id: int
+    question_id: int
+    tallies: tuple[tuple[int, int], ...]
+    dots_cast: int
+
+
+@dataclass(frozen=True)
+class TimerChanged(Event):
+    """A countdown started or stopped; the end time is the server's."""
+    kind: ClassVar[str] = 'timer_changed'
+    breakout_id: int
+    ends_at: dt.datetime | None
+    seconds: int | None
+
+
+@dataclass(frozen=True)
+class KeyResultsChanged(Event):
+    kind: ClassVar[str] = 'key_results_changed'
+    breakout_id: int
+    question_id: int | None  # None: the breakout's overall key results
+    key_results: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoundChanged(Event):
+    """The lead moderator opened another round: phones ask for a room of it."""
+    kind: ClassVar[str] = 'round_changed'
+    round_id: int
+    round_number: int
+
+
+@dataclass(frozen=True)
 class WorkshopChanged(Event):
-    """Anything structural changed; pages reload what they show of the workshop."""
+    """Workshop-wide settings changed (notice, joining lock, plenary, agenda item, summary)."""
     kind: ClassVar[str] = 'workshop_changed'
     fields: tuple[str, ...] = field(default_factory=tuple)
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, WorkshopChanged)
+    cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, IdeaChanged,
+                              PhaseChanged, VoteChanged, TalliesChanged, TimerChanged, KeyResultsChanged,
+                              RoundChanged, WorkshopChanged)
 }

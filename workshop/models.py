@@ -31,6 +31,26 @@ class WorkshopStatus(str, enum.Enum):
     ended = 'ended'
 
 
+class Phase(str, enum.Enum):
+    """Where a guiding question stands in a breakout."""
+    collect = 'collect'  # posting open
+    vote = 'vote'  # posting closed, dot voting open
+    discuss = 'discuss'  # results shown, ranked
+    closed = 'closed'
+
+
+class HideReason(str, enum.Enum):
+    off_topic = 'off_topic'
+    duplicate = 'duplicate'
+    abuse = 'abuse'
+    other = 'other'
+
+
+class IdeaSource(str, enum.Enum):
+    phone = 'phone'
+    moderator = 'moderator'  # a paper card in the room, the video call's chat
+
+
 class AgendaKind(str, enum.Enum):
     plenary = 'plenary'
     break_ = 'break'
@@ -58,6 +78,19 @@ class Workshop(SQLModel, table=True):
     current_round_id: int | None = None
     template: str | None = Field(default=None, max_length=200)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # facilitation
+    dots_per_question: int = Field(default=3, ge=1, le=20)
+    max_dots_per_idea: int = Field(default=1, ge=1, le=20)
+    hide_tallies: bool = True  # until voting ends, so that early dots don't steer later ones
+    name_authors: bool = False  # the protocol names authors only when this is set
+    joining_locked: bool = False
+    require_new_topic: bool = False  # in a later round, a participant must pick a topic they have not had
+    plenary: bool = False  # phones and walls show the plenary instead of the rooms
+    summary_topic: int | None = None  # plenary summary ("Resümee"): topic number on the plenary wall
+    current_agenda_item_id: int | None = None
+    notice: str | None = Field(default=None, max_length=300)
+    notice_at: dt.datetime | None = None
+    participation_extra: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class AgendaItem(SQLModel, table=True):
@@ -96,6 +129,7 @@ class Question(SQLModel, table=True):
     block: str | None = Field(default=None, max_length=300)
     sub: str | None = Field(default=None, max_length=3)
     text: str = Field(max_length=1000)
+    dots_budget: int | None = Field(default=None, ge=1, le=20)  # overrides the workshop's dots_per_question
 
     @property
     def label(self) -> str:
@@ -112,6 +146,29 @@ class Breakout(SQLModel, table=True):
     moderator_organisation: str | None = Field(default=None, max_length=300)
     moderator_secret: str = Field(index=True, unique=True, max_length=64)
     current_question_id: int | None = Field(default=None, foreign_key='question.id')
+    key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    timer_ends_at: dt.datetime | None = None
+    timer_seconds: int | None = None
+
+
+class BreakoutQuestion(SQLModel, table=True):
+    """A guiding question as handled in one breakout: its phase and key results."""
+    __tablename__ = 'breakout_question'
+    __table_args__ = (UniqueConstraint('breakout_id', 'question_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)
+    question_id: int = Field(foreign_key='question.id')
+    phase: Phase = Phase.collect
+    key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Conclusion(SQLModel, table=True):
+    """A numbered conclusion or recommendation of the workshop, with optional prose."""
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    position: int
+    title: str = Field(max_length=500)
+    text: str = ''
 
 
 class Participant(SQLModel, table=True):
@@ -122,6 +179,7 @@ class Participant(SQLModel, table=True):
     organisation: str | None = Field(default=None, max_length=200)
     stakeholder_group: str | None = Field(default=None, max_length=300)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    removed: bool = False  # removed by the lead moderator: can no longer post or vote
 
 
 class Attendance(SQLModel, table=True):
@@ -143,6 +201,14 @@ class Idea(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     # made by the phone, so that a resend after a dropped connection is harmless
     client_id: str = Field(unique=True, max_length=64)
+    source: IdeaSource = IdeaSource.phone
+    original_text: str | None = Field(default=None, max_length=500)  # kept when a moderator edits
+    edited_at: dt.datetime | None = None
+    hidden: bool = False
+    hidden_reason: HideReason | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key='idea.id')
+    group: str | None = Field(default=None, max_length=200)  # the moderator's heading (cluster)
+    marked: bool = False  # a key point
 
 
 class Vote(SQLModel, table=True):
@@ -163,7 +229,12 @@ class IdeaPublic(SQLModel):
     participant_id: int | None
     text: str
     created_at: dt.datetime
-    client_id: str
+    client_id: str = ''
+    hidden: bool = False
+    group: str | None = None
+    marked: bool = False
+    edited: bool = False
+    dots: int = 0
 
 
 class QuestionPublic(SQLModel):

@@ -1,4 +1,8 @@
-"""The live loop with simulated users: a moderator and two phones in W 1.1, one phone in W 1.2, a wall."""
+"""The live loop with simulated users: a moderator and two phones in W 1.1, one phone in W 1.2, a wall.
+
+Checks of what *another* page shows retry for up to two seconds: updates travel through the
+database and the bus, as in the real app.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,13 @@ async def _join(user: User, code: str, label: str, *, name: str | None = None) -
         user.find(marker='name').type(name)
     user.find(marker=f'breakout-{label.replace(" ", "")}').click()
     await user.should_see(marker='idea-input', retries=30)
-    await user.should_see(label)
+    await user.should_see(label, retries=20)
 
 
 async def _post(user: User, text: str) -> None:
     user.find(marker='idea-input').type(text)
     user.find(marker='post').click()
-    await user.should_see('Gespeichert ✓')
+    await user.should_see('Gespeichert ✓', retries=20)
 
 
 def _idea_texts(user: User) -> list[str]:
@@ -46,38 +50,38 @@ async def test_ideas_appear_where_they_should_and_nowhere_else(user: User, creat
         create_user(), create_user()
 
     await moderator.open(f'/m/{w11.moderator_secret}')
-    await moderator.should_see('Wer sind die Initiatoren')
+    await moderator.should_see('Wer sind die Initiatoren', retries=20)
     await wall.open(f'/wall/{links.join_code}/{w11.breakout_id}')
     await other_wall.open(f'/wall/{links.join_code}/{w12.breakout_id}')
     await _join(anna, links.join_code, 'W 1.1', name='Anna')
     await _join(ben, links.join_code, 'W 1.1')
     await _join(cara, links.join_code, 'W 1.2')
-    await anna.should_see('Wer sind die Initiatoren')
-    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen')
+    await anna.should_see('Wer sind die Initiatoren', retries=20)
+    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen', retries=20)
 
     await _post(anna, 'Hochschulen und Kammern als Initiatoren')
     for viewer in (anna, ben, moderator, wall):
-        await viewer.should_see('Hochschulen und Kammern als Initiatoren')
+        await viewer.should_see('Hochschulen und Kammern als Initiatoren', retries=20)
     for outsider in (cara, other_wall):
         await outsider.should_not_see('Hochschulen und Kammern als Initiatoren')
 
     # the author's own idea is marked, on her phone only
-    await anna.should_see('Ihr Beitrag')
+    await anna.should_see('Ihr Beitrag', retries=20)
     await ben.should_not_see('Ihr Beitrag')
 
     await _post(ben, 'Wirtschaftsförderung der Region')
     await _post(cara, 'Strategieprozess mit Roadmap')
-    await anna.should_see('Wirtschaftsförderung der Region')
+    await anna.should_see('Wirtschaftsförderung der Region', retries=20)
     await cara.should_not_see('Wirtschaftsförderung der Region')
-    await other_wall.should_see('Strategieprozess mit Roadmap')
+    await other_wall.should_see('Strategieprozess mit Roadmap', retries=20)
     await moderator.should_not_see('Strategieprozess mit Roadmap')
     # newest first: the DOM holds them oldest-first in a column that CSS reverses
     assert _idea_texts(ben) == ['Hochschulen und Kammern als Initiatoren', 'Wirtschaftsförderung der Region']
     assert 'flex-col-reverse' in next(iter(ben.find(marker='ideas').elements)).classes
 
     # the moderator sees how many people are in the room
-    await moderator.should_see('2 beigetreten')
-    await moderator.should_see('2 Beiträge zu dieser Frage')
+    await moderator.should_see('2 beigetreten', retries=20)
+    await moderator.should_see('2 Beiträge zu dieser Frage', retries=20)
 
 
 async def test_question_change_reaches_phones_and_wall(user: User, create_user: Callable[[], User]):
@@ -93,17 +97,17 @@ async def test_question_change_reaches_phones_and_wall(user: User, create_user: 
     moderator.find(marker='next-question').click()
     second = 'Bestanden bereits vor der Gründung des Netzwerks geschäftliche Beziehungen'
     for viewer in (moderator, anna, wall):
-        await viewer.should_see(second)
+        await viewer.should_see(second, retries=20)
         await viewer.should_not_see('Idee zur ersten Frage')  # the list shows the new question's ideas
     await cara.should_not_see(second)
-    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen')
+    await cara.should_see('Generelle Leistungsfähigkeit von Clusterinitiativen', retries=20)
 
     await _post(anna, 'Idee zur zweiten Frage')
-    await wall.should_see('Idee zur zweiten Frage')
+    await wall.should_see('Idee zur zweiten Frage', retries=20)
 
     moderator.find(marker='previous-question').click()
-    await anna.should_see('Wer sind die Initiatoren')
-    await anna.should_see('Idee zur ersten Frage')
+    await anna.should_see('Wer sind die Initiatoren', retries=20)
+    await anna.should_see('Idee zur ersten Frage', retries=20)
     await anna.should_not_see('Idee zur zweiten Frage')
     async with runtime().db.session() as s:
         breakout = await workshops.get_breakout(s, w11.breakout_id)
@@ -117,27 +121,27 @@ async def test_lead_sees_all_rooms_live(user: User, create_user: Callable[[], Us
     await lead.open(f'/lead/{links.lead_secret}')
     for b in links.breakouts:
         await lead.should_see(marker=f'cockpit-{b.label.replace(" ", "")}')
-    await lead.should_see('Durchlauf 2')
-    await lead.should_see(links.join_code)
-    await lead.should_see('Eröffnung und Begrüßung')  # the agenda
+    await lead.should_see('Durchlauf 2', retries=20)
+    await lead.should_see(links.join_code, retries=20)
+    await lead.should_see('Eröffnung und Begrüßung', retries=20)  # the agenda
     await _join(anna, links.join_code, 'W 1.3')
-    await lead.should_see(marker='members-W1.3', content='1 beigetreten')
-    await lead.should_see(marker='online-W1.3', content='1 online')
+    await lead.should_see(marker='members-W1.3', content='1 beigetreten', retries=20)
+    await lead.should_see(marker='online-W1.3', content='1 online', retries=20)
     await _post(anna, 'Wasserstoff als Zukunftsthema')
-    await lead.should_see(marker='ideas-W1.3', content='1 Beiträge')
-    await lead.should_see(marker='ideas-W1.1', content='0 Beiträge')
+    await lead.should_see(marker='ideas-W1.3', content='1 Beiträge', retries=20)
+    await lead.should_see(marker='ideas-W1.1', content='0 Beiträge', retries=20)
 
 
 async def test_empty_and_too_long_ideas_get_a_message_and_keep_the_text(user: User):
     links = await _workshop()
     await _join(user, links.join_code, 'W 1.1')
     user.find(marker='post').click()
-    await user.should_see('Bitte schreiben Sie zuerst Ihre Idee.')
+    await user.should_see('Bitte schreiben Sie zuerst Ihre Idee.', retries=20)
     # the textarea caps input at 500 characters in the browser; the server refuses longer text on its own
     box = user.find(marker='idea-input').elements.pop()
     box.set_value('x' * 501)
     user.find(marker='post').click()
-    await user.should_see('ist zu lang: 501 Zeichen')
+    await user.should_see('ist zu lang: 501 Zeichen', retries=20)
     assert box.value == 'x' * 501
 
 
@@ -146,28 +150,28 @@ async def test_join_flow_start_page_and_reload(user: User):
     await user.open('/')
     user.find(marker='join-code').type('zzzzzz')
     user.find(marker='join-submit').click()
-    await user.should_see('Es gibt keinen Workshop mit dem Code ZZZZZZ')
+    await user.should_see('Es gibt keinen Workshop mit dem Code ZZZZZZ', retries=20)
     user.find(marker='join-code').clear().type(links.join_code.lower())
     user.find(marker='join-submit').click()
-    await user.should_see('Wählen Sie Ihren Workshop-Raum')
-    await user.should_see('Datenschutz')
+    await user.should_see('Wählen Sie Ihren Workshop-Raum', retries=20)
+    await user.should_see('Datenschutz', retries=20)
     user.find(marker='breakout-W1.2').click()
-    await user.should_see(marker='idea-input')
+    await user.should_see(marker='idea-input', retries=20)
     # coming back to the join link lands in the room again
     await user.open(f'/j/{links.join_code}')
-    await user.should_see(marker='idea-input')
-    await user.should_see('W 1.2')
+    await user.should_see(marker='idea-input', retries=20)
+    await user.should_see('W 1.2', retries=20)
 
 
 async def test_bad_links_get_a_clear_message(user: User):
     await user.open('/j/ABCDEF')
-    await user.should_see('Es gibt keinen Workshop mit dem Code ABCDEF')
+    await user.should_see('Es gibt keinen Workshop mit dem Code ABCDEF', retries=20)
     await user.open('/m/not-a-secret')
     await user.should_see('Moderationslink ist nicht (mehr) gültig')
     await user.open('/lead/not-a-secret')
     await user.should_see('Moderationslink ist nicht (mehr) gültig')
     await user.open('/j/ABCDEF/room')  # redirected to the join page's message
-    await user.should_see('Es gibt keinen Workshop')
+    await user.should_see('Es gibt keinen Workshop', retries=20)
 
 
 async def test_participant_text_is_shown_as_text(user: User, create_user: Callable[[], User]):
@@ -177,6 +181,6 @@ async def test_participant_text_is_shown_as_text(user: User, create_user: Callab
     await _join(user, links.join_code, 'W 1.1')
     payload = '<img src=x onerror=alert(1)><script>alert(2)</script>'
     await _post(user, payload)
-    await moderator.should_see(payload)
+    await moderator.should_see(payload, retries=20)
     rendered = [e for e in moderator.find(marker='idea').elements]
     assert all(isinstance(e, ui.label) for e in rendered)

@@ -11,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaPosted
-from ..models import Attendance, Breakout, Idea, IdeaPublic, Question, Workshop
+from ..models import Attendance, Breakout, Idea, IdeaPublic, Phase, Question, Workshop
 from .errors import N_, Forbidden, Invalid, NotFound
-from .participants import participant_by_token
+from .facilitation import phase_of
+from .access import acting_participant
 from .text import clean_text
 
 IDEA_MAX = 500
@@ -40,14 +41,14 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
             if breakout is None:
                 raise NotFound(N_('This breakout does not exist.'))
             workshop = await session.get(Workshop, breakout.workshop_id)
-            participant = await participant_by_token(session, token, breakout.workshop_id)
-            if participant is None:
-                raise Forbidden(N_('Please join the workshop first.'))
+            participant = await acting_participant(session, token, workshop_id=breakout.workshop_id)
             attending = (await session.exec(select(Attendance.id).where(
                 Attendance.participant_id == participant.id, Attendance.breakout_id == breakout_id))).first()
             if attending is None or breakout.round_id != workshop.current_round_id:
                 raise Forbidden(N_('You can only post in the breakout you joined in the current round.'))
             question = await _question_for(session, breakout, question_id)
+            if await phase_of(session, breakout.id, question.id) != Phase.collect:
+                raise Invalid(N_('Posting is closed for this question.'))
             idea = Idea(breakout_id=breakout_id, question_id=question.id, participant_id=participant.id,
                         text=text, client_id=client_id)
             session.add(idea)
@@ -81,9 +82,11 @@ async def _by_client_id(session: AsyncSession, client_id: str) -> IdeaPublic | N
 
 
 async def ideas_of(session: AsyncSession, *, breakout_id: int, question_id: int | None = None,
-                   limit: int | None = None) -> list[IdeaPublic]:
-    """Newest first."""
-    query = select(Idea).where(Idea.breakout_id == breakout_id)
+                   limit: int | None = None, include_hidden: bool = False) -> list[IdeaPublic]:
+    """Newest first; merged duplicates never, hidden ideas only for moderators."""
+    query = select(Idea).where(Idea.breakout_id == breakout_id, col(Idea.merged_into_id).is_(None))
+    if not include_hidden:
+        query = query.where(col(Idea.hidden).is_(False))
     if question_id is not None:
         query = query.where(Idea.question_id == question_id)
     query = query.order_by(col(Idea.created_at).desc(), col(Idea.id).desc())
@@ -96,7 +99,8 @@ def new_client_id() -> str:
     return uuid.uuid4().hex
 
 
-def to_public(idea: Idea) -> IdeaPublic:
+def to_public(idea: Idea, dots: int = 0) -> IdeaPublic:
     return IdeaPublic(id=idea.id, breakout_id=idea.breakout_id, question_id=idea.question_id,
                       participant_id=idea.participant_id, text=idea.text, created_at=idea.created_at,
-                      client_id=idea.client_id)
+                      client_id=idea.client_id, hidden=idea.hidden, group=idea.group, marked=idea.marked,
+                      edited=idea.original_text is not None, dots=dots)

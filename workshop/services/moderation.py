@@ -9,16 +9,12 @@ from ..bus import Bus
 from ..db import Database
 from ..events import QuestionChanged
 from ..models import Breakout, Question
-from .errors import N_, Forbidden, Invalid
+from .access import moderated_breakout
+from .errors import N_, Invalid
 
 
 async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Breakout:
-    breakout = None
-    if secret:
-        breakout = (await session.exec(select(Breakout).where(Breakout.moderator_secret == secret))).first()
-    if breakout is None:
-        raise Forbidden(N_('This moderator link is not valid (any more). Please ask the lead moderator for the current link.'))
-    return breakout
+    return await moderated_breakout(session, secret)
 
 
 async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int) -> int:

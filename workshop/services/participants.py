@@ -11,6 +11,7 @@ from ..db import Database
 from ..events import MembersChanged
 from ..models import Attendance, Breakout, Participant, ParticipantPublic, Workshop, WorkshopStatus
 from .codes import new_secret
+from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
 from .workshops import find_by_code
@@ -26,6 +27,8 @@ async def join(db: Database, *, code: str, name: str | None = None, organisation
         workshop = await find_by_code(session, code)
         if workshop.status == WorkshopStatus.ended:
             raise Forbidden(N_('This workshop has ended; joining is no longer possible.'))
+        if workshop.joining_locked:
+            raise Forbidden(N_('Joining is closed for this workshop. Please speak to the moderation.'))
         name = clean_optional(name, max_length=NAME_MAX, field=N_('Name'))
         organisation = clean_optional(organisation, max_length=ORGANISATION_MAX, field=N_('Organisation'))
         group = clean_optional(stakeholder_group, max_length=300, field=N_('Stakeholder group'))
@@ -50,15 +53,16 @@ async def participant_by_token(session: AsyncSession, token: str | None, worksho
 async def choose_breakout(db: Database, bus: Bus, *, token: str, workshop_id: int, breakout_id: int) -> int:
     """Put the participant into a breakout of the workshop's current round; returns the breakout id."""
     async with db.transaction() as session:
-        participant = await participant_by_token(session, token, workshop_id)
-        if participant is None:
-            raise Forbidden(N_('Please join the workshop first.'))
+        participant = await acting_participant(session, token, workshop_id=workshop_id)
         breakout = await session.get(Breakout, breakout_id)
         if breakout is None or breakout.workshop_id != workshop_id:
             raise NotFound(N_('This breakout does not exist.'))
         workshop = await session.get(Workshop, workshop_id)
         if breakout.round_id != workshop.current_round_id:
             raise Invalid(N_('This breakout is not part of the current round.'))
+        if workshop.require_new_topic and breakout.topic_id in await _earlier_topics(session, participant.id,
+                                                                                      breakout.round_id):
+            raise Invalid(N_('You already worked on this topic in an earlier round. Please choose another one.'))
         attendance = (await session.exec(select(Attendance).where(
             Attendance.participant_id == participant.id, Attendance.round_id == breakout.round_id))).first()
         previous = attendance.breakout_id if attendance else None
@@ -72,6 +76,20 @@ async def choose_breakout(db: Database, bus: Bus, *, token: str, workshop_id: in
     for b, n in members.items():
         await bus.publish(MembersChanged(workshop_id=workshop_id, breakout_id=b, members=n))
     return breakout.id
+
+
+async def _earlier_topics(session: AsyncSession, participant_id: int, round_id: int) -> set[int]:
+    rows = await session.exec(select(Breakout.topic_id).join(Attendance, Attendance.breakout_id == Breakout.id)
+                              .where(Attendance.participant_id == participant_id, Attendance.round_id != round_id))
+    return set(rows.all())
+
+
+async def topics_attended(session: AsyncSession, *, participant_id: int) -> dict[int, int]:
+    """Topic id -> round id for every breakout the participant chose."""
+    rows = await session.exec(select(Breakout.topic_id, Attendance.round_id)
+                              .join(Attendance, Attendance.breakout_id == Breakout.id)
+                              .where(Attendance.participant_id == participant_id))
+    return dict(rows.all())
 
 
 async def _members(session: AsyncSession, breakout_id: int) -> int:

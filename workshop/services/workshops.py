@@ -14,6 +14,7 @@ from ..db import Database
 from ..models import (AgendaItem, Attendance, Breakout, BreakoutPublic, Idea, Question, QuestionPublic, Round,
                       Topic, Workshop)
 from ..templates import QuestionBlockSpec, WorkshopTemplate
+from .access import INVALID_MODERATOR_LINK
 from .codes import new_join_code, new_secret, normalise_join_code
 from .errors import N_, NotFound
 
@@ -130,7 +131,7 @@ async def find_by_code(session: AsyncSession, code: str) -> Workshop:
 async def find_by_lead_secret(session: AsyncSession, secret: str) -> Workshop:
     workshop = (await session.exec(select(Workshop).where(Workshop.lead_secret == secret))).first()
     if workshop is None:
-        raise NotFound(N_('This moderator link is not valid (any more). Please ask the lead moderator for the current link.'))
+        raise NotFound(INVALID_MODERATOR_LINK)
     return workshop
 
 

@@ -1,0 +1,172 @@
+"""Curation by the breakout moderator: edit, hide, merge, group, mark, add on someone's behalf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..bus import Bus
+from ..db import Database
+from ..events import IdeaChanged, IdeaPosted, VoteChanged
+from ..models import Breakout, HideReason, Idea, IdeaPublic, IdeaSource, Vote, utcnow
+from .access import moderated_breakout
+from .errors import N_, Invalid, NotFound
+from .facilitation import question_of_breakout
+from .ideas import IDEA_MAX, new_client_id, to_public
+from .text import clean_optional, clean_text
+from .votes import idea_total
+
+GROUP_MAX = 200
+DUPLICATE_THRESHOLD = 80  # token-set similarity (0..100) above which two ideas are suggested for merging
+
+
+async def _idea_of(session: AsyncSession, breakout: Breakout, idea_id: int) -> Idea:
+    idea = await session.get(Idea, idea_id)
+    if idea is None or idea.breakout_id != breakout.id or idea.merged_into_id is not None:
+        raise NotFound(N_('This idea does not exist (any more) in this breakout.'))
+    return idea
+
+
+def _changed(breakout: Breakout, idea: Idea) -> IdeaChanged:
+    return IdeaChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id, question_id=idea.question_id,
+                       idea_id=idea.id, text=idea.text, hidden=idea.hidden, group=idea.group, marked=idea.marked,
+                       merged_into_id=idea.merged_into_id)
+
+
+async def edit_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, text: str) -> IdeaPublic:
+    """Correct an idea's text; the participant's original wording is kept."""
+    text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        idea = await _idea_of(session, breakout, idea_id)
+        if text == idea.text:
+            return to_public(idea)
+        if idea.original_text is None:
+            idea.original_text = idea.text
+        idea.text = text
+        idea.edited_at = utcnow()
+        event = _changed(breakout, idea)
+        public = to_public(idea)
+    await bus.publish(event)
+    return public
+
+
+async def hide_idea(db: Database, bus: Bus, *, secret: str, idea_id: int,
+                    reason: HideReason | str | None = HideReason.other, hidden: bool = True) -> None:
+    """Hide an idea (off-topic, duplicate, abuse) or show it again."""
+    try:
+        reason = HideReason(reason) if hidden and reason else None
+    except ValueError as e:
+        raise Invalid(N_('Unknown reason.')) from e
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        idea = await _idea_of(session, breakout, idea_id)
+        idea.hidden = hidden
+        idea.hidden_reason = reason if hidden else None
+        event = _changed(breakout, idea)
+    await bus.publish(event)
+
+
+async def set_group(db: Database, bus: Bus, *, secret: str, idea_id: int, group: str | None) -> None:
+    """File an idea under a heading (cluster); empty removes it from its group."""
+    group = clean_optional(group, max_length=GROUP_MAX, field=N_('Heading'))
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        idea = await _idea_of(session, breakout, idea_id)
+        idea.group = group
+        event = _changed(breakout, idea)
+    await bus.publish(event)
+
+
+async def set_marked(db: Database, bus: Bus, *, secret: str, idea_id: int, marked: bool) -> None:
+    """Mark an idea as a key point (it goes into the key results draft)."""
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        idea = await _idea_of(session, breakout, idea_id)
+        idea.marked = bool(marked)
+        event = _changed(breakout, idea)
+    await bus.publish(event)
+
+
+async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merge_id: int) -> int:
+    """Merge a duplicate into another idea of the same question; returns the kept idea's new tally.
+
+    The duplicate's dots carry over; a participant who dotted both counts once
+    (with the larger of the two).
+    """
+    if keep_id == merge_id:
+        raise Invalid(N_('An idea cannot be merged with itself.'))
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        keep = await _idea_of(session, breakout, keep_id)
+        merged = await _idea_of(session, breakout, merge_id)
+        if keep.question_id != merged.question_id:
+            raise Invalid(N_('Only ideas of the same guiding question can be merged.'))
+        kept_votes = {v.participant_id: v for v in (await session.exec(
+            select(Vote).where(Vote.idea_id == keep.id))).all()}
+        for vote in (await session.exec(select(Vote).where(Vote.idea_id == merged.id))).all():
+            existing = kept_votes.get(vote.participant_id)
+            if existing is None:
+                vote.idea_id = keep.id
+            else:
+                existing.dots = max(existing.dots, vote.dots)
+                await session.delete(vote)
+        merged.merged_into_id = keep.id
+        keep.marked = keep.marked or merged.marked
+        keep.group = keep.group or merged.group
+        await session.flush()
+        total = await idea_total(session, keep.id)
+        events = [_changed(breakout, merged), _changed(breakout, keep),
+                  VoteChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
+                              question_id=keep.question_id, idea_id=keep.id, total=total)]
+    for event in events:
+        await bus.publish(event)
+    return total
+
+
+async def add_idea(db: Database, bus: Bus, *, secret: str, text: str, question_id: int | None = None,
+                   group: str | None = None) -> IdeaPublic:
+    """Add an idea on someone's behalf: a paper card in the room, the video call's chat."""
+    text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
+    group = clean_optional(group, max_length=GROUP_MAX, field=N_('Heading'))
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)
+        question = await question_of_breakout(session, breakout, question_id)
+        idea = Idea(breakout_id=breakout.id, question_id=question.id, participant_id=None, text=text,
+                    client_id=new_client_id(), source=IdeaSource.moderator, group=group)
+        session.add(idea)
+        await session.flush()
+        public = to_public(idea)
+    await bus.publish(IdeaPosted(workshop_id=breakout.workshop_id, breakout_id=breakout.id, question_id=question.id,
+                                 idea_id=public.id, participant_id=None, text=public.text,
+                                 created_at=public.created_at, group=group))
+    return public
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    keep: IdeaPublic
+    duplicate: IdeaPublic
+    score: float
+
+
+async def suggest_duplicates(session: AsyncSession, *, breakout_id: int, question_id: int,
+                             threshold: float = DUPLICATE_THRESHOLD) -> list[DuplicateSuggestion]:
+    """Likely duplicates among the visible ideas of a question, most similar first (rapidfuzz)."""
+    ideas = (await session.exec(select(Idea).where(
+        Idea.breakout_id == breakout_id, Idea.question_id == question_id, col(Idea.hidden).is_(False),
+        col(Idea.merged_into_id).is_(None)).order_by(col(Idea.created_at), col(Idea.id)))).all()
+    if len(ideas) < 2:
+        return []
+    texts = [i.text for i in ideas]
+    scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                           score_cutoff=threshold)
+    suggestions = []
+    for a in range(len(ideas)):
+        for b in range(a + 1, len(ideas)):
+            if scores[a][b] >= threshold:  # the older idea is kept, the newer one is the duplicate
+                suggestions.append(DuplicateSuggestion(to_public(ideas[a]), to_public(ideas[b]), float(scores[a][b])))
+    return sorted(suggestions, key=lambda s: -s.score)

@@ -1,0 +1,142 @@
+"""The lead moderator's controls: rounds, agenda, notices, joining, plenary and summary, participants."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from ..bus import Bus
+from ..db import Database
+from ..events import RoundChanged, WorkshopChanged
+from ..models import AgendaItem, Participant, Round, Topic, utcnow
+from .access import led_workshop
+from .errors import N_, Invalid, NotFound
+from .text import clean_optional
+
+NOTICE_MAX = 300
+
+
+async def open_round(db: Database, bus: Bus, *, lead_secret: str, round_number: int) -> int:
+    """Make another round current; phones then ask each participant for a room of it."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        round_ = (await session.exec(select(Round).where(Round.workshop_id == workshop.id,
+                                                         Round.number == round_number))).first()
+        if round_ is None:
+            raise NotFound(N_('There is no round {n}.'), n=round_number)
+        changed = workshop.current_round_id != round_.id
+        workshop.current_round_id = round_.id
+        workshop.plenary = False
+    if changed:
+        await bus.publish(RoundChanged(workshop_id=workshop.id, round_id=round_.id, round_number=round_.number))
+    return round_.id
+
+
+async def set_agenda_item(db: Database, bus: Bus, *, lead_secret: str, item_id: int | None) -> int | None:
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        if item_id is not None:
+            item = await session.get(AgendaItem, item_id)
+            if item is None or item.workshop_id != workshop.id:
+                raise NotFound(N_('This agenda item does not exist.'))
+        workshop.current_agenda_item_id = item_id
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('agenda',)))
+    return item_id
+
+
+async def next_agenda_item(db: Database, bus: Bus, *, lead_secret: str) -> int | None:
+    """Advance the run-of-show by one item (the first one if none is current)."""
+    async with db.session() as session:
+        workshop = await led_workshop(session, lead_secret)
+        ids = list((await session.exec(select(AgendaItem.id).where(AgendaItem.workshop_id == workshop.id)
+                                       .order_by(col(AgendaItem.position)))).all())
+    if not ids:
+        raise Invalid(N_('The agenda is empty.'))
+    current = workshop.current_agenda_item_id
+    target = ids[0] if current not in ids else ids[min(ids.index(current) + 1, len(ids) - 1)]
+    return await set_agenda_item(db, bus, lead_secret=lead_secret, item_id=target)
+
+
+async def send_notice(db: Database, bus: Bus, *, lead_secret: str, text: str | None) -> str | None:
+    """A notice on every phone and wall ("break ends in 5 minutes"); empty clears it."""
+    text = clean_optional(text, max_length=NOTICE_MAX, field=N_('Notice'))
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.notice = text
+        workshop.notice_at = utcnow() if text else None
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('notice',)))
+    return text
+
+
+async def set_joining_locked(db: Database, bus: Bus, *, lead_secret: str, locked: bool) -> None:
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.joining_locked = bool(locked)
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('joining',)))
+
+
+async def set_plenary(db: Database, bus: Bus, *, lead_secret: str, plenary: bool) -> None:
+    """Plenary mode: phones and walls show the plenary instead of the rooms."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.plenary = bool(plenary)
+        if not plenary:
+            workshop.summary_topic = None
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('plenary',)))
+
+
+async def set_summary_topic(db: Database, bus: Bus, *, lead_secret: str, topic_number: int | None) -> int | None:
+    """The plenary summary ("Resümee"): which topic the plenary wall presents (None: none)."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        if topic_number is not None:
+            topic = (await session.exec(select(Topic).where(Topic.workshop_id == workshop.id,
+                                                            Topic.number == topic_number))).first()
+            if topic is None:
+                raise NotFound(N_('There is no topic {n}.'), n=topic_number)
+            workshop.plenary = True
+        workshop.summary_topic = topic_number
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('summary',)))
+    return topic_number
+
+
+async def step_summary(db: Database, bus: Bus, *, lead_secret: str, step: int) -> int | None:
+    async with db.session() as session:
+        workshop = await led_workshop(session, lead_secret)
+        numbers = list((await session.exec(select(Topic.number).where(Topic.workshop_id == workshop.id)
+                                           .order_by(col(Topic.number)))).all())
+    if not numbers:
+        return None
+    current = workshop.summary_topic
+    index = (numbers.index(current) + step) if current in numbers else (0 if step > 0 else len(numbers) - 1)
+    return await set_summary_topic(db, bus, lead_secret=lead_secret,
+                                   topic_number=numbers[max(0, min(len(numbers) - 1, index))])
+
+
+async def update_voting(db: Database, bus: Bus, *, lead_secret: str, dots_per_question: int | None = None,
+                        max_dots_per_idea: int | None = None, hide_tallies: bool | None = None,
+                        require_new_topic: bool | None = None) -> None:
+    for value in (dots_per_question, max_dots_per_idea):
+        if value is not None and not (isinstance(value, int) and 1 <= value <= 20):
+            raise Invalid(N_('Dots must be a number between 1 and 20.'))
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        if dots_per_question is not None:
+            workshop.dots_per_question = dots_per_question
+        if max_dots_per_idea is not None:
+            workshop.max_dots_per_idea = max_dots_per_idea
+        if hide_tallies is not None:
+            workshop.hide_tallies = hide_tallies
+        if require_new_topic is not None:
+            workshop.require_new_topic = require_new_topic
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('voting',)))
+
+
+async def remove_participant(db: Database, bus: Bus, *, lead_secret: str, participant_id: int) -> None:
+    """Remove a participant (abuse): they can no longer post or vote; their ideas stay for curation."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        participant = await session.get(Participant, participant_id)
+        if participant is None or participant.workshop_id != workshop.id:
+            raise NotFound(N_('This participant does not exist.'))
+        participant.removed = True
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('participants',)))
