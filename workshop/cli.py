@@ -63,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
 
     templates = sub.add_parser('templates', help='list the available templates')
     templates.set_defaults(func=cmd_templates)
+
+    export = sub.add_parser('export', help='write the protocol (pdf, docx, md, csv) or the archive (json) of a '
+                                           'workshop')
+    export.add_argument('code', help='the join code of the workshop')
+    export.add_argument('--format', dest='fmt', choices=['pdf', 'docx', 'md', 'csv', 'json'], default='pdf',
+                        help='what to write (default %(default)s; json is the lossless archive)')
+    export.add_argument('-o', '--output', help='file to write ("-" for standard output; default: a name made '
+                                               'from the date and title)')
+    db_option(export)
+    export.set_defaults(func=cmd_export)
+
+    import_ = sub.add_parser('import', help='load a workshop archive (JSON) as a new workshop and print its links')
+    import_.add_argument('file', help='the archive file, as written by "workshop export CODE --format json"')
+    db_option(import_)
+    import_.add_argument('--public-url', help='base URL for the printed links')
+    import_.set_defaults(func=cmd_import)
     return parser
 
 
@@ -70,6 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .app import serve
     settings = Settings.from_env(db=args.db, host=args.host, port=args.port, public_url=args.public_url)
     print(f'Workshop app on {settings.public_url}  (database: {_safe_url(settings.database_url)})', flush=True)
+    print(f'Admin: {settings.public_url}/admin/{settings.ensure_admin_secret()}  (keep this link private)', flush=True)
     serve(settings)
     return 0
 
@@ -84,6 +101,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     template = load_template(args.template)
     links = _create(settings.database_url, template, args.template, None)
     print_links(links, settings.public_url, qr=True)
+    print(f'\n  Admin: {settings.public_url}/admin/{settings.ensure_admin_secret()}  (keep this link private)',
+          flush=True)
     serve(settings)
     return 0
 
@@ -100,6 +119,67 @@ def cmd_templates(_args: argparse.Namespace) -> int:
     for name in available_templates():
         template = load_template(name)
         print(f'{name:28} {template.language}  {template.title}')
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .protocol.render import export
+    from .services.errors import ServiceError
+    from .services.workshops import find_by_code
+    settings = Settings.from_env(db=args.db, public_url='http://localhost')
+
+    async def run() -> tuple[bytes, str]:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as session:
+                workshop = await find_by_code(session, args.code)
+            result = await export(db, workshop.id, args.fmt)
+            return result.content, result.filename
+        finally:
+            await db.dispose()
+    Database(settings.database_url).create_schema()
+    try:
+        content, filename = asyncio.run(run())
+    except ServiceError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    if args.output == '-':
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output or filename)
+    target.write_bytes(content)
+    print(f'{target}  ({len(content):,} bytes)', flush=True)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .protocol.archive import ArchiveError, import_archive, links_of, loads
+    settings = Settings.from_env(db=args.db, public_url=args.public_url)
+    try:
+        data = loads(Path(args.file).read_bytes())
+    except OSError as e:
+        print(f'error: {args.file}: {e.strerror}', file=sys.stderr)
+        return 2
+    except ArchiveError as e:
+        print(f'error: {args.file}: {e}', file=sys.stderr)
+        return 2
+
+    async def run() -> WorkshopLinks:
+        db = Database(settings.database_url)
+        try:
+            workshop_id = await import_archive(db, data)
+            async with db.session() as session:
+                return await links_of(session, workshop_id)
+        finally:
+            await db.dispose()
+    Database(settings.database_url).create_schema()
+    try:
+        links = asyncio.run(run())
+    except ArchiveError as e:
+        print(f'error: {args.file}: {e}', file=sys.stderr)
+        return 2
+    print_links(links, settings.public_url, qr=False)
     return 0
 
 

@@ -19,6 +19,7 @@ class Settings:
     port: int = DEFAULT_PORT
     data_dir: Path = Path('workshop-data')
     storage_secret: str = ''
+    admin_secret: str = ''  # opens /admin/{secret}: creating workshops; empty: the admin page is closed
 
     @classmethod
     def from_env(cls, *, db: str | None = None, host: str | None = None, port: int | None = None,
@@ -29,7 +30,8 @@ class Settings:
         database_url = db or os.environ.get('WORKSHOP_DATABASE_URL') or f'sqlite:///{(data / "workshop.sqlite3").resolve()}'
         public = public_url or os.environ.get('WORKSHOP_PUBLIC_URL') or guess_public_url(host, port)
         return cls(database_url=database_url, public_url=public.rstrip('/'), host=host, port=port, data_dir=data,
-                   storage_secret=os.environ.get('WORKSHOP_STORAGE_SECRET', ''))
+                   storage_secret=os.environ.get('WORKSHOP_STORAGE_SECRET', ''),
+                   admin_secret=os.environ.get('WORKSHOP_ADMIN_SECRET', '').strip())
 
     def ensure_storage_secret(self) -> str:
         """Signs participants' cookies; kept in the data folder so that restarts keep people joined."""
@@ -43,6 +45,22 @@ class Settings:
                 path.write_text(self.storage_secret, encoding='utf-8')
                 path.chmod(0o600)
         return self.storage_secret
+
+    def ensure_admin_secret(self) -> str:
+        """The instance admin's secret (creating workshops): WORKSHOP_ADMIN_SECRET, else made once
+        (128 random bits) and kept in the data folder, readable by its owner only."""
+        if not self.admin_secret:
+            path = self.data_dir / 'admin-secret'
+            if path.is_file():
+                self.admin_secret = path.read_text(encoding='utf-8').strip()
+            if not self.admin_secret:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                self.admin_secret = secrets.token_urlsafe(16)
+                path.unlink(missing_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, 'w', encoding='utf-8') as f:
+                    f.write(self.admin_secret)
+        return self.admin_secret
 
 
 def guess_public_url(host: str, port: int) -> str:

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from . import models  # noqa: F401  # registers the tables on SQLModel.metadata
+from .protocol import models as _protocol_models  # noqa: F401
 
 DEFAULT_SQLITE = 'workshop.sqlite3'
 

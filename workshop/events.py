@@ -101,6 +101,7 @@ class VoteChanged(Event):
     question_id: int
     idea_id: int
     total: int
+    breakout_dots: int = 0  # all dots cast in the breakout
 
 
 @dataclass(frozen=True)

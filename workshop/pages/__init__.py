@@ -1,3 +1,3 @@
 """NiceGUI pages; importing this package registers every route."""
 
-from . import home, join, lead, moderator, room, wall  # noqa: F401
+from . import admin, edit, home, join, lead, moderator, protocol, room, wall  # noqa: F401

@@ -34,12 +34,21 @@ async def join_page(code: str, switch: bool = False):
         if current is not None and not switch:
             return RedirectResponse(f'/j/{workshop.join_code}/room', status_code=303)
         breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
+        rounds = await workshops.rounds_of(session, workshop.id)
+        attended = await participants.topics_attended(session, participant_id=participant.id) if participant else {}
+    round_ = next((r for r in rounds if r.id == workshop.current_round_id), None)
+    earlier_topics = {topic for topic, round_id in attended.items() if round_id != workshop.current_round_id}
 
     _ = frame(workshop.title, language=workshop.language)
     with content():
         ui.label(workshop.title).classes('text-2xl font-bold leading-tight').props('role=heading aria-level=1')
         if workshop.subtitle:
             ui.label(workshop.subtitle).classes('text-grey-8')
+
+        if participant is None and workshop.joining_locked:
+            ui.label(_('Joining is closed for this workshop. Please speak to the moderation.')) \
+                .classes('text-lg').props('role=alert').mark('join-message')
+            return None
 
         profile_inputs = {}
         if participant is None:
@@ -57,6 +66,8 @@ async def join_page(code: str, switch: bool = False):
 
         ui.label(_('Choose your breakout room')).classes('text-lg font-semibold mt-2') \
             .props('role=heading aria-level=2')
+        if round_ is not None and len(rounds) > 1:
+            ui.label(round_.title).classes('text-sm text-grey-8').mark('round')
         message = ui.label('').classes('text-negative').props('role=alert').mark('join-message')
 
         joined = {'token': participant.token if participant else None}
@@ -80,13 +91,18 @@ async def join_page(code: str, switch: bool = False):
         if not breakouts:
             ui.label(_('No breakout rooms are open right now.')).classes('text-grey-8')
         for breakout in breakouts:
+            had_topic = breakout.topic_id in earlier_topics
             with ui.button(on_click=lambda b=breakout.id: choose(b)) \
                     .props('outline no-caps align=left').classes('w-full text-left py-2') \
-                    .mark(f'breakout-{slug(breakout.label)}'):
+                    .mark(f'breakout-{slug(breakout.label)}') as button:
                 with ui.column().classes('gap-0 items-start text-left w-full'):
                     ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-base font-semibold')
                     if breakout.moderator_name:
                         ui.label(_('Moderation: {name}', name=breakout.moderator_name)).classes('text-sm text-grey-8')
+                    if had_topic:
+                        ui.label(_('You already had this topic in an earlier round.')).classes('text-sm')
+            if had_topic and workshop.require_new_topic:
+                button.disable()
 
         ui.separator().classes('mt-4')
         organiser = workshop.organiser or _('the organiser')

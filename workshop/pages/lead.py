@@ -1,18 +1,20 @@
-"""Lead moderator (secret link): every breakout at a glance, the agenda, the join QR, all links."""
+"""Lead moderator (secret link): the cockpit — every room at a glance, the run-of-show, workshop-wide controls."""
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
-from ..events import Event, IdeaPosted, MembersChanged, PresenceChanged, QuestionChanged
+from ..events import (Event, IdeaChanged, IdeaPosted, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
+                      RoundChanged, TalliesChanged, TimerChanged, WorkshopChanged)
 from ..i18n import Translate, translate_error
-from ..models import AgendaKind, BreakoutPublic, QuestionPublic
+from ..models import AgendaItem, AgendaKind, BreakoutPublic, Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
-from ..services import workshops
+from ..services import facilitation, lead, votes, workshops
 from ..services.errors import ServiceError
+from .countdown import Countdown
 from .frame import content, error_page, frame
-from .live import follow_workshop
-from .widgets import slug
+from .live import ReloadPrompt, follow_workshop
+from .widgets import PhaseBadge, slug
 
 KIND_ICONS = {AgendaKind.plenary: 'groups', AgendaKind.break_: 'coffee', AgendaKind.breakout_round: 'call_split',
               AgendaKind.summary: 'summarize'}
@@ -33,12 +35,15 @@ async def lead_page(secret: str) -> None:
         agenda = await workshops.agenda_of(session, workshop.id)
         counts = await workshops.breakout_counts(session, workshop.id)
         questions = {b.topic_id: await workshops.questions_of(session, b.topic_id) for b in breakouts}
-        secrets_ = {b.id: (await session.get(workshops.Breakout, b.id)).moderator_secret for b in breakouts}
+        rows = {b.id: await session.get(workshops.Breakout, b.id) for b in breakouts}
+        phases = {b.id: await facilitation.phase_of(session, b.id, b.current_question_id) for b in breakouts}
+        dots = {b.id: await votes.dots_cast(session, breakout_id=b.id) for b in breakouts}
 
     _ = frame(f'{workshop.title} · Lead', language=workshop.language)
     join_link = rt.link(f'/j/{workshop.join_code}')
-    cockpit = Cockpit(rt, _, questions)
+    cockpit = Cockpit(rt, _, secret, workshop, questions)
     with content(wide=True):
+        cockpit.reload_prompt = ReloadPrompt(_)
         with ui.row().classes('w-full items-start justify-between gap-6'):
             with ui.column().classes('gap-1 grow min-w-0'):
                 ui.label(_('Lead moderation')).classes('text-xs text-grey-8')
@@ -50,36 +55,30 @@ async def lead_page(secret: str) -> None:
                 with ui.row().classes('items-center gap-3 mt-2'):
                     ui.label(_('Join code')).classes('text-grey-8')
                     ui.label(workshop.join_code).classes('ws-code text-2xl').mark('join-code')
-                ui.link(join_link, join_link, new_tab=True).classes('text-sm break-all').mark('join-link')
-                ui.button(_('Plenary wall'), icon='tv').props(
-                    f'outline no-caps href=/wall/{workshop.join_code} target=_blank tag=a')
+                ui.link(join_link, join_link, new_tab=True).classes('text-base break-all').mark('join-link')
+                with ui.row().classes('gap-2'):
+                    ui.button(_('Plenary wall'), icon='tv').props(
+                        f'outline no-caps href=/wall/{workshop.join_code} target=_blank tag=a')
+                    ui.button(_('Edit workshop'), icon='edit').props(
+                        f'outline no-caps href=/lead/{secret}/edit tag=a').mark('edit-link')
+                    ui.button(_('Protocol'), icon='description').props(
+                        f'outline no-caps href=/lead/{secret}/protocol tag=a').mark('protocol-link')
             qr_alt = _('QR code for joining')
             ui.image(f'/qr/{workshop.join_code}.png').classes('w-40 h-40 shrink-0') \
                 .props(f'no-spinner alt="{qr_alt}"')
 
+        cockpit.build_controls(rounds)
         for round_ in rounds:
-            active = round_.id == workshop.current_round_id
             with ui.row().classes('items-center gap-3 mt-4'):
                 ui.label(round_.title).classes('text-lg font-semibold').props('role=heading aria-level=2')
-                if active:
-                    ui.badge(_('current round'), color='positive').mark('current-round')
+                cockpit.round_badges[round_.id] = ui.badge(_('current round'), color='positive') \
+                    .mark(f'current-round-{round_.number}')
             with ui.grid().classes('w-full gap-3 grid-cols-1 md:grid-cols-2 xl:grid-cols-3'):
-                for breakout in (b for b in breakouts if b.round_id == round_.id):
-                    cockpit.breakout_card(breakout, counts.get(breakout.id, {}), secrets_[breakout.id],
-                                          workshop.join_code, active=active)
-
-        ui.label(_('Agenda')).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
-        with ui.list().props('bordered separator').classes('w-full bg-white').mark('agenda'):
-            for item in agenda:
-                with ui.item():
-                    with ui.item_section().props('side').classes('w-14'):
-                        ui.label(item.time or '').classes('font-mono')
-                    with ui.item_section().props('avatar'):
-                        ui.icon(KIND_ICONS.get(item.kind, 'event'))
-                    with ui.item_section():
-                        ui.item_label(item.title)
-                        if item.speaker:
-                            ui.item_label(item.speaker).props('caption')
+                for b in (b for b in breakouts if b.round_id == round_.id):
+                    cockpit.breakout_card(b, counts.get(b.id, {}), rows[b.id].moderator_secret, phases[b.id],
+                                          dots[b.id], rows[b.id].timer_ends_at)
+        cockpit.show_round(workshop.current_round_id)
+        cockpit.build_agenda(agenda)
     follow_workshop(rt, workshop.id, cockpit.on_event)
 
 
@@ -88,53 +87,228 @@ def _time_range(start: str | None, end: str | None) -> str:
 
 
 class Cockpit:
-    """Live counters per breakout, updated in place."""
+    """Live counters per breakout, updated in place, and the workshop-wide controls."""
 
-    def __init__(self, rt: Runtime, _: Translate, questions: dict[int, list[QuestionPublic]]) -> None:
+    def __init__(self, rt: Runtime, _: Translate, secret: str, workshop: Workshop,
+                 questions: dict[int, list[QuestionPublic]]) -> None:
         self.rt = rt
         self._ = _
+        self.secret = secret
+        self.workshop = workshop
         self.questions = {q.id: q for qs in questions.values() for q in qs}
-        self.labels: dict[int, dict[str, ui.label]] = {}
+        self.cards: dict[int, dict] = {}
         self.ideas: dict[int, int] = {}
+        self.round_badges: dict[int, ui.badge] = {}
+        self.agenda_items: dict[int, ui.item] = {}
 
-    def breakout_card(self, b: BreakoutPublic, counts: dict[str, int], secret: str, code: str, *,
-                      active: bool) -> None:
+    # --- controls ---
+
+    async def _run(self, action, done: str | None = None) -> bool:  # noqa: ANN001
+        try:
+            await action
+        except ServiceError as e:
+            ui.notify(translate_error(self._, e), type='negative')
+            return False
+        if done:
+            ui.notify(done, type='positive')
+        return True
+
+    def build_controls(self, rounds) -> None:  # noqa: ANN001
+        _, w = self._, self.workshop
+        with ui.card().classes('w-full gap-3').props('flat bordered'):
+            ui.label(_('Workshop controls')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            with ui.row().classes('w-full items-center gap-2'):
+                ui.label(_('Open round')).classes('text-sm text-grey-8')
+                for r in rounds:
+                    ui.button(r.title, on_click=lambda r=r: self._run(lead.open_round(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret, round_number=r.number))) \
+                        .props('outline no-caps dense').mark(f'open-round-{r.number}')
+                ui.separator().props('vertical')
+                self.lock = ui.switch(_('Joining locked'), value=w.joining_locked,
+                                      on_change=lambda e: self._run(lead.set_joining_locked(
+                                          self.rt.db, self.rt.bus, lead_secret=self.secret, locked=e.value))) \
+                    .mark('lock-joining')
+                self.plenary = ui.switch(_('Plenary mode'), value=w.plenary,
+                                         on_change=lambda e: self._run(lead.set_plenary(
+                                             self.rt.db, self.rt.bus, lead_secret=self.secret, plenary=e.value))) \
+                    .mark('plenary-mode')
+            with ui.row().classes('w-full items-center gap-2'):
+                ui.label(_('Timer for all rooms')).classes('text-sm text-grey-8')
+                for minutes in (5, 10, 15, 20, 30):
+                    ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self._run(
+                        facilitation.start_timer_everywhere(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                            seconds=m * 60))) \
+                        .props('outline dense no-caps').mark(f'all-timer-{minutes}')
+                ui.button(_('Stop all timers'), on_click=lambda: self._run(facilitation.start_timer_everywhere(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, seconds=None))) \
+                    .props('flat dense no-caps').mark('all-timer-stop')
+            with ui.row().classes('w-full items-center no-wrap gap-2'):
+                self.notice = ui.input(_('Notice to all phones and walls'), value=w.notice or '',
+                                       placeholder=_('e.g. The break ends in 5 minutes')) \
+                    .props('outlined dense maxlength=300').classes('grow').mark('notice-input')
+                ui.button(_('Send'), icon='campaign', on_click=lambda: self._run(lead.send_notice(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, text=self.notice.value), _('Notice sent'))) \
+                    .props('unelevated no-caps').mark('send-notice')
+                ui.button(_('Clear'), on_click=self._clear_notice).props('flat no-caps').mark('clear-notice')
+            with ui.row().classes('w-full items-center gap-2'):
+                ui.label(_('Plenary summary')).classes('text-sm text-grey-8')
+                ui.button(_('Previous topic'), icon='arrow_back', on_click=lambda: self._run(lead.step_summary(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, step=-1))).props('outline dense no-caps') \
+                    .mark('summary-previous')
+                ui.button(_('Next topic'), icon='arrow_forward', on_click=lambda: self._run(lead.step_summary(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, step=1))).props('unelevated dense no-caps') \
+                    .mark('summary-next')
+                ui.button(_('End summary'), on_click=lambda: self._run(lead.set_summary_topic(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, topic_number=None))) \
+                    .props('flat dense no-caps').mark('summary-end')
+                self.summary_label = ui.label('').classes('text-sm').mark('summary-state')
+            with ui.expansion(_('Dot voting settings'), icon='tune').classes('w-full').props('dense'):
+                with ui.row().classes('items-center gap-4'):
+                    dots = ui.number(_('Dots per question'), value=w.dots_per_question, min=1, max=20, step=1) \
+                        .props('outlined dense').classes('w-40').mark('dots-per-question')
+                    per_idea = ui.number(_('Max. dots per idea'), value=w.max_dots_per_idea, min=1, max=20,
+                                         step=1).props('outlined dense').classes('w-40').mark('max-dots')
+                    hide = ui.switch(_('Hide tallies until voting ends'), value=w.hide_tallies)
+                    new_topic = ui.switch(_('In later rounds, only topics not yet attended'),
+                                          value=w.require_new_topic)
+                    ui.button(_('Save'), on_click=lambda: self._run(lead.update_voting(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret,
+                        dots_per_question=_int(dots.value), max_dots_per_idea=_int(per_idea.value),
+                        hide_tallies=hide.value, require_new_topic=new_topic.value), _('Saved'))) \
+                        .props('unelevated no-caps').mark('save-voting')
+        self._show_summary(w.summary_topic)
+
+    async def _clear_notice(self) -> None:
+        self.notice.set_value('')
+        await self._run(lead.send_notice(self.rt.db, self.rt.bus, lead_secret=self.secret, text=None))
+
+    def build_agenda(self, agenda: list[AgendaItem]) -> None:
+        _ = self._
+        with ui.row().classes('w-full items-center justify-between mt-4'):
+            ui.label(_('Run of show')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.button(_('Next agenda item'), icon='skip_next', on_click=lambda: self._run(lead.next_agenda_item(
+                self.rt.db, self.rt.bus, lead_secret=self.secret))).props('unelevated no-caps').mark('agenda-next')
+        with ui.list().props('bordered separator').classes('w-full bg-white').mark('agenda'):
+            for item in agenda:
+                with ui.item(on_click=lambda i=item: self._run(lead.set_agenda_item(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret, item_id=i.id))) \
+                        .mark(f'agenda-{item.id}') as row:
+                    with ui.item_section().props('side').classes('w-14'):
+                        ui.label(item.time or '').classes('font-mono')
+                    with ui.item_section().props('avatar'):
+                        ui.icon(KIND_ICONS.get(item.kind, 'event'))
+                    with ui.item_section():
+                        ui.item_label(item.title)
+                        if item.speaker:
+                            ui.item_label(item.speaker).props('caption')
+                self.agenda_items[item.id] = row
+        self._show_agenda(self.workshop.current_agenda_item_id)
+
+    def _show_agenda(self, current: int | None) -> None:
+        for item_id, row in self.agenda_items.items():
+            active = item_id == current
+            row.classes(add='ws-current font-semibold' if active else '',
+                        remove='' if active else 'ws-current font-semibold')
+            row.props(f'aria-current={"true" if active else "false"}')
+
+    def _show_summary(self, topic: int | None) -> None:
+        self.summary_label.set_text(self._('Showing topic {n}', n=topic) if topic else '')
+
+    def show_round(self, round_id: int | None) -> None:
+        for rid, badge in self.round_badges.items():
+            badge.set_visibility(rid == round_id)
+        for card in self.cards.values():
+            active = card['breakout'].round_id == round_id
+            card['card'].classes(add='' if active else 'opacity-60', remove='opacity-60' if active else '')
+
+    # --- breakout cards ---
+
+    def breakout_card(self, b: BreakoutPublic, counts: dict[str, int], secret: str, phase: Phase, dots: int,
+                      ends_at) -> None:  # noqa: ANN001
         _ = self._
         self.ideas[b.id] = counts.get('ideas', 0)
-        with ui.card().classes('w-full' + ('' if active else ' opacity-60')).props('flat bordered') \
-                .mark(f'cockpit-{slug(b.label)}'):
-            ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold')
+        tag = slug(b.label)
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'cockpit-{tag}') as card:
+            with ui.row().classes('w-full items-center justify-between no-wrap'):
+                ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold')
+                timer = Countdown(ends_at, done_text=_('Time is up')).classes('font-mono font-semibold') \
+                    .mark(f'timer-{tag}')
             if b.moderator_name:
                 ui.label(', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p)) \
                     .classes('text-sm text-grey-8')
-            with ui.row().classes('gap-4 text-sm'):
-                online = ui.label(_('{n} online', n=self.rt.presence.online(b.id))).mark(f'online-{slug(b.label)}')
-                members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark(f'members-{slug(b.label)}')
-                ideas = ui.label(_('{n} ideas', n=self.ideas[b.id])).mark(f'ideas-{slug(b.label)}')
+            with ui.row().classes('gap-4 text-sm items-center'):
+                online = ui.label(_('{n} online', n=self.rt.presence.online(b.id))).mark(f'online-{tag}')
+                members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark(f'members-{tag}')
+                ideas = ui.label(_('{n} ideas', n=self.ideas[b.id])).mark(f'ideas-{tag}')
+                dots_label = ui.label(_('{n} dots cast', n=dots)).mark(f'dots-{tag}')
+            with ui.row().classes('items-center gap-2'):
+                badge = PhaseBadge(_, phase)
+                badge.badge.mark(f'phase-{tag}')
             question = ui.label(self._question_text(b.current_question_id)).classes('text-sm text-grey-9') \
-                .mark(f'current-question-{slug(b.label)}')
+                .mark(f'current-question-{tag}')
             with ui.row().classes('gap-1'):
                 ui.button(_('Moderator view'), icon='open_in_new').props(
                     f'flat dense no-caps href=/m/{secret} target=_blank tag=a')
-                ui.button(_('Wall'), icon='tv').props(f'flat dense no-caps href=/wall/{code}/{b.id} target=_blank tag=a')
+                ui.button(_('Wall'), icon='tv').props(
+                    f'flat dense no-caps href=/wall/{self.workshop.join_code}/{b.id} target=_blank tag=a')
                 ui.button(icon='content_copy', on_click=lambda s=secret: self._copy(self.rt.link(f'/m/{s}'))) \
                     .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
                     .tooltip(_('Copy moderator link'))
-        self.labels[b.id] = {'online': online, 'members': members, 'ideas': ideas, 'question': question}
+        self.cards[b.id] = {'breakout': b, 'card': card, 'online': online, 'members': members, 'ideas': ideas,
+                            'dots': dots_label, 'question': question, 'phase': badge, 'timer': timer,
+                            'question_id': b.current_question_id}
 
     def on_event(self, event: Event) -> None:
-        labels = self.labels.get(getattr(event, 'breakout_id', None))
-        if labels is None:
+        if isinstance(event, RoundChanged):
+            self.show_round(event.round_id)
             return
+        if isinstance(event, WorkshopChanged):
+            if 'structure' in event.fields:
+                self.reload_prompt.show()
+            self._reload_workshop(event.fields)
+            return
+        card = self.cards.get(getattr(event, 'breakout_id', None))
+        if card is None:
+            return
+        _ = self._
         if isinstance(event, IdeaPosted):
             self.ideas[event.breakout_id] += 1
-            labels['ideas'].set_text(self._('{n} ideas', n=self.ideas[event.breakout_id]))
+            card['ideas'].set_text(_('{n} ideas', n=self.ideas[event.breakout_id]))
+        elif isinstance(event, IdeaChanged) and event.merged_into_id is not None:
+            self.ideas[event.breakout_id] -= 1
+            card['ideas'].set_text(_('{n} ideas', n=self.ideas[event.breakout_id]))
+        elif isinstance(event, TalliesChanged):
+            card['dots'].set_text(_('{n} dots cast', n=event.dots_cast))
         elif isinstance(event, PresenceChanged):
-            labels['online'].set_text(self._('{n} online', n=event.online))
+            card['online'].set_text(_('{n} online', n=event.online))
         elif isinstance(event, MembersChanged):
-            labels['members'].set_text(self._('{n} joined', n=event.members))
+            card['members'].set_text(_('{n} joined', n=event.members))
         elif isinstance(event, QuestionChanged):
-            labels['question'].set_text(self._question_text(event.question_id))
+            card['question_id'] = event.question_id
+            card['question'].set_text(self._question_text(event.question_id))
+            self._reload_phase(event.breakout_id, event.question_id)
+        elif isinstance(event, PhaseChanged) and event.question_id == card['question_id']:
+            card['phase'].set(Phase(event.phase))
+        elif isinstance(event, TimerChanged):
+            card['timer'].set(event.ends_at)
+
+    def _reload_phase(self, breakout_id: int, question_id: int | None) -> None:
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                phase = await facilitation.phase_of(session, breakout_id, question_id)
+            self.cards[breakout_id]['phase'].set(phase)
+        background_tasks.create(load(), name='cockpit phase')
+
+    def _reload_workshop(self, fields: tuple[str, ...]) -> None:
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                workshop = await session.get(Workshop, self.workshop.id)
+            self.workshop = workshop
+            self.lock.set_value(workshop.joining_locked)
+            self.plenary.set_value(workshop.plenary)
+            self._show_agenda(workshop.current_agenda_item_id)
+            self._show_summary(workshop.summary_topic)
+        background_tasks.create(load(), name='cockpit workshop')
 
     def _question_text(self, question_id: int | None) -> str:
         q = self.questions.get(question_id)
@@ -146,3 +320,7 @@ class Cockpit:
     async def _copy(self, link: str) -> None:
         await ui.clipboard.write(link)
         ui.notify(self._('Link copied'))
+
+
+def _int(value) -> int | None:  # noqa: ANN001
+    return int(value) if value is not None else None

@@ -1,18 +1,13 @@
-"""How pages follow a workshop: subscriptions bound to the page's lifetime, and the idea feed."""
+"""How pages follow a workshop: subscriptions bound to the page's lifetime, presence, notices."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from nicegui import background_tasks, ui
 
 from ..bus import Handler
-from ..events import Event, IdeaPosted
 from ..i18n import Translate
-from ..models import IdeaPublic
+from ..models import Workshop
 from ..runtime import Runtime
-from ..services import ideas
-from .widgets import idea_card
 
 
 def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler) -> None:
@@ -37,61 +32,47 @@ def track_presence(rt: Runtime, *, workshop_id: int, breakout_id: int) -> None:
     client.on_delete(leave)
 
 
-class IdeaFeed:
-    """Ideas newest first. A new idea adds one card; nothing else is redrawn.
+class NoticeBanner:
+    """The lead moderator's notice and the plenary hint, on phones and walls."""
 
-    The column is reversed in CSS, so appending a card shows it on top.
-    """
-
-    def __init__(self, _: Translate, *, own_participant_id: int | None = None, wall: bool = False,
-                 on_count: Callable[[int], None] | None = None) -> None:
+    def __init__(self, _: Translate, workshop: Workshop, *, wall: bool = False) -> None:
         self._ = _
-        self.own = own_participant_id
-        self.wall = wall
-        self.on_count = on_count
-        self.ids: set[int] = set()
-        self.empty = ui.label(_('No ideas yet — be the first!')).classes(
-            'text-grey-7 ' + ('text-2xl' if wall else '')).mark('no-ideas')
-        classes = 'grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-4 items-start' if wall else 'flex flex-col-reverse gap-3'
-        self.container = ui.element('div').classes(f'w-full {classes}') \
-            .props('aria-live=polite aria-relevant=additions').mark('ideas')
+        self.workshop_id = workshop.id
+        size = 'text-3xl p-4' if wall else 'text-base'
+        with ui.card().classes(f'w-full bg-amber-2 text-black {size}').props('flat role=status aria-live=polite') \
+                .mark('notice') as self.card:
+            with ui.row().classes('items-center no-wrap gap-3'):
+                ui.icon('campaign', size='md' if not wall else 'xl')
+                self.text = ui.label('').classes('ws-idea')
+        self.show(workshop)
 
-    def show(self, newest_first: list[IdeaPublic]) -> None:
-        for idea in reversed(newest_first):
-            self._add(idea)
-        self._changed()
+    def show(self, workshop: Workshop) -> None:
+        parts = []
+        if workshop.notice:
+            parts.append(workshop.notice)
+        if workshop.plenary:
+            parts.append(self._('Plenary: please follow the main screen.'))
+        self.text.set_text(' — '.join(parts))
+        self.card.set_visibility(bool(parts))
 
-    def add(self, event: IdeaPosted) -> None:
-        if event.idea_id in self.ids:
-            return
-        self._add(IdeaPublic(id=event.idea_id, breakout_id=event.breakout_id, question_id=event.question_id,
-                             participant_id=event.participant_id, text=event.text, created_at=event.created_at,
-                             client_id=''))
-        self._changed()
-
-    def reload(self, rt: Runtime, *, breakout_id: int, question_id: int | None) -> None:
-        """Show another question's ideas (loaded in the background: handlers stay quick)."""
+    def reload(self, rt: Runtime) -> None:
         async def load() -> None:
             async with rt.db.session() as session:
-                rows = await ideas.ideas_of(session, breakout_id=breakout_id, question_id=question_id)
-            self.container.clear()
-            self.ids.clear()
-            self.show(rows)
-        background_tasks.create(load(), name='reload ideas')
+                workshop = await session.get(Workshop, self.workshop_id)
+            self.show(workshop)
+        background_tasks.create(load(), name='reload notice')
 
-    @property
-    def count(self) -> int:
-        return len(self.ids)
 
-    def _add(self, idea: IdeaPublic) -> None:
-        self.ids.add(idea.id)
-        with self.container:
-            card = idea_card(idea, self._, own=self.own is not None and idea.participant_id == self.own,
-                             wall=self.wall)
-            if self.wall:  # the grid isn't reversed: put the newest first
-                card.move(target_index=0)
+class ReloadPrompt:
+    """Shown when the lead moderator edited the workshop's structure: reload when convenient."""
 
-    def _changed(self) -> None:
-        self.empty.set_visibility(not self.ids)
-        if self.on_count:
-            self.on_count(len(self.ids))
+    def __init__(self, _: Translate) -> None:
+        with ui.card().classes('w-full bg-blue-1').props('flat bordered role=status').mark('reload-prompt') \
+                as self.card:
+            with ui.row().classes('w-full items-center justify-between'):
+                ui.label(_('The workshop was edited. Reload to see the changes.'))
+                ui.button(_('Reload'), icon='refresh', on_click=ui.navigate.reload).props('unelevated no-caps dense')
+        self.card.set_visibility(False)
+
+    def show(self) -> None:
+        self.card.set_visibility(True)

@@ -1,18 +1,25 @@
-"""Breakout moderator (secret link): the room's ideas live, the guiding questions, who is there."""
+"""Breakout moderator (secret link): phases, timer, the room's ideas live with curation, key results."""
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
-from ..events import Event, IdeaPosted, MembersChanged, PresenceChanged, QuestionChanged
+from ..events import (Event, IdeaChanged, IdeaPosted, KeyResultsChanged, MembersChanged, PhaseChanged,
+                      PresenceChanged, QuestionChanged, TalliesChanged, TimerChanged, WorkshopChanged)
 from ..i18n import Translate, translate_error
-from ..models import QuestionPublic
+from ..models import Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
-from ..services import ideas, moderation, workshops
-from ..services.errors import ServiceError
+from ..services import curation, facilitation, moderation, results, votes, workshops
+from ..services.errors import N_, Invalid, ServiceError
+from ..services.ideas import IDEA_MAX
+from .countdown import Countdown
+from .earlier import EarlierRounds
+from .feed import CardActions, IdeaFeed, load_ideas
 from .frame import content, error_page, frame
-from .live import IdeaFeed, follow_workshop
-from .widgets import question_heading, show_question
+from .live import NoticeBanner, ReloadPrompt, follow_workshop
+from .widgets import phase_names, question_heading, show_question
+
+TIMER_PRESETS = (2, 5, 10, 15, 20)
 
 
 @ui.page('/m/{secret}')
@@ -26,15 +33,21 @@ async def moderator_page(secret: str) -> None:
             error_page(_, translate_error(_, e))
             return
         breakout = await workshops.get_breakout(session, breakout_row.id)
-        workshop = await session.get(workshops.Workshop, breakout.workshop_id)
+        workshop = await session.get(Workshop, breakout.workshop_id)
         questions = await workshops.questions_of(session, breakout.topic_id)
         counts = (await workshops.breakout_counts(session, workshop.id)).get(breakout.id, {})
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
-        shown = await ideas.ideas_of(session, breakout_id=breakout.id, question_id=current.id if current else None)
+        phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
+        dots = await votes.dots_cast(session, breakout_id=breakout.id)
+    shown, _ranked = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
+                                      phase=phase, moderator=True)
 
     _ = frame(f'{breakout.label} · Moderation', language=workshop.language)
-    view = ModeratorView(rt, _, secret=secret, breakout_id=breakout.id, questions=questions, current=current)
+    view = ModeratorView(rt, _, secret=secret, breakout_id=breakout.id, questions=questions, current=current,
+                         phase=phase)
     with content(wide=True):
+        view.notice = NoticeBanner(_, workshop)
+        view.reload_prompt = ReloadPrompt(_)
         with ui.row().classes('w-full items-center justify-between'):
             with ui.column().classes('gap-0'):
                 ui.label(_('Moderation · {title}', title=workshop.title)).classes('text-xs text-grey-8')
@@ -49,36 +62,84 @@ async def moderator_page(secret: str) -> None:
             view.online = ui.label(_('{n} online', n=rt.presence.online(breakout.id))).mark('online')
             view.members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark('members')
             view.idea_count = ui.label('').mark('idea-count')
+            view.dots = ui.label(_('{n} dots cast', n=dots)).mark('dots-cast')
         with ui.row().classes('w-full gap-6 items-start no-wrap max-md:flex-wrap'):
             with ui.column().classes('grow gap-3 min-w-0'):
-                view.build_current(shown)
+                view.build_current(shown, breakout_row.timer_ends_at)
             with ui.column().classes('w-full md:w-96 shrink-0'):
                 view.build_question_list()
+                if breakout.round_number > 1:
+                    view.earlier = EarlierRounds(rt, _, breakout=breakout,
+                                                 question_id=current.id if current else None)
+                view.build_breakout_results(list(breakout_row.key_results))
     follow_workshop(rt, workshop.id, view.on_event)
 
 
 class ModeratorView:
     def __init__(self, rt: Runtime, _: Translate, *, secret: str, breakout_id: int,
-                 questions: list[QuestionPublic], current: QuestionPublic | None) -> None:
+                 questions: list[QuestionPublic], current: QuestionPublic | None, phase: Phase) -> None:
         self.rt = rt
         self._ = _
         self.secret = secret
         self.breakout_id = breakout_id
         self.questions = questions
         self.current = current
+        self.phase = phase
         self.question_buttons: dict[int, ui.button] = {}
+        self.earlier: EarlierRounds | None = None
+        self.notice: NoticeBanner | None = None
+        self.reload_prompt: ReloadPrompt | None = None
 
-    def build_current(self, shown) -> None:  # noqa: ANN001
+    # --- building ---
+
+    def build_current(self, shown, ends_at) -> None:  # noqa: ANN001
         _ = self._
-        with ui.card().classes('w-full').props('flat bordered'):
+        with ui.card().classes('w-full gap-3').props('flat bordered'):
             self.block, self.question = question_heading(self.current, _)
-            with ui.row().classes('gap-2'):
+            with ui.row().classes('w-full items-center gap-2'):
                 ui.button(_('Previous question'), icon='arrow_back', on_click=lambda: self.step(-1)) \
                     .props('outline no-caps').mark('previous-question')
                 ui.button(_('Next question'), icon='arrow_forward', on_click=lambda: self.step(1)) \
                     .props('unelevated no-caps').mark('next-question')
-        self.feed = IdeaFeed(_, on_count=self._show_count)
+            ui.label(_('Phase of this question')).classes('text-sm text-grey-8')
+            names = phase_names(_)
+            self.phase_toggle = ui.toggle({p.value: names[p] for p in Phase}, value=self.phase.value,
+                                          on_change=self._phase_picked).props('no-caps spread') \
+                .classes('w-full').mark('phase-toggle')
+            with ui.row().classes('w-full items-center gap-2'):
+                ui.icon('timer').classes('text-grey-8')
+                self.timer = Countdown(ends_at, done_text=_('Time is up')).classes('text-xl font-mono font-semibold') \
+                    .mark('timer')
+                for minutes in TIMER_PRESETS:
+                    ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self.start_timer(m * 60)) \
+                        .props('outline dense no-caps').mark(f'timer-{minutes}')
+                ui.button(_('Stop timer'), on_click=self.stop_timer).props('flat dense no-caps').mark('timer-stop')
+        self.build_dialogs()
+        self.feed = IdeaFeed(_, moderator=True, on_count=self._show_count, phase=self.phase,
+                             actions=CardActions(edit=self.edit, hide=self.hide, mark=self.mark, group=self.group,
+                                                 merge=self.merge))
         self.feed.show(shown)
+        with ui.card().classes('w-full gap-2').props('flat bordered'):
+            ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')).classes('text-sm text-grey-8')
+            with ui.row().classes('w-full no-wrap items-start gap-2'):
+                self.add_box = ui.input(_('Idea')).props(f'outlined dense maxlength={IDEA_MAX}') \
+                    .classes('grow').mark('add-idea-input').on('keydown.enter', self.add_idea)
+                ui.button(_('Add'), icon='add', on_click=self.add_idea).props('unelevated no-caps').mark('add-idea')
+        with ui.expansion(_('Likely duplicates'), icon='content_copy').classes('w-full').props('dense') \
+                .mark('duplicates') as self.duplicates:
+            self.duplicate_list = ui.column().classes('w-full gap-2')
+        self.duplicates.on_value_change(lambda e: e.value and self.find_duplicates())
+        with ui.card().classes('w-full gap-2').props('flat bordered'):
+            ui.label(_('Key results of this question')).classes('text-base font-semibold') \
+                .props('role=heading aria-level=2')
+            self.question_results = ui.textarea(placeholder=_('One key result per line')) \
+                .props('outlined autogrow').classes('w-full').mark('question-results')
+            with ui.row().classes('gap-2'):
+                ui.button(_('Draft from marked and top-voted ideas'), icon='auto_awesome',
+                          on_click=self.draft_question_results).props('outline no-caps').mark('draft-results')
+                ui.button(_('Save key results'), icon='save', on_click=self.save_question_results) \
+                    .props('unelevated no-caps').mark('save-results')
+        self._load_question_results()
 
     def build_question_list(self) -> None:
         _ = self._
@@ -95,33 +156,233 @@ class ModeratorView:
                 self.question_buttons[q.id] = button
         self._highlight()
 
-    async def step(self, step: int) -> None:
+    def build_breakout_results(self, key_results: list[str]) -> None:
+        _ = self._
+        with ui.card().classes('w-full gap-2 mt-4').props('flat bordered'):
+            ui.label(_('Key results of this breakout')).classes('text-base font-semibold') \
+                .props('role=heading aria-level=2')
+            self.breakout_results = ui.textarea(value='\n'.join(key_results),
+                                                placeholder=_('One key result per line')) \
+                .props('outlined autogrow').classes('w-full').mark('breakout-results')
+            with ui.row().classes('gap-2'):
+                ui.button(_('Draft'), icon='auto_awesome', on_click=self.draft_breakout_results) \
+                    .props('outline no-caps dense').mark('draft-breakout-results')
+                ui.button(_('Save'), icon='save', on_click=self.save_breakout_results) \
+                    .props('unelevated no-caps dense').mark('save-breakout-results')
+
+    def build_dialogs(self) -> None:
+        _ = self._
+        with ui.dialog() as self.dialog, ui.card().classes('w-[32rem] max-w-full gap-3'):
+            self.dialog_title = ui.label('').classes('text-lg font-semibold')
+            self.dialog_input = ui.textarea().props('outlined autogrow').classes('w-full').mark('dialog-input')
+            self.dialog_select = ui.select({}, label=_('Merge into')).classes('w-full').mark('dialog-select')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
+                self.dialog_ok = ui.button(_('Save'), on_click=self._dialog_confirmed).props('unelevated no-caps') \
+                    .mark('dialog-ok')
+        self._dialog_action = None
+
+    # --- actions ---
+
+    async def _run(self, action) -> bool:  # noqa: ANN001
         try:
-            await moderation.step_question(self.rt.db, self.rt.bus, secret=self.secret, step=step)
+            await action
         except ServiceError as e:
             ui.notify(translate_error(self._, e), type='negative')
+            return False
+        return True
+
+    async def step(self, step: int) -> None:
+        await self._run(moderation.step_question(self.rt.db, self.rt.bus, secret=self.secret, step=step))
 
     async def go_to(self, question_id: int) -> None:
-        try:
-            await moderation.set_question(self.rt.db, self.rt.bus, secret=self.secret, question_id=question_id)
-        except ServiceError as e:
-            ui.notify(translate_error(self._, e), type='negative')
+        await self._run(moderation.set_question(self.rt.db, self.rt.bus, secret=self.secret,
+                                                question_id=question_id))
+
+    async def _phase_picked(self, e) -> None:  # noqa: ANN001
+        if e.value and e.value != self.phase.value:
+            if not await self._run(facilitation.set_phase(self.rt.db, self.rt.bus, secret=self.secret,
+                                                          phase=e.value)):
+                self.phase_toggle.set_value(self.phase.value)
+
+    async def start_timer(self, seconds: int) -> None:
+        await self._run(facilitation.start_timer(self.rt.db, self.rt.bus, secret=self.secret, seconds=seconds))
+
+    async def stop_timer(self) -> None:
+        await self._run(facilitation.stop_timer(self.rt.db, self.rt.bus, secret=self.secret))
+
+    async def add_idea(self) -> None:
+        if await self._run(curation.add_idea(self.rt.db, self.rt.bus, secret=self.secret,
+                                             text=self.add_box.value or '',
+                                             question_id=self.current.id if self.current else None)):
+            self.add_box.set_value('')
+
+    def _open_dialog(self, title: str, action, *, text: str | None = None, options: dict | None = None) -> None:  # noqa: ANN001
+        self.dialog_title.set_text(title)
+        self.dialog_input.set_visibility(text is not None)
+        self.dialog_input.set_value(text or '')
+        self.dialog_select.set_visibility(options is not None)
+        self.dialog_select.set_options(options or {}, value=None)
+        self._dialog_action = action
+        self.dialog.open()
+
+    async def _dialog_confirmed(self) -> None:
+        if self._dialog_action is not None and await self._run(self._dialog_action()):
+            self.dialog.close()
+
+    def edit(self, idea_id: int) -> None:
+        card = self.feed.cards[idea_id]
+        self._open_dialog(self._('Edit text (the original is kept)'), text=card.idea.text,
+                          action=lambda: curation.edit_idea(self.rt.db, self.rt.bus, secret=self.secret,
+                                                            idea_id=idea_id, text=self.dialog_input.value))
+
+    def group(self, idea_id: int) -> None:
+        card = self.feed.cards[idea_id]
+        self._open_dialog(self._('Heading (cluster); empty removes it'), text=card.idea.group or '',
+                          action=lambda: curation.set_group(self.rt.db, self.rt.bus, secret=self.secret,
+                                                            idea_id=idea_id, group=self.dialog_input.value))
+
+    def merge(self, idea_id: int) -> None:
+        options = {i: c.idea.text[:80] for i, c in self.feed.cards.items() if i != idea_id and not c.idea.hidden}
+
+        async def merge() -> None:
+            if self.dialog_select.value is None:
+                raise Invalid(N_('Please choose an idea to merge into.'))
+            await curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret,
+                                       keep_id=self.dialog_select.value, merge_id=idea_id)
+        self._open_dialog(self._('Merge this idea into another one (dots carry over)'), options=options,
+                          action=merge)
+
+    async def hide(self, idea_id: int, hidden: bool) -> None:
+        await self._run(curation.hide_idea(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
+                                           hidden=hidden))
+
+    async def mark(self, idea_id: int, marked: bool) -> None:
+        await self._run(curation.set_marked(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
+                                            marked=marked))
+
+    def find_duplicates(self) -> None:
+        question_id = self.current.id if self.current else None
+
+        async def load() -> None:
+            if question_id is None:
+                return
+            async with self.rt.db.session() as session:
+                found = await curation.suggest_duplicates(session, breakout_id=self.breakout_id,
+                                                          question_id=question_id)
+            self.duplicate_list.clear()
+            with self.duplicate_list:
+                if not found:
+                    ui.label(self._('No likely duplicates.')).classes('text-grey-7')
+                for s in found[:20]:
+                    with ui.card().classes('w-full gap-1').props('flat bordered'):
+                        ui.label(s.keep.text).classes('ws-idea')
+                        ui.label(s.duplicate.text).classes('ws-idea text-grey-8')
+                        ui.button(self._('Merge ({score:.0f} % similar)', score=s.score),
+                                  on_click=lambda s=s: self._merge_suggested(s.keep.id, s.duplicate.id)) \
+                            .props('outline dense no-caps').mark('merge-suggestion')
+        background_tasks.create(load(), name='duplicates')
+
+    async def _merge_suggested(self, keep_id: int, merge_id: int) -> None:
+        if await self._run(curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret, keep_id=keep_id,
+                                                merge_id=merge_id)):
+            self.find_duplicates()
+
+    async def draft_question_results(self) -> None:
+        if self.current is None:
+            return
+        async with self.rt.db.session() as session:
+            bullets = await results.draft(session, breakout_id=self.breakout_id, question_id=self.current.id)
+        self.question_results.set_value('\n'.join(bullets))
+
+    async def save_question_results(self) -> None:
+        if self.current is not None and await self._run(results.save(
+                self.rt.db, self.rt.bus, secret=self.secret, question_id=self.current.id,
+                items=(self.question_results.value or '').split('\n'))):
+            ui.notify(self._('Key results saved'), type='positive')
+
+    async def draft_breakout_results(self) -> None:
+        async with self.rt.db.session() as session:
+            bullets = await results.draft(session, breakout_id=self.breakout_id)
+        self.breakout_results.set_value('\n'.join(bullets))
+
+    async def save_breakout_results(self) -> None:
+        if await self._run(results.save(self.rt.db, self.rt.bus, secret=self.secret,
+                                        items=(self.breakout_results.value or '').split('\n'))):
+            ui.notify(self._('Key results saved'), type='positive')
+
+    # --- events ---
 
     def on_event(self, event: Event) -> None:
+        if isinstance(event, WorkshopChanged):
+            if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
+                self.notice.reload(self.rt)
+            if 'structure' in event.fields and self.reload_prompt is not None:
+                self.reload_prompt.show()
+            return
         if getattr(event, 'breakout_id', None) != self.breakout_id:
             return
-        if isinstance(event, IdeaPosted):
-            if self.current is not None and event.question_id == self.current.id:
-                self.feed.add(event)
+        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
+        if isinstance(event, IdeaPosted) and on_current:
+            self.feed.add(event)
+        elif isinstance(event, IdeaChanged) and on_current:
+            self.feed.change(event)
+        elif isinstance(event, TalliesChanged):
+            self.dots.set_text(self._('{n} dots cast', n=event.dots_cast))
+            if on_current:
+                self.feed.set_tallies(dict(event.tallies))
+        elif isinstance(event, PhaseChanged) and on_current:
+            self.phase = Phase(event.phase)
+            self.phase_toggle.set_value(event.phase)
+            self.feed.set_phase(self.phase)
+            self._reload_feed()
         elif isinstance(event, QuestionChanged):
             self.current = next((q for q in self.questions if q.id == event.question_id), None)
             show_question(self.block, self.question, self.current, self._)
             self._highlight()
-            self.feed.reload(self.rt, breakout_id=self.breakout_id, question_id=event.question_id)
+            self._reload_feed(phase=True)
+            self._load_question_results()
+            self.duplicate_list.clear()
+            self.duplicates.set_value(False)
+            if self.earlier:
+                self.earlier.show_question(event.question_id)
+        elif isinstance(event, TimerChanged):
+            self.timer.set(event.ends_at)
+        elif isinstance(event, KeyResultsChanged):
+            if event.question_id is None:
+                self.breakout_results.set_value('\n'.join(event.key_results))
+            elif on_current:
+                self.question_results.set_value('\n'.join(event.key_results))
         elif isinstance(event, PresenceChanged):
             self.online.set_text(self._('{n} online', n=event.online))
         elif isinstance(event, MembersChanged):
             self.members.set_text(self._('{n} joined', n=event.members))
+
+    def _reload_feed(self, *, phase: bool = False) -> None:
+        question_id = self.current.id if self.current else None
+
+        async def load():  # noqa: ANN202
+            if phase:
+                async with self.rt.db.session() as session:
+                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
+                self.phase_toggle.set_value(self.phase.value)
+                self.feed.set_phase(self.phase)
+            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id,
+                                    phase=self.phase, moderator=True)
+        self.feed.reload(load)
+
+    def _load_question_results(self) -> None:
+        question_id = self.current.id if self.current else None
+
+        async def load() -> None:
+            text = ''
+            if question_id is not None:
+                async with self.rt.db.session() as session:
+                    state = await session.get(workshops.Breakout, self.breakout_id)
+                    _overall, per_question = await results.of_breakout(session, state)
+                text = '\n'.join(per_question.get(question_id, []))
+            self.question_results.set_value(text)
+        background_tasks.create(load(), name='key results')
 
     def _highlight(self) -> None:
         for qid, button in self.question_buttons.items():

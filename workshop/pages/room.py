@@ -1,21 +1,25 @@
-"""Participant room: the current guiding question, a box to post, the room's ideas live."""
+"""Participant room: the current guiding question, and — by phase — a box to post, dots to give, the ranking."""
 
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ..events import Event, IdeaPosted, PresenceChanged, QuestionChanged
+from ..events import (Event, IdeaChanged, IdeaPosted, PhaseChanged, PresenceChanged, QuestionChanged, RoundChanged,
+                      TalliesChanged, TimerChanged, WorkshopChanged)
 from ..i18n import Translate, translate_error
-from ..models import IdeaPublic, QuestionPublic
+from ..models import Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
-from ..services import ideas, participants, workshops
+from ..services import facilitation, ideas, participants, votes, workshops
 from ..services.errors import ServiceError
 from ..services.ideas import IDEA_MAX
+from .countdown import Countdown
+from .earlier import EarlierRounds
+from .feed import IdeaFeed, load_ideas
 from .frame import content, frame
-from .live import IdeaFeed, follow_workshop, track_presence
+from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
 from .session import participant_token
-from .widgets import question_heading, show_question
+from .widgets import PhaseBadge, question_heading, show_question
 
 
 @ui.page('/j/{code}/room')
@@ -34,23 +38,33 @@ async def room_page(code: str):
         if breakout_id is None:
             return RedirectResponse(f'/j/{workshop.join_code}', status_code=303)
         breakout = await workshops.get_breakout(session, breakout_id)
+        breakout_row = await session.get(workshops.Breakout, breakout_id)
         questions = await workshops.questions_of(session, breakout.topic_id)
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
-        shown = await ideas.ideas_of(session, breakout_id=breakout_id,
-                                     question_id=current.id if current else None)
+        phase = await facilitation.phase_of(session, breakout_id, current.id if current else None)
+        mine, left, budget = {}, 0, 0
+        if current is not None:
+            mine, left, budget = await votes.status_for(session, participant_id=participant.id,
+                                                        breakout=breakout_row, question=await session.get(
+                                                            workshops.Question, current.id))
+    shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None, phase=phase)
 
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
-    view = RoomView(rt, _, workshop_id=workshop.id, breakout_id=breakout_id, participant_id=participant.id,
-                    token=participant.token, questions=questions, current=current)
+    view = RoomView(rt, _, workshop=workshop, breakout_id=breakout_id, participant_id=participant.id,
+                    token=participant.token, questions=questions, current=current, phase=phase)
     with content():
+        view.notice = NoticeBanner(_, workshop)
+        view.reload_prompt = ReloadPrompt(_)
         with ui.row().classes('w-full items-center justify-between no-wrap'):
-            with ui.column().classes('gap-0'):
+            with ui.column().classes('gap-0 min-w-0'):
                 ui.label(workshop.title).classes('text-xs text-grey-8')
                 ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-base font-semibold') \
                     .props('role=heading aria-level=1').mark('breakout')
             ui.button(_('Change room'), icon='swap_horiz').props(
                 f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
-        view.build(shown)
+        view.build(shown, mine=mine, left=left, budget=budget, ends_at=breakout_row.timer_ends_at)
+        if breakout.round_number > 1:
+            view.earlier = EarlierRounds(rt, _, breakout=breakout, question_id=current.id if current else None)
     follow_workshop(rt, workshop.id, view.on_event)
     track_presence(rt, workshop_id=workshop.id, breakout_id=breakout_id)
     return None
@@ -59,34 +73,59 @@ async def room_page(code: str):
 class RoomView:
     """The phone's room view; updates itself in place from bus events."""
 
-    def __init__(self, rt: Runtime, _: Translate, *, workshop_id: int, breakout_id: int, participant_id: int,
-                 token: str, questions: list[QuestionPublic], current: QuestionPublic | None) -> None:
+    def __init__(self, rt: Runtime, _: Translate, *, workshop: Workshop, breakout_id: int, participant_id: int,
+                 token: str, questions: list[QuestionPublic], current: QuestionPublic | None, phase: Phase) -> None:
         self.rt = rt
         self._ = _
-        self.workshop_id = workshop_id
+        self.workshop_id = workshop.id
+        self.code = workshop.join_code
+        self.hide_tallies = workshop.hide_tallies
         self.breakout_id = breakout_id
         self.participant_id = participant_id
         self.token = token
         self.questions = {q.id: q for q in questions}
         self.current = current
+        self.phase = phase
         self.client_id = ideas.new_client_id()
+        self.earlier: EarlierRounds | None = None
+        self.notice: NoticeBanner | None = None
+        self.reload_prompt: ReloadPrompt | None = None
 
-    def build(self, shown: list[IdeaPublic]) -> None:
+    def build(self, shown, *, mine: dict[int, int], left: int, budget: int, ends_at) -> None:  # noqa: ANN001
         _ = self._
-        with ui.card().classes('w-full').props('flat bordered'):
+        self.round_prompt = ui.card().classes('w-full bg-amber-1').props('flat bordered role=alert')
+        with self.round_prompt:
+            self.round_text = ui.label('').classes('text-base font-semibold')
+            ui.button(_('Choose a room'), icon='meeting_room').props(
+                f'unelevated no-caps href=/j/{self.code}?switch=true tag=a').mark('choose-new-room')
+        self.round_prompt.set_visibility(False)
+        with ui.card().classes('w-full gap-2').props('flat bordered'):
+            with ui.row().classes('w-full items-center justify-between'):
+                self.phase_badge = PhaseBadge(_, self.phase)
+                self.timer = Countdown(ends_at, done_text=_('Time is up')).classes('text-lg font-mono font-semibold') \
+                    .mark('timer')
             self.block, self.question = question_heading(self.current, _)
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
-        with ui.column().classes('w-full gap-2'):
+        with ui.column().classes('w-full gap-2') as self.post_area:
             self.box = ui.textarea(_('Your idea'), placeholder=_('One idea per post …')) \
                 .props(f'outlined autogrow counter stack-label maxlength={IDEA_MAX} enterkeyhint=send') \
                 .classes('w-full text-base').mark('idea-input')
-            with ui.row().classes('w-full items-center justify-between'):
+            with ui.row().classes('w-full items-center justify-between no-wrap'):
                 self.status = ui.label('').classes('text-sm').props('role=status aria-live=polite').mark('post-status')
-                self.send = ui.button(_('Post'), icon='send', on_click=self.post).props('unelevated no-caps size=lg') \
-                    .mark('post')
-        ui.label(_('Ideas in this room')).classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
-        self.feed = IdeaFeed(_, own_participant_id=self.participant_id)
-        self.feed.show(shown)
+                self.send = ui.button(_('Post'), icon='send', on_click=self.post) \
+                    .props('unelevated no-caps size=lg').mark('post')
+        self.dots_left = ui.label('').classes('text-base font-semibold text-primary') \
+            .props('role=status aria-live=polite').mark('dots-left')
+        self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
+        self.feed = IdeaFeed(_, own_participant_id=self.participant_id, on_vote=self.vote, phase=self.phase,
+                             hide_tallies=self.hide_tallies)
+        self.feed.show(shown[0])
+        self.feed.set_my_dots(mine)
+        self.budget = budget
+        self._show_dots_left(left)
+        self._show_phase()
+
+    # --- actions ---
 
     async def post(self) -> None:
         _ = self._
@@ -112,13 +151,93 @@ class RoomView:
         self.box.set_value('')
         self.status.set_text(_('Saved ✓'))
 
+    async def vote(self, idea_id: int, delta: int) -> None:
+        try:
+            if delta > 0:
+                status = await votes.cast_dot(self.rt.db, self.rt.bus, token=self.token, idea_id=idea_id)
+            else:
+                status = await votes.remove_dot(self.rt.db, self.rt.bus, token=self.token, idea_id=idea_id)
+        except ServiceError as e:
+            ui.notify(translate_error(self._, e), type='warning', position='top')
+            return
+        mine = dict(self.feed.my_dots)
+        mine[idea_id] = status.mine
+        self.feed.set_my_dots(mine)
+        self.budget = status.budget
+        self._show_dots_left(status.left)
+
+    # --- events ---
+
     def on_event(self, event: Event) -> None:
-        if isinstance(event, IdeaPosted) and event.breakout_id == self.breakout_id:
-            if self.current is not None and event.question_id == self.current.id:
-                self.feed.add(event)
-        elif isinstance(event, QuestionChanged) and event.breakout_id == self.breakout_id:
+        if isinstance(event, (RoundChanged, WorkshopChanged)):
+            self._workshop_event(event)
+            return
+        if getattr(event, 'breakout_id', None) != self.breakout_id:
+            return
+        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
+        if isinstance(event, IdeaPosted) and on_current:
+            self.feed.add(event)
+        elif isinstance(event, IdeaChanged) and on_current:
+            self.feed.change(event)
+        elif isinstance(event, TalliesChanged) and on_current:
+            self.feed.set_tallies(dict(event.tallies))
+        elif isinstance(event, PhaseChanged) and on_current:
+            self.phase = Phase(event.phase)
+            self._show_phase()
+            self._reload(my_dots=self.phase == Phase.vote)
+        elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
-            self.feed.reload(self.rt, breakout_id=self.breakout_id, question_id=event.question_id)
-        elif isinstance(event, PresenceChanged) and event.breakout_id == self.breakout_id:
+            self._reload(phase=True, my_dots=True)
+            if self.earlier:
+                self.earlier.show_question(event.question_id)
+        elif isinstance(event, TimerChanged):
+            self.timer.set(event.ends_at)
+        elif isinstance(event, PresenceChanged):
             self.online.set_text(self._('{n} people online in this room', n=event.online))
+
+    def _workshop_event(self, event: Event) -> None:
+        if isinstance(event, RoundChanged):
+            self.round_text.set_text(self._('{round} has started: please choose your room for it.',
+                                            round=self._('Round {n}', n=event.round_number)))
+            self.round_prompt.set_visibility(True)
+            self.post_area.set_visibility(False)
+        elif isinstance(event, WorkshopChanged) and self.notice is not None:
+            if 'notice' in event.fields or 'plenary' in event.fields:
+                self.notice.reload(self.rt)
+            if 'voting' in event.fields:
+                self._reload(phase=True, my_dots=True)
+            if 'structure' in event.fields and self.reload_prompt is not None:
+                self.reload_prompt.show()
+
+    def _reload(self, *, phase: bool = False, my_dots: bool = False) -> None:
+        question_id = self.current.id if self.current else None
+
+        async def load():  # noqa: ANN202
+            async with self.rt.db.session() as session:
+                if phase:
+                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
+                    self.hide_tallies = (await session.get(Workshop, self.workshop_id)).hide_tallies
+                if my_dots and question_id is not None:
+                    breakout = await session.get(workshops.Breakout, self.breakout_id)
+                    question = await session.get(workshops.Question, question_id)
+                    mine, left, self.budget = await votes.status_for(session, participant_id=self.participant_id,
+                                                                     breakout=breakout, question=question)
+                    self.feed.my_dots = mine
+                    self._show_dots_left(left)
+            self.feed.set_phase(self.phase, hide_tallies=self.hide_tallies)
+            self._show_phase()
+            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id, phase=self.phase)
+        self.feed.reload(load)
+
+    def _show_phase(self) -> None:
+        _ = self._
+        self.phase_badge.set(self.phase)
+        self.post_area.set_visibility(self.phase == Phase.collect and self.current is not None)
+        self.dots_left.set_visibility(self.phase == Phase.vote)
+        headings = {Phase.collect: _('Ideas in this room'), Phase.vote: _('Give your dots to the ideas you support'),
+                    Phase.discuss: _('Result: ideas by dots'), Phase.closed: _('Result: ideas by dots')}
+        self.list_heading.set_text(headings[self.phase])
+
+    def _show_dots_left(self, left: int) -> None:
+        self.dots_left.set_text(self._('You have {left} of {budget} dots left.', left=left, budget=self.budget))

@@ -1,19 +1,31 @@
-"""The wall (projector): QR and join code, the current question, ideas appearing live in large type."""
+"""The walls (projector): large type readable from the back of a room.
+
+``/wall/CODE`` is the plenary wall: join QR and rooms, or the plenary summary
+("Resümee") of one topic at a time. ``/wall/CODE/ID`` is a breakout's wall: its
+question, phase, timer and ideas live, and a bar chart of the dots after voting.
+"""
 
 from __future__ import annotations
 
 from fastapi import Response
-from nicegui import app, run, ui
+from nicegui import app, background_tasks, run, ui
 
-from ..events import Event, IdeaPosted, QuestionChanged
-from ..i18n import translate_error
+from ..events import (Event, IdeaChanged, IdeaPosted, PhaseChanged, QuestionChanged, RoundChanged, TalliesChanged,
+                      TimerChanged, WorkshopChanged)
+from ..i18n import Translate, translate_error
+from ..models import Phase, Workshop
 from ..qr import qr_png
-from ..runtime import runtime
-from ..services import ideas, workshops
-from ..services.errors import ServiceError
+from ..runtime import Runtime, runtime
+from ..services import facilitation, results, workshops
+from ..services.errors import N_, NotFound, ServiceError
+from .countdown import Countdown
+from .feed import IdeaFeed, load_ideas
 from .frame import error_page, frame
-from .live import IdeaFeed, follow_workshop
-from .widgets import question_heading, show_question
+from .live import NoticeBanner, follow_workshop
+from .widgets import PhaseBadge, question_heading, show_question
+
+WALL_IDEAS = 60
+CHART_IDEAS = 10
 
 
 @app.get('/qr/{code}.png', include_in_schema=False)
@@ -29,7 +41,7 @@ async def qr_image(code: str) -> Response:
     return Response(png, media_type='image/png', headers={'Cache-Control': 'public, max-age=3600'})
 
 
-def _join_panel(code: str, link: str, _) -> None:  # noqa: ANN001
+def _join_panel(code: str, link: str, _: Translate) -> None:
     with ui.column().classes('items-center gap-2 shrink-0 w-80'):
         qr_alt = _('QR code for joining')
         ui.image(f'/qr/{code}.png').classes('ws-wall-qr rounded').props(f'no-spinner alt="{qr_alt}"')
@@ -48,54 +60,200 @@ async def plenary_wall(code: str) -> None:
             _ = frame('Workshop', language=None, wall=True)
             error_page(_, translate_error(_, e))
             return
-        breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
     _ = frame(workshop.title, language=workshop.language, wall=True)
-    with ui.row().classes('w-full p-8 gap-12 items-center justify-center min-h-screen no-wrap'):
-        with ui.column().classes('gap-6 grow min-w-0'):
-            ui.label(workshop.title).classes('text-5xl font-bold leading-tight').props('role=heading aria-level=1')
-            ui.label(_('Scan the code with your phone camera and choose your room.')).classes('text-2xl opacity-80')
-            for b in breakouts:
-                ui.label(f'{b.label} · {b.topic_title}').classes('text-3xl')
-        _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
+    wall = PlenaryWall(rt, _, workshop)
+    follow_workshop(rt, workshop.id, wall.on_event)
+
+
+class PlenaryWall:
+    def __init__(self, rt: Runtime, _: Translate, workshop: Workshop) -> None:
+        self.rt = rt
+        self._ = _
+        self.workshop_id = workshop.id
+        with ui.column().classes('w-full p-8 gap-6 min-h-screen'):
+            self.notice = NoticeBanner(_, workshop, wall=True)
+            with ui.row().classes('w-full gap-12 items-start justify-center no-wrap'):
+                self.body = ui.column().classes('gap-6 grow min-w-0')
+                _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
+        self.reload()
+
+    def reload(self) -> None:
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                workshop = await session.get(Workshop, self.workshop_id)
+                summary = None
+                if workshop.summary_topic is not None:
+                    summary = await results.topic_summary(session, workshop_id=workshop.id,
+                                                          topic_number=workshop.summary_topic)
+                breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
+            self.notice.show(workshop)
+            self.body.clear()
+            with self.body:
+                if summary is not None:
+                    self._summary(summary)
+                else:
+                    self._rooms(workshop, breakouts)
+        background_tasks.create(load(), name='plenary wall')
+
+    def _rooms(self, workshop: Workshop, breakouts) -> None:  # noqa: ANN001
+        _ = self._
+        ui.label(workshop.title).classes('text-5xl font-bold leading-tight').props('role=heading aria-level=1')
+        ui.label(_('Scan the code with your phone camera and choose your room.')).classes('text-3xl')
+        for b in breakouts:
+            ui.label(f'{b.label} · {b.topic_title}').classes('text-3xl').mark('wall-room')
+
+    def _summary(self, summary: results.TopicSummary) -> None:
+        _ = self._
+        ui.label(_('Summary')).classes('text-2xl')
+        ui.label(f'{summary.number}. {summary.title}').classes('text-5xl font-bold leading-tight') \
+            .props('role=heading aria-level=1').mark('summary-topic')
+        rooms = ', '.join(f'{label} ({who})' if who else label for label, who in summary.rooms)
+        ui.label(rooms).classes('text-2xl')
+        if summary.key_results:
+            ui.label(_('Key results')).classes('text-3xl font-semibold mt-4')
+            for bullet in summary.key_results:
+                ui.label(f'• {bullet}').classes('ws-wall-idea ws-idea').mark('summary-result')
+        if summary.top_ideas:
+            ui.label(_('Ideas with the most dots')).classes('text-3xl font-semibold mt-4')
+            for text, dots in summary.top_ideas:
+                with ui.row().classes('w-full no-wrap items-start gap-4'):
+                    ui.badge(str(dots), color='positive').classes('text-2xl')
+                    ui.label(text).classes('ws-wall-idea ws-idea')
+        if not summary.key_results and not summary.top_ideas:
+            ui.label(_('No results yet.')).classes('text-3xl')
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, RoundChanged) or (isinstance(event, WorkshopChanged) and
+                                               {'summary', 'plenary', 'notice', 'structure'} & set(event.fields)):
+            self.reload()
 
 
 @ui.page('/wall/{code}/{breakout_id}')
-async def breakout_wall(code: str, breakout_id: int) -> None:
+async def breakout_wall(code: str, breakout_id: str) -> None:
     rt = runtime()
     async with rt.db.session() as session:
         try:
             workshop = await workshops.find_by_code(session, code)
-            breakout = await workshops.get_breakout(session, breakout_id)
+            if not breakout_id.isdigit():
+                raise NotFound(N_('This breakout does not exist.'))
+            breakout = await workshops.get_breakout(session, int(breakout_id))
             if breakout.workshop_id != workshop.id:
-                raise ServiceError('This breakout does not exist.')
+                raise NotFound(N_('This breakout does not exist.'))
         except ServiceError as e:
             _ = frame('Workshop', language=None, wall=True)
             error_page(_, translate_error(_, e))
             return
         questions = {q.id: q for q in await workshops.questions_of(session, breakout.topic_id)}
         current = questions.get(breakout.current_question_id)
-        shown = await ideas.ideas_of(session, breakout_id=breakout.id, question_id=current.id if current else None,
-                                     limit=60)
+        phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
+        ends_at = (await session.get(workshops.Breakout, breakout.id)).timer_ends_at
+    shown, _ranked = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
+                                      phase=phase, limit=WALL_IDEAS)
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language, wall=True)
-    state = {'current': current}
-    with ui.row().classes('w-full p-6 gap-8 items-start no-wrap'):
-        with ui.column().classes('grow gap-5 min-w-0'):
-            ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-3xl') \
-                .props('role=heading aria-level=1').mark('breakout')
-            block, question = question_heading(current, _, wall=True)
-            count = ui.label('').classes('text-2xl').mark('idea-count')
-            feed = IdeaFeed(_, wall=True, on_count=lambda n: count.set_text(_('{n} ideas', n=n)))
-            feed.show(shown)
-        _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
+    view = BreakoutWall(rt, _, workshop=workshop, breakout_id=breakout.id, questions=questions, current=current,
+                        phase=phase)
+    with ui.column().classes('w-full p-6 gap-4'):
+        view.notice = NoticeBanner(_, workshop, wall=True)
+        with ui.row().classes('w-full gap-8 items-start no-wrap'):
+            with ui.column().classes('grow gap-5 min-w-0'):
+                with ui.row().classes('w-full items-center justify-between'):
+                    ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-3xl') \
+                        .props('role=heading aria-level=1').mark('breakout')
+                    with ui.row().classes('items-center gap-6'):
+                        view.phase_badge = PhaseBadge(_, phase, large=True)
+                        view.timer = Countdown(ends_at, done_text=_('Time is up')) \
+                            .classes('text-5xl font-mono font-bold').mark('timer')
+                view.block, view.question = question_heading(current, _, wall=True)
+                view.count = ui.label('').classes('text-2xl').mark('idea-count')
+                view.chart = ui.echart({}).classes('w-full h-[28rem]').mark('chart')
+                view.feed = IdeaFeed(_, wall=True, phase=phase, hide_tallies=workshop.hide_tallies,
+                                     on_count=lambda n: view.count.set_text(_('{n} ideas', n=n)))
+                view.feed.show(shown)
+                view.show_phase()
+            _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
+    follow_workshop(rt, workshop.id, view.on_event)
 
-    def on_event(event: Event) -> None:
-        if getattr(event, 'breakout_id', None) != breakout.id:
+
+class BreakoutWall:
+    def __init__(self, rt: Runtime, _: Translate, *, workshop: Workshop, breakout_id: int, questions: dict,
+                 current, phase: Phase) -> None:  # noqa: ANN001
+        self.rt = rt
+        self._ = _
+        self.breakout_id = breakout_id
+        self.workshop_id = workshop.id
+        self.questions = questions
+        self.current = current
+        self.phase = phase
+        self.hide_tallies = workshop.hide_tallies
+        self.notice: NoticeBanner | None = None
+
+    def show_phase(self) -> None:
+        """After voting, a bar chart of the ideas with the most dots."""
+        self.phase_badge.set(self.phase)
+        results_shown = self.phase in (Phase.discuss, Phase.closed)
+        self.chart.set_visibility(results_shown)
+        if results_shown:
+            best = sorted((c.idea for c in self.feed.cards.values() if c.idea.dots > 0),
+                          key=lambda i: -i.dots)[:CHART_IDEAS]
+            labels = [i.text if len(i.text) <= 60 else i.text[:57] + '…' for i in reversed(best)]
+            self.chart.options.clear()
+            self.chart.options.update({
+                'grid': {'left': '2%', 'right': '6%', 'top': 10, 'bottom': 10, 'containLabel': True},
+                'xAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#cbd2d9', 'fontSize': 18}},
+                'yAxis': {'type': 'category', 'data': labels,
+                          'axisLabel': {'color': '#f5f7fa', 'fontSize': 20, 'width': 520, 'overflow': 'truncate'}},
+                'series': [{'type': 'bar', 'data': [i.dots for i in reversed(best)], 'itemStyle': {'color': '#4c9be8'},
+                            'label': {'show': True, 'position': 'right', 'color': '#f5f7fa', 'fontSize': 20}}],
+                'animation': False,
+            })
+            self.chart.update()
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, WorkshopChanged):
+            if 'structure' in event.fields:  # nobody types on a wall: show the new structure at once
+                with self.question:  # the handler runs in the publisher's context: address this page
+                    ui.navigate.reload()
+                return
+            if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
+                self.notice.reload(self.rt)
+            if 'voting' in event.fields:
+                self._reload(phase=True)
             return
-        if isinstance(event, IdeaPosted) and state['current'] and event.question_id == state['current'].id:
-            feed.add(event)
+        if getattr(event, 'breakout_id', None) != self.breakout_id:
+            return
+        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
+        if isinstance(event, IdeaPosted) and on_current:
+            self.feed.add(event)
+        elif isinstance(event, IdeaChanged) and on_current:
+            self.feed.change(event)
+        elif isinstance(event, TalliesChanged) and on_current:
+            self.feed.set_tallies(dict(event.tallies))
+            if self.phase in (Phase.discuss, Phase.closed):
+                self.show_phase()
+        elif isinstance(event, PhaseChanged) and on_current:
+            self.phase = Phase(event.phase)
+            self._reload()
         elif isinstance(event, QuestionChanged):
-            state['current'] = questions.get(event.question_id)
-            show_question(block, question, state['current'], _)
-            feed.reload(rt, breakout_id=breakout.id, question_id=event.question_id)
+            self.current = self.questions.get(event.question_id)
+            show_question(self.block, self.question, self.current, self._)
+            self._reload(phase=True)
+        elif isinstance(event, TimerChanged):
+            self.timer.set(event.ends_at)
 
-    follow_workshop(rt, workshop.id, on_event)
+    def _reload(self, *, phase: bool = False) -> None:
+        question_id = self.current.id if self.current else None
+
+        async def load():  # noqa: ANN202
+            if phase:
+                async with self.rt.db.session() as session:
+                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
+                    self.hide_tallies = (await session.get(Workshop, self.workshop_id)).hide_tallies
+            self.feed.set_phase(self.phase, hide_tallies=self.hide_tallies)
+            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id,
+                                    phase=self.phase, limit=WALL_IDEAS)
+
+        async def then() -> None:
+            ideas, _ranked = await load()
+            self.feed.show(ideas)
+            self.show_phase()
+        background_tasks.create(then(), name='wall reload')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..i18n import Translate
-from ..models import IdeaPublic, QuestionPublic
+from ..models import IdeaPublic, Phase, QuestionPublic
 
 
 def question_heading(question: QuestionPublic | None, _: Translate, *, wall: bool = False) -> tuple[ui.label, ui.label]:
@@ -49,3 +49,24 @@ def slug(label: str) -> str:
 def author_line(name: str | None, organisation: str | None) -> str | None:
     parts = [p for p in (name, organisation) if p]
     return ', '.join(parts) if parts else None
+
+
+PHASE_COLOURS = {Phase.collect: 'primary', Phase.vote: 'deep-orange-9', Phase.discuss: 'positive', Phase.closed: 'grey-8'}
+
+
+def phase_names(_: Translate) -> dict[Phase, str]:
+    return {Phase.collect: _('Collecting ideas'), Phase.vote: _('Dot voting'), Phase.discuss: _('Discussion'),
+            Phase.closed: _('Closed')}
+
+
+class PhaseBadge:
+    """The phase of the current question, as a coloured chip that changes in place."""
+
+    def __init__(self, _: Translate, phase: Phase, *, large: bool = False) -> None:
+        self.names = phase_names(_)
+        self.badge = ui.badge('').classes('text-2xl px-4 py-2' if large else 'text-sm px-2 py-1').mark('phase')
+        self.set(phase)
+
+    def set(self, phase: Phase) -> None:
+        self.badge.set_text(self.names[phase])
+        self.badge.props(f'color={PHASE_COLOURS[phase]}')

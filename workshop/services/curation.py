@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,7 +17,7 @@ from .errors import N_, Invalid, NotFound
 from .facilitation import question_of_breakout
 from .ideas import IDEA_MAX, new_client_id, to_public
 from .text import clean_optional, clean_text
-from .votes import idea_total
+from .votes import dots_cast, idea_total
 
 GROUP_MAX = 200
 DUPLICATE_THRESHOLD = 80  # token-set similarity (0..100) above which two ideas are suggested for merging
@@ -119,9 +119,11 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
         keep.group = keep.group or merged.group
         await session.flush()
         total = await idea_total(session, keep.id)
+        all_dots = await dots_cast(session, breakout_id=breakout.id)
         events = [_changed(breakout, merged), _changed(breakout, keep),
                   VoteChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
-                              question_id=keep.question_id, idea_id=keep.id, total=total)]
+                              question_id=keep.question_id, idea_id=keep.id, total=total,
+                              breakout_dots=all_dots)]
     for event in events:
         await bus.publish(event)
     return total
@@ -161,12 +163,11 @@ async def suggest_duplicates(session: AsyncSession, *, breakout_id: int, questio
         col(Idea.merged_into_id).is_(None)).order_by(col(Idea.created_at), col(Idea.id)))).all()
     if len(ideas) < 2:
         return []
-    texts = [i.text for i in ideas]
-    scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process,
-                           score_cutoff=threshold)
+    texts = [utils.default_process(i.text) for i in ideas]
     suggestions = []
     for a in range(len(ideas)):
-        for b in range(a + 1, len(ideas)):
-            if scores[a][b] >= threshold:  # the older idea is kept, the newer one is the duplicate
-                suggestions.append(DuplicateSuggestion(to_public(ideas[a]), to_public(ideas[b]), float(scores[a][b])))
+        for b in range(a + 1, len(ideas)):  # the older idea is kept, the newer one is the duplicate
+            score = fuzz.token_set_ratio(texts[a], texts[b], score_cutoff=threshold)
+            if score:
+                suggestions.append(DuplicateSuggestion(to_public(ideas[a]), to_public(ideas[b]), float(score)))
     return sorted(suggestions, key=lambda s: -s.score)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
 from ..events import KeyResultsChanged
-from ..models import Breakout, BreakoutQuestion, Idea
+from ..models import Breakout, BreakoutQuestion, Idea, Round, Topic
 from .access import moderated_breakout
 from .errors import N_, Invalid
 from .facilitation import breakout_question, question_of_breakout
 from .text import clean_text
-from .votes import tallies
+from .votes import ranked, tallies
 
 KEY_RESULT_MAX = 1000
 KEY_RESULTS_MAX = 20
@@ -73,3 +75,61 @@ async def of_breakout(session: AsyncSession, breakout: Breakout) -> tuple[list[s
     """(the breakout's key results, key results per question id)."""
     rows = (await session.exec(select(BreakoutQuestion).where(BreakoutQuestion.breakout_id == breakout.id))).all()
     return list(breakout.key_results), {r.question_id: list(r.key_results) for r in rows if r.key_results}
+
+
+@dataclass(frozen=True)
+class EarlierRoom:
+    """What an earlier round's breakout of the same topic produced for one question (read-only)."""
+    label: str
+    round_number: int
+    key_results: list[str]
+    ideas: list[tuple[str, int]]  # text, dots — best first
+
+
+async def earlier_rounds(session: AsyncSession, *, breakout_id: int, question_id: int | None) -> list[EarlierRoom]:
+    breakout = await session.get(Breakout, breakout_id)
+    this_round = await session.get(Round, breakout.round_id)
+    rows = (await session.exec(select(Breakout, Round).join(Round, Round.id == Breakout.round_id).where(
+        Breakout.topic_id == breakout.topic_id, Round.number < this_round.number).order_by(Round.number))).all()
+    rooms = []
+    for other, round_ in rows:
+        key_results: list[str] = []
+        ideas: list[tuple[str, int]] = []
+        if question_id is not None:
+            state = (await session.exec(select(BreakoutQuestion).where(
+                BreakoutQuestion.breakout_id == other.id, BreakoutQuestion.question_id == question_id))).first()
+            key_results = list(state.key_results) if state else []
+            ideas = [(idea.text, dots) for idea, dots in await ranked(session, breakout_id=other.id,
+                                                                       question_id=question_id)]
+        rooms.append(EarlierRoom(other.label, round_.number, key_results, ideas))
+    return rooms
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    """A topic's results over all its rounds, for the plenary summary ("Resümee")."""
+    number: int
+    title: str
+    rooms: list[tuple[str, str | None]]  # label, moderator
+    key_results: list[str]
+    top_ideas: list[tuple[str, int]]  # text, dots — best first
+
+
+async def topic_summary(session: AsyncSession, *, workshop_id: int, topic_number: int,
+                        top: int = 5) -> TopicSummary | None:
+    topic = (await session.exec(select(Topic).where(Topic.workshop_id == workshop_id,
+                                                    Topic.number == topic_number))).first()
+    if topic is None:
+        return None
+    rows = (await session.exec(select(Breakout, Round).join(Round, Round.id == Breakout.round_id)
+                               .where(Breakout.topic_id == topic.id).order_by(Round.number))).all()
+    key_results: list[str] = []
+    ideas: list[tuple[str, int]] = []
+    for breakout, _round in rows:
+        key_results.extend(k for k in breakout.key_results if k not in key_results)
+        counts = await tallies(session, breakout_id=breakout.id)
+        visible = (await session.exec(select(Idea).where(Idea.breakout_id == breakout.id, col(Idea.hidden).is_(False),
+                                                         col(Idea.merged_into_id).is_(None)))).all()
+        ideas.extend((i.text, counts.get(i.id, 0)) for i in visible)
+    best = sorted((pair for pair in ideas if pair[1] > 0), key=lambda pair: -pair[1])[:top]
+    return TopicSummary(topic.number, topic.title, [(b.label, b.moderator_name) for b, _r in rows], key_results, best)

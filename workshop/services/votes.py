@@ -80,10 +80,11 @@ async def _change(db: Database, bus: Bus, *, token: str, idea_id: int, delta: in
             vote.dots = mine
         await session.flush()
         total = await idea_total(session, idea.id)
+        all_dots = await dots_cast(session, breakout_id=breakout.id)
         status = VoteStatus(idea_id=idea.id, question_id=idea.question_id, mine=mine,
                             left=budget - (spent + delta), budget=budget)
     await bus.publish(VoteChanged(workshop_id=workshop.id, breakout_id=breakout.id, question_id=idea.question_id,
-                                  idea_id=idea.id, total=total))
+                                  idea_id=idea.id, total=total, breakout_dots=all_dots))
     return status
 
 

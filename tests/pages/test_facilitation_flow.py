@@ -1,0 +1,199 @@
+"""A two-round workshop run with simulated users: phases, timer, dots, curation, key results, rounds, plenary.
+
+Checks of what *another* page shows retry for up to two seconds: updates travel through the
+database and the bus, as in the real app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+from nicegui.testing import User
+
+from workshop.runtime import runtime
+from workshop.services import facilitation
+from workshop.services.workshops import create_from_template
+from workshop.templates import load_template
+
+from .test_live_loop import _join, _post
+
+WAIT = 20
+
+
+def _element(user: User, marker: str) -> ui.element:
+    return next(iter(user.find(marker=marker).elements))
+
+
+async def _eventually(check: Callable[[], bool]) -> None:
+    import asyncio
+    for _ in range(WAIT * 5):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    assert check()
+
+
+def _card_of(user: User, text: str) -> ui.element:
+    label = next(e for e in user.find(marker='idea').elements if e.text == text)
+    return next(a for a in label.ancestors() if isinstance(a, ui.card))
+
+
+async def _click_in_card(user: User, text: str, marker: str) -> None:
+    """Click a control on an idea's card once it is shown (cards are rebuilt when the phase changes)."""
+    import asyncio
+    for _ in range(WAIT * 5):
+        card = _card_of(user, text)
+        card_marker = next(m for m in card._markers if m.startswith('idea-'))
+        with user.scope(marker=card_marker):
+            try:
+                user.find(marker=marker).click()
+                return
+            except AssertionError:
+                await asyncio.sleep(0.02)
+    raise AssertionError(f'no {marker} on the card "{text}"')
+
+
+async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[], User]):
+    links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+    w11 = links.breakouts[0]
+    moderator, lead, anna, ben, wall = user, create_user(), create_user(), create_user(), create_user()
+    await moderator.open(f'/m/{w11.moderator_secret}')
+    await lead.open(f'/lead/{links.lead_secret}')
+    await wall.open(f'/wall/{links.join_code}/{w11.breakout_id}')
+    await _join(anna, links.join_code, 'W 1.1')
+    await _join(ben, links.join_code, 'W 1.1')
+    await anna.should_see('Ideen sammeln', retries=WAIT)
+
+    await _post(anna, 'Gemeinsame Datenplattform für alle Cluster')
+    await _post(ben, 'Mentoring für Gründerinnen')
+    await _post(ben, 'gemeinsame Daten-Plattform für alle Cluster!')
+
+    # the timer: the server's end time reaches every screen
+    moderator.find(marker='timer-5').click()
+    for viewer in (anna, wall):
+        await _eventually(lambda v=viewer: _element(v, 'timer').ends_at_ms is not None)
+    await _eventually(lambda: _element(lead, 'timer-W1.1').ends_at_ms == _element(anna, 'timer').ends_at_ms)
+
+    # voting: the post box goes, the dots come; tallies stay hidden on phones
+    _element(moderator, 'phase-toggle').set_value('vote')
+    await anna.should_see('Sie haben noch 3 von 3 Punkten.', retries=WAIT)
+    await anna.should_not_see(marker='idea-input', retries=WAIT)
+    await lead.should_see(marker='phase-W1.1', content='Punktabfrage', retries=WAIT)
+    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'vote')
+    await anna.should_see('Sie haben noch 2 von 3 Punkten.', retries=WAIT)
+    await _click_in_card(ben, 'Mentoring für Gründerinnen', 'vote')
+    await moderator.should_see(marker='dots-cast', content='2 Punkte vergeben', retries=WAIT)
+    await lead.should_see(marker='dots-W1.1', content='2 Punkte vergeben', retries=WAIT)
+    anna_dots = next(e for e in _card_of(anna, 'Mentoring für Gründerinnen').descendants() if 'dots' in e._markers)
+    assert not anna_dots.visible  # hidden until voting ends
+    await _eventually(lambda: next(e for e in _card_of(moderator, 'Mentoring für Gründerinnen').descendants()
+                                   if 'dots' in e._markers).text == '2')
+    # taking a dot back
+    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'unvote')
+    await anna.should_see('Sie haben noch 3 von 3 Punkten.', retries=WAIT)
+    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'vote')
+
+    # curation: merge the duplicate (its dots carry over), hide nothing else
+    async with runtime().db.session() as s:
+        from workshop.services import curation
+        found = await curation.suggest_duplicates(s, breakout_id=w11.breakout_id,
+                                                  question_id=_first_question(moderator))
+    assert len(found) == 1
+    await curation.merge_ideas(runtime().db, runtime().bus, secret=w11.moderator_secret, keep_id=found[0].keep.id,
+                               merge_id=found[0].duplicate.id)
+    for viewer in (anna, ben, moderator, wall):
+        await viewer.should_not_see('gemeinsame Daten-Plattform für alle Cluster!', retries=WAIT)
+
+    # discussion: ranking with tallies, and the wall's bar chart
+    _element(moderator, 'phase-toggle').set_value('discuss')
+    await anna.should_see('Ergebnis: Beiträge nach Punkten', retries=WAIT)
+    await wall.should_see(marker='chart', retries=WAIT)
+    await _eventually(lambda: _texts_in_order(anna)[0] == 'Mentoring für Gründerinnen')
+    await _eventually(lambda: next(e for e in _card_of(anna, 'Mentoring für Gründerinnen').descendants()
+                                   if 'dots' in e._markers).visible)
+    chart = _element(wall, 'chart')
+    assert chart.options['series'][0]['data'] == [2]
+
+    # key results: drafted from the top-voted ideas, saved
+    moderator.find(marker='draft-results').click()
+    await _eventually(lambda: 'Mentoring für Gründerinnen' in (_element(moderator, 'question-results').value or ''))
+    moderator.find(marker='save-results').click()
+    await moderator.should_see('Kernergebnisse gespeichert', retries=WAIT)
+
+    _element(moderator, 'phase-toggle').set_value('closed')
+    await anna.should_see('Abgeschlossen', retries=WAIT)
+
+
+def _first_question(moderator: User) -> int:
+    buttons = [e for e in moderator.find(kind=ui.button).elements if any(m.startswith('question-') for m in e._markers)]
+    return min(int(next(m for m in b._markers if m.startswith('question-')).split('-')[1]) for b in buttons)
+
+
+def _texts_in_order(user: User) -> list[str]:
+    feed = _element(user, 'ideas')
+    labels = [label.text for card in feed.default_slot.children for label in card.descendants()
+              if 'idea' in label._markers]
+    return list(reversed(labels))  # the phone's column is reversed in CSS
+
+
+async def test_second_round_plenary_and_notice(user: User, create_user: Callable[[], User]):
+    rt = runtime()
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    lead, anna, plenary_wall = user, create_user(), create_user()
+    await lead.open(f'/lead/{links.lead_secret}')
+    await plenary_wall.open(f'/wall/{links.join_code}')
+    await _join(anna, links.join_code, 'W 1.1')
+    await _post(anna, 'Idee aus Durchlauf 1')
+    await facilitation.set_phase(rt.db, rt.bus, secret=links.breakouts[0].moderator_secret, phase='discuss')
+    from workshop.services import results
+    await results.save(rt.db, rt.bus, secret=links.breakouts[0].moderator_secret, items=['Kernergebnis W 1.1'])
+
+    # a notice reaches phones and walls
+    lead.find(marker='notice-input').type('Die Pause endet in 5 Minuten')
+    lead.find(marker='send-notice').click()
+    await anna.should_see('Die Pause endet in 5 Minuten', retries=WAIT)
+    await plenary_wall.should_see('Die Pause endet in 5 Minuten', retries=WAIT)
+
+    # round 2: phones ask for a room; the round-2 room shows round 1's results read-only
+    lead.find(marker='open-round-2').click()
+    await anna.should_see('Durchlauf 2 hat begonnen', retries=WAIT)
+    await lead.should_see(marker='current-round-2', retries=WAIT)
+    await plenary_wall.should_see('W 2.1 · Entstehung von Netzwerken und Clustern', retries=WAIT)
+    anna.find(marker='choose-new-room').click()
+    await anna.open(f'/j/{links.join_code}?switch=true')
+    await anna.should_see('Sie hatten dieses Thema bereits in einem früheren Durchlauf.', retries=WAIT)
+    anna.find(marker='breakout-W2.1').click()
+    await anna.should_see(marker='earlier', retries=WAIT)
+    await anna.should_see('Idee aus Durchlauf 1', retries=WAIT)
+    await anna.should_see(marker='idea-input', retries=WAIT)
+    await _post(anna, 'Idee aus Durchlauf 2')
+
+    # plenary summary: the wall steps through the topics
+    lead.find(marker='summary-next').click()
+    await plenary_wall.should_see('1. Entstehung von Netzwerken und Clustern', retries=WAIT)
+    await plenary_wall.should_see('Kernergebnis W 1.1', retries=WAIT)
+    await anna.should_see('Plenum: Bitte folgen Sie dem Hauptbildschirm.', retries=WAIT)
+    lead.find(marker='summary-next').click()
+    await plenary_wall.should_see('2. Clusterstrategien und Strategieentwicklung', retries=WAIT)
+    lead.find(marker='summary-end').click()
+    await plenary_wall.should_see('Scannen Sie den Code mit der Handykamera und wählen Sie Ihren Raum.', retries=WAIT)
+
+
+async def test_joining_can_be_locked(user: User, create_user: Callable[[], User]):
+    links = await create_from_template(runtime().db, template=load_template('cluster-strategy'))
+    lead, late = user, create_user()
+    await lead.open(f'/lead/{links.lead_secret}')
+    lead.find(marker='lock-joining').click()
+    await _eventually(lambda: _element(lead, 'lock-joining').value is True)
+    from workshop.models import Workshop
+    async def locked() -> bool:
+        async with runtime().db.session() as s:
+            return (await s.get(Workshop, links.workshop_id)).joining_locked
+    import asyncio
+    for _ in range(50):
+        if await locked():
+            break
+        await asyncio.sleep(0.02)
+    await late.open(f'/j/{links.join_code}')
+    await late.should_see('Die Teilnahme an diesem Workshop ist geschlossen', retries=WAIT)

@@ -1,0 +1,127 @@
+"""Instance admin (secret link): all workshops of this server, and creating one from a template or from scratch."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..i18n import LANGUAGES, Translate, translate_error
+from ..runtime import Runtime, runtime
+from ..services import admin
+from ..services.errors import ServiceError
+from ..services.workshops import WorkshopLinks
+from ..templates import TemplateError, available_templates, load_template
+from .frame import content, error_page, frame
+
+SCRATCH = ''
+
+
+@ui.page('/admin/{secret}')
+async def admin_page(secret: str) -> None:
+    rt = runtime()
+    try:
+        listed = await admin.list_workshops(rt.db, configured_secret=rt.settings.admin_secret, secret=secret)
+    except ServiceError as e:
+        _ = frame('Workshop', language=None)
+        error_page(_, translate_error(_, e))
+        return
+    _ = frame('Workshops · Admin', language=None)
+    page = AdminPage(rt, _, secret)
+    with content(wide=True):
+        ui.label(_('Workshops on this server')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        page.build_form()
+        page.created = ui.column().classes('w-full')
+        ui.label(_('All workshops')).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
+        page.listing = ui.column().classes('w-full gap-2').mark('workshops')
+        page.show_list(listed)
+
+
+def _template_options(_: Translate) -> dict[str, str]:
+    options = {SCRATCH: _('From scratch (one round, one topic)')}
+    for name in available_templates():
+        try:
+            options[name] = f'{name} – {load_template(name).title}'
+        except TemplateError:
+            continue  # a broken template is reported by `workshop templates`, not offered here
+    return options
+
+
+class AdminPage:
+    def __init__(self, rt: Runtime, _: Translate, secret: str) -> None:
+        self.rt = rt
+        self._ = _
+        self.secret = secret
+        self.created: ui.column
+        self.listing: ui.column
+
+    def build_form(self) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered').mark('create-form'):
+            ui.label(_('Create a workshop')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            self.template = ui.select(_template_options(_), value=SCRATCH, label=_('Template')) \
+                .classes('w-full').mark('template')
+            self.title = ui.input(_('Title'), placeholder=_('Empty: the title of the template')) \
+                .props('maxlength=300').classes('w-full').mark('title')
+            with ui.column().classes('w-full gap-2').mark('scratch') as scratch:
+                self.language = ui.select(LANGUAGES, value='de', label=_('Language')).classes('w-48') \
+                    .mark('language')
+                self.topic = ui.input(_('Topic'), placeholder=_('Empty: "Topic 1"')).props('maxlength=300') \
+                    .classes('w-full').mark('topic')
+                self.question = ui.textarea(_('First guiding question')).props('autogrow maxlength=1000') \
+                    .classes('w-full').mark('question')
+            scratch.bind_visibility_from(self.template, 'value', backward=lambda v: v == SCRATCH)
+            ui.button(_('Create workshop'), icon='add', on_click=self.create).props('unelevated no-caps') \
+                .mark('create')
+
+    async def create(self) -> None:
+        _ = self._
+        scratch = self.template.value == SCRATCH
+        try:
+            links = await admin.create_workshop(
+                self.rt.db, configured_secret=self.rt.settings.admin_secret, secret=self.secret,
+                template=None if scratch else self.template.value, title=self.title.value,
+                language=self.language.value if scratch else None, topic=self.topic.value if scratch else None,
+                question=self.question.value if scratch else None)
+            listed = await admin.list_workshops(self.rt.db, configured_secret=self.rt.settings.admin_secret,
+                                                secret=self.secret)
+        except ServiceError as e:
+            ui.notify(translate_error(_, e), type='negative')
+            return
+        ui.notify(_('Workshop created'), type='positive')
+        for field in (self.title, self.topic, self.question):
+            field.set_value('')
+        self.show_created(links)
+        self.show_list(listed)
+
+    def show_created(self, links: WorkshopLinks) -> None:
+        _ = self._
+        self.created.clear()
+        with self.created, ui.card().classes('w-full').props('flat bordered role=status').mark('created'):
+            ui.label(_('Workshop created')).classes('text-lg font-semibold')
+            ui.label(links.title).classes('font-semibold')
+            with ui.row().classes('items-center gap-3'):
+                ui.label(_('Join code')).classes('text-grey-8')
+                ui.label(links.join_code).classes('ws-code text-xl')
+            ui.label(_('Next: edit the agenda, rounds, topics and questions; then hand out the moderator links '
+                       'from the lead moderation page.')).classes('text-sm text-grey-8')
+            with ui.row().classes('gap-4'):
+                ui.link(_('Edit workshop'), f'/lead/{links.lead_secret}/edit').mark('created-edit')
+                ui.link(_('Lead moderation'), f'/lead/{links.lead_secret}').mark('created-lead')
+
+    def show_list(self, listed: list[admin.WorkshopSummary]) -> None:
+        _ = self._
+        self.listing.clear()
+        with self.listing:
+            if not listed:
+                ui.label(_('No workshops yet.')).classes('text-grey-8').mark('no-workshops')
+            for w in listed:
+                with ui.card().classes('w-full').props('flat bordered').mark(f'workshop-{w.join_code}'):
+                    with ui.row().classes('w-full items-center justify-between gap-3'):
+                        with ui.column().classes('gap-0 min-w-0'):
+                            ui.label(w.title).classes('font-semibold')
+                            details = [w.date.strftime('%d.%m.%Y') if w.date else '', w.template or _('from scratch'),
+                                       LANGUAGES.get(w.language, w.language)]
+                            ui.label(' · '.join(d for d in details if d)).classes('text-sm text-grey-8')
+                        with ui.row().classes('items-center gap-4'):
+                            ui.label(w.join_code).classes('ws-code text-lg')
+                            ui.link(_('Lead moderation'), f'/lead/{w.lead_secret}').mark(f'lead-{w.join_code}')
+                            ui.link(_('Edit'), f'/lead/{w.lead_secret}/edit').mark(f'edit-{w.join_code}')

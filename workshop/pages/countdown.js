@@ -1,0 +1,35 @@
+// A countdown that ticks in the browser: the server sends the end time once,
+// with its own clock reading, so every screen shows the same remaining time.
+export default {
+  template: `<span v-if="endsAt" role="timer" :class="{'ws-timer-done': left <= 0}">{{ text }}</span>`,
+  props: { endsAt: Number, serverNow: Number, doneText: String },
+  data() {
+    return { now: Date.now(), offset: 0 };
+  },
+  computed: {
+    left() {
+      return Math.max(0, Math.round((this.endsAt - (this.now + this.offset)) / 1000));
+    },
+    text() {
+      if (this.left <= 0) return this.doneText;
+      const m = Math.floor(this.left / 60), s = this.left % 60;
+      return `${m}:${String(s).padStart(2, "0")}`;
+    },
+  },
+  watch: {
+    serverNow: { handler() { this.sync(); } },
+  },
+  methods: {
+    sync() {
+      this.offset = this.serverNow ? this.serverNow - Date.now() : 0;
+      this.now = Date.now();
+    },
+  },
+  mounted() {
+    this.sync();
+    this.timer = setInterval(() => (this.now = Date.now()), 500);
+  },
+  unmounted() {
+    clearInterval(this.timer);
+  },
+};

@@ -1,0 +1,47 @@
+"""Round 2 and later: what earlier rounds of the same topic produced, read-only."""
+
+from __future__ import annotations
+
+from nicegui import background_tasks, ui
+
+from ..i18n import Translate
+from ..models import BreakoutPublic
+from ..runtime import Runtime
+from ..services import results
+
+
+class EarlierRounds:
+    def __init__(self, rt: Runtime, _: Translate, *, breakout: BreakoutPublic, question_id: int | None,
+                 wall: bool = False) -> None:
+        self.rt = rt
+        self._ = _
+        self.breakout_id = breakout.id
+        self.expansion = ui.expansion(_('Results of earlier rounds (read only)'), icon='history') \
+            .classes('w-full ' + ('text-xl' if wall else '')).props('dense header-class=text-grey-9').mark('earlier')
+        with self.expansion:
+            self.body = ui.column().classes('w-full gap-2')
+        self.show_question(question_id)
+
+    def show_question(self, question_id: int | None) -> None:
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                rooms = await results.earlier_rounds(session, breakout_id=self.breakout_id, question_id=question_id)
+            self._render(rooms)
+        background_tasks.create(load(), name='earlier rounds')
+
+    def _render(self, rooms: list[results.EarlierRoom]) -> None:
+        _ = self._
+        self.body.clear()
+        with self.body:
+            if not any(r.ideas or r.key_results for r in rooms):
+                ui.label(_('No results from earlier rounds for this question.')).classes('text-grey-7')
+            for room in rooms:
+                ui.label(_('{label} ({round}) — read only', label=room.label,
+                           round=_('Round {n}', n=room.round_number))).classes('font-semibold')
+                for bullet in room.key_results:
+                    ui.label(f'★ {bullet}').classes('ws-idea')
+                for text, dots in room.ideas:
+                    with ui.row().classes('w-full no-wrap items-start gap-2'):
+                        ui.label(text).classes('ws-idea grow text-grey-9').mark('earlier-idea')
+                        if dots:
+                            ui.badge(str(dots), color='grey-7')

@@ -1,0 +1,374 @@
+"""The protocol page of the lead moderator (secret link): write the context, key results and
+conclusions, correct the head count, see a live preview, download every format, mark final.
+
+Downloads are plain links to a route that renders in a worker process (``run.cpu_bound``),
+so that an export never holds up the live rooms. The preview is the Markdown rendering,
+in which every participant's text is escaped (and NiceGUI sanitises the HTML once more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Response
+from nicegui import app, run, ui
+from sqlmodel import col, select
+
+from ..events import Event
+from ..i18n import Translate, translate_error, translator
+from ..models import Conclusion
+from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
+from ..protocol.layout import group_name, local_time
+from ..protocol.markdown import render_markdown
+from ..protocol.render import FORMATS, export
+from ..runtime import Runtime, runtime
+from ..services import protocol, results, workshops
+from ..services.errors import ServiceError
+from .frame import content, error_page, frame
+from .live import follow_workshop
+
+FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON'}
+PREVIEW_DELAY = 2.0  # seconds: live changes are gathered before the preview reloads
+
+
+async def off_the_loop(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a rendering in NiceGUI's worker processes (a thread if there is no process pool)."""
+    if run.process_pool is not None:
+        return await run.cpu_bound(fn, *args)
+    return await run.io_bound(fn, *args)
+
+
+def _attachment(content_: bytes, filename: str, media_type: str) -> Response:
+    return Response(content_, media_type=media_type, headers={
+        'Content-Disposition': f"attachment; filename*=UTF-8''{quote(filename)}",
+        'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'})
+
+
+@app.get('/lead/{secret}/protocol/download/{fmt}')
+async def download_protocol(secret: str, fmt: str) -> Response:
+    """The protocol as it is right now, in one format (also while the workshop runs)."""
+    rt = runtime()
+    if fmt not in FORMATS:
+        return Response('unknown format', status_code=404)
+    async with rt.db.session() as session:
+        try:
+            workshop = await workshops.find_by_lead_secret(session, secret)
+        except ServiceError:
+            return Response('not found', status_code=404)
+    result = await export(rt.db, workshop.id, fmt, runner=off_the_loop)
+    return _attachment(result.content, result.filename, result.media_type)
+
+
+@app.get('/lead/{secret}/protocol/versions/{number}/{fmt}')
+async def download_version(secret: str, number: int, fmt: str) -> Response:
+    """A final version exactly as it was frozen."""
+    rt = runtime()
+    async with rt.db.session() as session:
+        try:
+            workshop = await workshops.find_by_lead_secret(session, secret)
+            result = await protocol.version_file(session, workshop_id=workshop.id, number=number, fmt=fmt)
+        except ServiceError:
+            return Response('not found', status_code=404)
+    return _attachment(result.content, result.filename, result.media_type)
+
+
+@ui.page('/lead/{secret}/protocol')
+async def protocol_page(secret: str) -> None:
+    rt = runtime()
+    async with rt.db.session() as session:
+        try:
+            workshop = await workshops.find_by_lead_secret(session, secret)
+        except ServiceError as e:
+            _ = frame('Workshop', language=None)
+            error_page(_, translate_error(_, e))
+            return
+        doc = await load_document(session, workshop.id)
+        breakouts = await workshops.breakouts_of(session, workshop.id)
+        key_results = {b.id: list((await session.get(workshops.Breakout, b.id)).key_results or [])
+                       for b in breakouts}
+        conclusions = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == workshop.id)
+                                               .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
+        versions = await protocol.versions(session, workshop.id)
+
+    _ = frame(f'{workshop.title} · {translator(workshop.language)("Minutes")}', language=workshop.language)
+    page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc)
+    with content(wide=True):
+        with ui.row().classes('w-full items-center justify-between gap-4'):
+            with ui.column().classes('gap-0 min-w-0'):
+                ui.link('← ' + _('Back to the cockpit'), f'/lead/{secret}').classes('text-sm')
+                ui.label(_('Minutes')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+                ui.label(workshop.title).classes('text-grey-8')
+        with ui.row().classes('w-full gap-6 items-start no-wrap max-lg:flex-wrap'):
+            with ui.column().classes('gap-4 w-full lg:w-1/2 min-w-0'):
+                page.downloads(versions)
+                page.context_editor(workshop.context)
+                page.key_results_editor(breakouts, key_results)
+                page.conclusions_editor(conclusions)
+                page.participation_editor(doc)
+                page.settings_editor(doc)
+            with ui.column().classes('gap-2 w-full lg:w-1/2 min-w-0 lg:sticky lg:top-4'):
+                ui.label(_('Preview')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+                ui.label(_('Updates by itself while the workshop runs.')).classes('text-sm text-grey-8')
+                with ui.card().classes('w-full ws-protocol-preview').props('flat bordered') \
+                        .style('max-height: 85vh; overflow-y: auto'):
+                    page.preview = ui.markdown(render_markdown(doc), extras=['tables']).mark('preview')
+    follow_workshop(rt, workshop.id, page.on_event)
+    ui.timer(PREVIEW_DELAY, page.refresh_if_changed)
+
+
+class ProtocolPage:
+    def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, doc: ProtocolDocument) -> None:
+        self.rt, self._, self.secret, self.workshop_id, self.doc = rt, _, secret, workshop_id, doc
+        self.preview: ui.markdown | None = None
+        self.changed = False
+        self.versions_box: ui.column | None = None
+        self.conclusions_box: ui.column | None = None
+
+    # --- live preview ---------------------------------------------------------------------------------
+
+    def on_event(self, _event: Event) -> None:
+        self.changed = True  # gathered: the preview reloads at most every PREVIEW_DELAY seconds
+
+    async def refresh_if_changed(self) -> None:
+        if self.changed:
+            self.changed = False
+            await self.refresh()
+
+    async def refresh(self) -> None:
+        async with self.rt.db.session() as session:
+            self.doc = await load_document(session, self.workshop_id)
+        if self.preview is not None:
+            self.preview.set_content(render_markdown(self.doc))
+
+    async def _run(self, action: Callable[[], Awaitable[Any]], *, saved: bool = True) -> bool:
+        try:
+            await action()
+        except ServiceError as e:
+            ui.notify(translate_error(self._, e), type='negative')
+            return False
+        if saved:
+            ui.notify(self._('Saved ✓'), type='positive')
+        await self.refresh()
+        return True
+
+    # --- downloads and versions -------------------------------------------------------------------------
+
+    def downloads(self, versions: list[protocol.VersionInfo]) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Download')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.label(_('The protocol as it is now; possible at any time, also while the workshop runs.')) \
+                .classes('text-sm text-grey-8')
+            with ui.row().classes('gap-2'):
+                for fmt in FORMATS:
+                    ui.button(FORMAT_LABELS[fmt], icon='download').props(
+                        f'outline no-caps tag=a href=/lead/{self.secret}/protocol/download/{fmt}') \
+                        .mark(f'download-{fmt}')
+            ui.separator()
+            with ui.row().classes('items-center gap-3'):
+                ui.button(_('Mark as final'), icon='verified', on_click=self.confirm_final).props('no-caps') \
+                    .mark('mark-final')
+                ui.label(_('Freezes a numbered version; later corrections make a new version.')) \
+                    .classes('text-sm text-grey-8')
+            self.versions_box = ui.column().classes('w-full gap-1').mark('versions')
+            self._show_versions(versions)
+
+    def _show_versions(self, versions: list[protocol.VersionInfo]) -> None:
+        _ = self._
+        self.versions_box.clear()
+        with self.versions_box:
+            if not versions:
+                ui.label(_('No final version yet.')).classes('text-sm text-grey-8')
+            for v in versions:
+                with ui.row().classes('items-center gap-2 w-full'):
+                    ui.label(_('Version {n}', n=v.number)).classes('font-semibold')
+                    ui.label(local_time(self.doc, v.created_at)).classes('text-sm')
+                    ui.label(f'SHA-256 {v.checksum[:12]}…').classes('text-xs text-grey-8 font-mono') \
+                        .tooltip(v.checksum)
+                    for fmt in FORMATS:
+                        ui.link(FORMAT_LABELS[fmt].split(' ')[0],
+                                f'/lead/{self.secret}/protocol/versions/{v.number}/{fmt}').classes('text-sm')
+
+    def confirm_final(self) -> None:
+        _ = self._
+        with ui.dialog() as dialog, ui.card():
+            ui.label(_('Mark the protocol as final?')).classes('text-lg font-semibold')
+            ui.label(_('The version is kept as it is now, with its time and a checksum, and stays downloadable.'))
+            with ui.row().classes('justify-end w-full'):
+                ui.button(_('Cancel'), on_click=dialog.close).props('flat no-caps')
+
+                async def confirmed() -> None:
+                    dialog.close()
+                    await self.mark_final()
+                ui.button(_('Mark as final'), on_click=confirmed).props('no-caps').mark('confirm-final')
+        dialog.open()
+
+    async def mark_final(self) -> None:
+        try:
+            info = await protocol.mark_final(self.rt.db, self.rt.bus, lead_secret=self.secret, runner=off_the_loop)
+        except ServiceError as e:
+            ui.notify(translate_error(self._, e), type='negative')
+            return
+        ui.notify(self._('Final version {n} saved', n=info.number), type='positive')
+        async with self.rt.db.session() as session:
+            versions = await protocol.versions(session, self.workshop_id)
+        self._show_versions(versions)
+        await self.refresh()
+
+    # --- editors ----------------------------------------------------------------------------------------
+
+    def context_editor(self, context: str) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Background')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.label(_('Why the workshop was held. A blank line starts a new paragraph, "- " a bullet.')) \
+                .classes('text-sm text-grey-8')
+            text = ui.textarea(value=context).props('outlined autogrow').classes('w-full').mark('context')
+
+            async def save() -> None:
+                await self._run(lambda: protocol.set_context(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                             text=text.value))
+            ui.button(_('Save background'), on_click=save).props('no-caps').mark('save-context')
+
+    def key_results_editor(self, breakouts: list, key_results: dict[int, list[str]]) -> None:  # noqa: ANN001
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Key results of the workshops')).classes('text-lg font-semibold') \
+                .props('role=heading aria-level=2')
+            ui.label(_('One key result per line. The protocol merges the rounds of a topic.')) \
+                .classes('text-sm text-grey-8')
+            for b in breakouts:
+                ui.label(f'{b.label} · {b.topic_title}').classes('font-semibold mt-2')
+                area = ui.textarea(value='\n'.join(key_results.get(b.id, []))).props('outlined autogrow') \
+                    .classes('w-full').mark(f'key-results-{b.label.replace(" ", "")}')
+
+                async def save(breakout_id: int = b.id, area: ui.textarea = area) -> None:
+                    await self._run(lambda: protocol.set_key_results(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret, breakout_id=breakout_id,
+                        items=(area.value or '').split('\n')))
+
+                async def draft(breakout_id: int = b.id, area: ui.textarea = area) -> None:
+                    async with self.rt.db.session() as session:
+                        bullets = await results.draft(session, breakout_id=breakout_id)
+                    area.set_value('\n'.join(bullets))
+                with ui.row().classes('gap-2'):
+                    ui.button(_('Save key results of {label}', label=b.label), on_click=save).props('no-caps dense')
+                    ui.button(_('Draft from marked and top-voted ideas'), on_click=draft) \
+                        .props('flat no-caps dense')
+
+    def conclusions_editor(self, conclusions: list[Conclusion]) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Conclusions and recommendations')).classes('text-lg font-semibold') \
+                .props('role=heading aria-level=2')
+            self.conclusions_box = ui.column().classes('w-full gap-3').mark('conclusions')
+            self._show_conclusions(conclusions)
+            ui.separator()
+            title = ui.input(_('New conclusion (title)')).props('outlined dense').classes('w-full') \
+                .mark('new-conclusion')
+
+            async def add() -> None:
+                if await self._run(lambda: protocol.add_conclusion(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                                   title=title.value, text='')):
+                    title.set_value('')
+                    await self._reload_conclusions()
+            ui.button(_('Add conclusion'), icon='add', on_click=add).props('no-caps').mark('add-conclusion')
+
+    async def _reload_conclusions(self) -> None:
+        async with self.rt.db.session() as session:
+            rows = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == self.workshop_id)
+                                            .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
+        self._show_conclusions(rows)
+
+    def _show_conclusions(self, conclusions: list[Conclusion]) -> None:
+        _ = self._
+        self.conclusions_box.clear()
+        with self.conclusions_box:
+            if not conclusions:
+                ui.label(_('No conclusions recorded yet.')).classes('text-sm text-grey-8')
+            for number, c in enumerate(conclusions, start=1):
+                with ui.row().classes('w-full items-start gap-2 no-wrap'):
+                    ui.label(f'{number}.').classes('text-lg font-bold pt-2')
+                    with ui.column().classes('grow gap-1 min-w-0'):
+                        title = ui.input(_('Title'), value=c.title).props('outlined dense').classes('w-full') \
+                            .mark(f'conclusion-title-{number}')
+                        text = ui.textarea(_('Explanation (optional)'), value=c.text) \
+                            .props('outlined autogrow dense').classes('w-full').mark(f'conclusion-text-{number}')
+                        with ui.row().classes('gap-1'):
+                            async def save(cid: int = c.id, title: ui.input = title, text: ui.textarea = text) -> None:
+                                await self._run(lambda: protocol.update_conclusion(
+                                    self.rt.db, self.rt.bus, lead_secret=self.secret, conclusion_id=cid,
+                                    title=title.value, text=text.value))
+
+                            async def move(step: int, cid: int = c.id) -> None:
+                                if await self._run(lambda: protocol.move_conclusion(
+                                        self.rt.db, self.rt.bus, lead_secret=self.secret, conclusion_id=cid,
+                                        step=step), saved=False):
+                                    await self._reload_conclusions()
+
+                            async def delete(cid: int = c.id) -> None:
+                                if await self._run(lambda: protocol.delete_conclusion(
+                                        self.rt.db, self.rt.bus, lead_secret=self.secret, conclusion_id=cid),
+                                        saved=False):
+                                    await self._reload_conclusions()
+                            ui.button(_('Save conclusion'), on_click=save).props('no-caps dense') \
+                                .mark(f'save-conclusion-{number}')
+                            ui.button(icon='arrow_upward', on_click=lambda m=move: m(-1)) \
+                                .props(f'flat dense aria-label="{_("Move up")}"').tooltip(_('Move up'))
+                            ui.button(icon='arrow_downward', on_click=lambda m=move: m(1)) \
+                                .props(f'flat dense aria-label="{_("Move down")}"').tooltip(_('Move down'))
+                            ui.button(icon='delete', on_click=delete) \
+                                .props(f'flat dense color=negative aria-label="{_("Delete conclusion")}"') \
+                                .tooltip(_('Delete conclusion'))
+
+    def participation_editor(self, doc: ProtocolDocument) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Participation')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.label(_('Joined in the app, per stakeholder group. Add people who took part without a phone '
+                       '(or subtract double joins).')).classes('text-sm text-grey-8')
+            with ui.grid(columns='minmax(0,1fr) auto auto').classes('w-full items-center gap-x-4 gap-y-1'):
+                ui.label(_('Stakeholder group')).classes('text-sm font-semibold')
+                ui.label(_('via the app')).classes('text-sm font-semibold')
+                ui.label(_('correction')).classes('text-sm font-semibold')
+                groups = list(doc.participation)
+                if not any(r.group is None for r in groups):  # people who gave no group can be added, too
+                    groups.append(ParticipationRow(group=None, joined=0, extra=0))
+                for row in groups:
+                    ui.label(group_name(_, row.group))
+                    ui.label(str(row.joined)).classes('text-right')
+                    number = ui.number(value=row.extra, step=1, format='%+d').props('dense outlined') \
+                        .classes('w-24').mark(f'correction-{row.group or "none"}')
+
+                    async def save(e: Any = None, group: str | None = row.group, number: ui.number = number) -> None:
+                        value = int(number.value or 0)
+                        await self._run(lambda: protocol.set_participation_extra(
+                            self.rt.db, self.rt.bus, lead_secret=self.secret, group=group, count=value))
+                    number.on('change', save)
+
+    def settings_editor(self, doc: ProtocolDocument) -> None:
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Layout')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+
+            async def authors(e: Any) -> None:
+                await self._run(lambda: protocol.set_name_authors(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                                  name_authors=bool(e.value)))
+            ui.switch(_('Name the authors of ideas (only those who gave a name)'), value=doc.name_authors,
+                      on_change=authors).mark('name-authors')
+            ui.label(_('Organiser logo (PNG or JPEG) for the title page')).classes('text-sm')
+
+            async def uploaded(e: Any) -> None:
+                data = await e.file.read()
+                await self._run(lambda: protocol.set_logo(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                          content=data))
+            ui.upload(on_upload=uploaded, auto_upload=True, max_files=1) \
+                .props('accept=".png,.jpg,.jpeg,image/png,image/jpeg" flat bordered').classes('w-full') \
+                .mark('logo-upload')
+
+            async def remove() -> None:
+                await self._run(lambda: protocol.set_logo(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                          content=None))
+            ui.button(_('Remove logo'), icon='hide_image', on_click=remove).props('flat no-caps dense')

@@ -1,0 +1,53 @@
+"""All ideas of a workshop as CSV, for a spreadsheet: every status (visible, hidden, merged).
+
+UTF-8 with a byte order mark (so that Excel reads umlauts), a semicolon between columns
+for German workshops (what a German Excel expects), a comma for English ones. A cell a
+spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
+gets a leading apostrophe, so that a participant's "=HYPERLINK(…)" stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from . import layout
+from .document import ProtocolDocument
+
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r', '\n')
+
+
+def neutralise(value: object) -> str:
+    text = '' if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def delimiter(doc: ProtocolDocument) -> str:
+    return ';' if doc.language == 'de' else ','
+
+
+def render_csv(doc: ProtocolDocument) -> str:
+    _ = layout.words(doc)
+    status = {'visible': _('visible'), 'hidden': _('hidden'), 'merged': _('merged into another idea')}
+    reasons = {'off_topic': _('off topic'), 'duplicate': _('duplicate'), 'abuse': _('abuse'), 'other': _('other')}
+    header = [_('topic'), _('round'), _('breakout'), _('question'), _('text'), _('dots'), _('group'), _('status'),
+              _('time')]
+    if doc.name_authors:
+        header.append(_('author'))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter(doc), quoting=csv.QUOTE_MINIMAL, lineterminator='\r\n')
+    writer.writerow(header)
+    for row in doc.idea_rows:
+        state = status[row.status]
+        if row.status == 'hidden' and row.hidden_reason:
+            state += f' ({reasons.get(row.hidden_reason, row.hidden_reason)})'
+        values = [row.topic, row.round, row.breakout, row.question, row.text, row.dots, row.group or '', state,
+                  row.created_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')]
+        if doc.name_authors:
+            values.append(row.author or '')
+        writer.writerow([v if isinstance(v, int) else neutralise(v) for v in values])
+    return out.getvalue()
+
+
+def csv_bytes(doc: ProtocolDocument) -> bytes:
+    return '\ufeff'.encode('utf-8') + render_csv(doc).encode('utf-8')

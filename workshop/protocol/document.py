@@ -1,0 +1,393 @@
+"""The protocol's data: everything a rendering needs, read from the database into plain dataclasses.
+
+``load_document`` is the only function that touches the database; the result is
+picklable (dataclasses of str, int, datetime, bytes and lists), so that a renderer
+can run in a worker process while the live rooms go on.
+
+What the protocol shows, decided here once for every format:
+
+* topics in their order, each with the breakouts (rounds) that worked on it merged;
+* per guiding question the visible ideas of all those breakouts: hidden ideas and
+  merged duplicates are left out (a kept idea counts how often it was said), sorted
+  by dots (then oldest first), under the moderators' headings (headings with the most
+  dots first, ideas without a heading last);
+* authors only when the workshop is set to name them;
+* participation per stakeholder group from the join data plus the lead's corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..models import (AgendaItem, Attendance, Breakout, BreakoutQuestion, Conclusion, Idea, Participant, Question,
+                      Round, Topic, Vote, Workshop)
+from .models import ProtocolSettings, ProtocolVersion
+
+
+@dataclass
+class Person:
+    name: str | None
+    organisation: str | None
+
+    @property
+    def line(self) -> str:
+        return ', '.join(p for p in (self.name, self.organisation) if p)
+
+
+@dataclass
+class BreakoutInfo:
+    label: str
+    round_number: int
+    round_title: str
+    topic_number: int
+    topic_title: str
+    moderator: Person | None
+    members: int  # participants who chose this breakout
+
+
+@dataclass
+class AgendaEntry:
+    time: str | None
+    title: str
+    speaker: str | None
+    kind: str
+    breakouts: list[BreakoutInfo] = field(default_factory=list)  # the parallel breakouts of a breakout round
+
+
+@dataclass
+class ParticipationRow:
+    group: str | None  # None: no group given
+    joined: int  # from the join data
+    extra: int  # the lead's correction (people without a phone, double joins)
+
+    @property
+    def total(self) -> int:
+        return max(0, self.joined + self.extra)
+
+
+@dataclass
+class IdeaItem:
+    text: str
+    dots: int
+    created_at: dt.datetime
+    breakout_label: str
+    author: str | None = None  # only when the workshop names authors
+    mentions: int = 1  # 1 + duplicates merged into it
+
+
+@dataclass
+class IdeaGroup:
+    heading: str | None  # the moderator's heading; None: ideas without one
+    ideas: list[IdeaItem]
+
+    @property
+    def dots(self) -> int:
+        return sum(i.dots for i in self.ideas)
+
+
+@dataclass
+class QuestionSection:
+    number: int
+    block: str | None
+    sub: str | None
+    text: str
+    key_results: list[str]
+    groups: list[IdeaGroup]
+
+    @property
+    def label(self) -> str:
+        """As printed in front of the question: "a." inside a block, else "1."."""
+        return f'{self.sub}.' if self.sub else f'{self.number}.'
+
+    @property
+    def full_label(self) -> str:
+        """Unambiguous outside its block: "2a.", "3."."""
+        return f'{self.number}{self.sub}.' if self.sub else f'{self.number}.'
+
+    @property
+    def ideas(self) -> list[IdeaItem]:
+        return [i for g in self.groups for i in g.ideas]
+
+    @property
+    def voted(self) -> bool:
+        return any(i.dots for i in self.ideas)
+
+    def top(self, n: int = 5) -> list[IdeaItem]:
+        """The ideas with the most dots (only ideas that have dots)."""
+        ranked = sorted((i for i in self.ideas if i.dots), key=lambda i: (-i.dots, i.created_at))
+        return ranked[:n]
+
+
+@dataclass
+class TopicSection:
+    number: int
+    title: str
+    breakouts: list[BreakoutInfo]
+    key_results: list[str]  # the breakouts' key results, rounds merged, repeats dropped
+    questions: list[QuestionSection]
+
+    @property
+    def moderators(self) -> list[Person]:
+        seen, people = set(), []
+        for b in self.breakouts:
+            if b.moderator and b.moderator.line and b.moderator.line not in seen:
+                seen.add(b.moderator.line)
+                people.append(b.moderator)
+        return people
+
+
+@dataclass
+class ConclusionItem:
+    number: int
+    title: str
+    text: str
+
+
+@dataclass
+class IdeaRow:
+    """One idea of any status, for the CSV of all ideas."""
+    topic: str
+    round: str
+    breakout: str
+    question: str
+    text: str
+    dots: int
+    group: str | None
+    status: str  # visible | hidden | merged
+    hidden_reason: str | None
+    created_at: dt.datetime
+    author: str | None
+
+
+@dataclass
+class ProtocolDocument:
+    language: str
+    title: str
+    subtitle: str | None
+    date: dt.date | None
+    start_time: str | None
+    end_time: str | None
+    format: str  # online | hybrid | onsite
+    organiser: str
+    context: str
+    name_authors: bool
+    agenda: list[AgendaEntry]
+    breakouts: list[BreakoutInfo]
+    participation: list[ParticipationRow]
+    topics: list[TopicSection]
+    conclusions: list[ConclusionItem]
+    idea_rows: list[IdeaRow]
+    generated_at: dt.datetime
+    logo: bytes | None = None
+    logo_type: str | None = None
+    # a final version carries its number, time and checksum; a draft knows the last final number
+    version: int | None = None
+    version_at: dt.datetime | None = None
+    checksum: str | None = None
+    last_version: int | None = None
+
+    @property
+    def participants(self) -> int:
+        return sum(row.total for row in self.participation)
+
+    @property
+    def final(self) -> bool:
+        return self.version is not None
+
+    @property
+    def rounds(self) -> list[tuple[int, str]]:
+        return sorted({(b.round_number, b.round_title) for b in self.breakouts})
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Databases hand back naive UTC times; make them aware."""
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocument:
+    """Everything the protocol of a workshop shows, read in one session."""
+    workshop = await session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise LookupError(f'no workshop {workshop_id}')
+    rounds = {r.id: r for r in (await session.exec(
+        select(Round).where(Round.workshop_id == workshop_id).order_by(col(Round.number)))).all()}
+    topics = list((await session.exec(
+        select(Topic).where(Topic.workshop_id == workshop_id).order_by(col(Topic.number)))).all())
+    topic_by_id = {t.id: t for t in topics}
+    questions = list((await session.exec(
+        select(Question).where(col(Question.topic_id).in_(list(topic_by_id) or [-1]))
+        .order_by(col(Question.topic_id), col(Question.position)))).all())
+    breakouts = list((await session.exec(select(Breakout).where(Breakout.workshop_id == workshop_id))).all())
+    breakouts.sort(key=lambda b: (rounds[b.round_id].number, topic_by_id[b.topic_id].number, b.id))
+    breakout_by_id = {b.id: b for b in breakouts}
+    members = dict((await session.exec(
+        select(Attendance.breakout_id, func.count()).where(col(Attendance.breakout_id).in_(list(breakout_by_id) or [-1]))
+        .group_by(Attendance.breakout_id))).all())
+    participants = {p.id: p for p in (await session.exec(
+        select(Participant).where(Participant.workshop_id == workshop_id))).all()}
+    ideas = list((await session.exec(
+        select(Idea).join(Breakout, Breakout.id == Idea.breakout_id).where(Breakout.workshop_id == workshop_id)
+        .order_by(col(Idea.created_at), col(Idea.id)))).all())
+    dots = dict((await session.exec(
+        select(Vote.idea_id, func.sum(Vote.dots)).join(Idea, Idea.id == Vote.idea_id)
+        .join(Breakout, Breakout.id == Idea.breakout_id).where(Breakout.workshop_id == workshop_id)
+        .group_by(Vote.idea_id))).all())
+    states = list((await session.exec(
+        select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_(list(breakout_by_id) or [-1])))).all())
+    conclusions = list((await session.exec(
+        select(Conclusion).where(Conclusion.workshop_id == workshop_id)
+        .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
+    agenda = list((await session.exec(
+        select(AgendaItem).where(AgendaItem.workshop_id == workshop_id).order_by(col(AgendaItem.position)))).all())
+    settings = (await session.exec(select(ProtocolSettings).where(ProtocolSettings.workshop_id == workshop_id))).first()
+    last_version = (await session.exec(select(func.max(ProtocolVersion.number))
+                                       .where(ProtocolVersion.workshop_id == workshop_id))).one()
+
+    def info(b: Breakout) -> BreakoutInfo:
+        moderator = Person(b.moderator_name, b.moderator_organisation) \
+            if (b.moderator_name or b.moderator_organisation) else None
+        round_, topic = rounds[b.round_id], topic_by_id[b.topic_id]
+        return BreakoutInfo(label=b.label, round_number=round_.number, round_title=round_.title,
+                            topic_number=topic.number, topic_title=topic.title, moderator=moderator,
+                            members=int(members.get(b.id, 0)))
+
+    infos = {b.id: info(b) for b in breakouts}
+
+    def author(idea: Idea) -> str | None:
+        participant = participants.get(idea.participant_id)
+        if not workshop.name_authors or participant is None:
+            return None
+        return Person(participant.name, participant.organisation).line or None
+
+    # merged duplicates: each kept idea counts itself and everything merged into it (also in chains)
+    merged_children: dict[int, list[int]] = {}
+    for idea in ideas:
+        if idea.merged_into_id is not None:
+            merged_children.setdefault(idea.merged_into_id, []).append(idea.id)
+
+    def mentions(idea_id: int) -> int:
+        count, stack, seen = 1, list(merged_children.get(idea_id, ())), {idea_id}
+        while stack:
+            child = stack.pop()
+            if child not in seen:
+                seen.add(child)
+                count += 1
+                stack.extend(merged_children.get(child, ()))
+        return count
+
+    visible: dict[tuple[int, int], list[Idea]] = {}  # (topic id, question id) -> ideas
+    for idea in ideas:
+        if not idea.hidden and idea.merged_into_id is None:
+            breakout = breakout_by_id[idea.breakout_id]
+            visible.setdefault((breakout.topic_id, idea.question_id), []).append(idea)
+
+    question_results: dict[int, list[str]] = {}
+    for state in sorted(states, key=lambda s: (rounds[breakout_by_id[s.breakout_id].round_id].number, s.breakout_id)):
+        question_results.setdefault(state.question_id, []).extend(state.key_results or [])
+
+    sections = []
+    for topic in topics:
+        topic_breakouts = [b for b in breakouts if b.topic_id == topic.id]
+        qs = []
+        for q in (q for q in questions if q.topic_id == topic.id):
+            items = [IdeaItem(text=i.text, dots=int(dots.get(i.id, 0)), created_at=as_utc(i.created_at),
+                              breakout_label=breakout_by_id[i.breakout_id].label, author=author(i),
+                              mentions=mentions(i.id))
+                     for i in visible.get((topic.id, q.id), [])]
+            headings = {}
+            for i, item in zip(visible.get((topic.id, q.id), []), items):
+                headings.setdefault(i.group, []).append(item)
+            qs.append(QuestionSection(number=q.number, block=q.block, sub=q.sub, text=q.text,
+                                      key_results=_unique(question_results.get(q.id, [])),
+                                      groups=_ordered_groups(headings)))
+        sections.append(TopicSection(
+            number=topic.number, title=topic.title, breakouts=[infos[b.id] for b in topic_breakouts],
+            key_results=_unique([r for b in topic_breakouts for r in (b.key_results or [])]), questions=qs))
+
+    agenda_entries = []
+    for item in agenda:
+        round_breakouts = [infos[b.id] for b in breakouts if item.round_id is not None and b.round_id == item.round_id]
+        agenda_entries.append(AgendaEntry(time=item.time, title=item.title, speaker=item.speaker, kind=_value(item.kind),
+                                          breakouts=round_breakouts))
+
+    question_by_id = {q.id: q for q in questions}
+    breakout_order = {b.id: n for n, b in enumerate(breakouts)}
+    keyed = []
+    for idea in ideas:
+        breakout, q = breakout_by_id[idea.breakout_id], question_by_id.get(idea.question_id)
+        topic = topic_by_id[breakout.topic_id]
+        status = 'merged' if idea.merged_into_id is not None else 'hidden' if idea.hidden else 'visible'
+        reason = _value(idea.hidden_reason) if idea.hidden else None
+        row = IdeaRow(topic=f'{topic.number}. {topic.title}', round=rounds[breakout.round_id].title,
+                      breakout=breakout.label, question=f'{_full_label(q)} {q.text}' if q else '', text=idea.text,
+                      dots=int(dots.get(idea.id, 0)), group=idea.group, status=status, hidden_reason=reason,
+                      created_at=as_utc(idea.created_at), author=author(idea))
+        keyed.append(((topic.number, breakout_order[breakout.id], q.position if q else 0), row))
+    keyed.sort(key=lambda pair: pair[0])  # stable: within a question, in the order they were posted
+
+    return ProtocolDocument(
+        language=workshop.language, title=workshop.title, subtitle=workshop.subtitle, date=workshop.date,
+        start_time=workshop.start_time, end_time=workshop.end_time,
+        format=_value(workshop.format),
+        organiser=workshop.organiser or '', context=workshop.context or '', name_authors=workshop.name_authors,
+        agenda=agenda_entries, breakouts=[infos[b.id] for b in breakouts],
+        participation=_participation(workshop, participants.values()), topics=sections,
+        conclusions=[ConclusionItem(n, c.title, c.text or '') for n, c in enumerate(conclusions, start=1)],
+        idea_rows=[row for _key, row in keyed], generated_at=dt.datetime.now(dt.timezone.utc),
+        logo=settings.logo if settings else None, logo_type=settings.logo_type if settings else None,
+        last_version=last_version,
+    )
+
+
+def _unique(items: list[str]) -> list[str]:
+    """Repeats dropped (case and spacing ignored), order kept: two rounds often find the same result."""
+    seen, result = set(), []
+    for item in items:
+        key = ' '.join(item.split()).casefold()
+        if key and key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
+
+
+def _ordered_groups(by_heading: dict[str | None, list[IdeaItem]]) -> list[IdeaGroup]:
+    groups = []
+    for heading, items in by_heading.items():
+        items = sorted(items, key=lambda i: (-i.dots, i.created_at))
+        groups.append(IdeaGroup(heading=heading, ideas=items))
+    named = [g for g in groups if g.heading is not None]
+    # headings with the most dots first, then the one whose first idea came first
+    named.sort(key=lambda g: (-g.dots, min(i.created_at for i in g.ideas), g.heading))
+    return named + [g for g in groups if g.heading is None]
+
+
+def _value(value) -> str | None:  # noqa: ANN001
+    """An enum's value (SQLite may hand back the plain string)."""
+    if value is None:
+        return None
+    return value.value if hasattr(value, 'value') else str(value)
+
+
+def _full_label(q: Question) -> str:
+    return f'{q.number}{q.sub}.' if q.sub else f'{q.number}.'
+
+
+def _participation(workshop: Workshop, participants) -> list[ParticipationRow]:  # noqa: ANN001
+    joined: dict[str | None, int] = {}
+    for p in participants:
+        if not p.removed:
+            joined[p.stakeholder_group or None] = joined.get(p.stakeholder_group or None, 0) + 1
+    extra = {(k or None): int(v) for k, v in (workshop.participation_extra or {}).items()}
+    groups: list[str | None] = list(workshop.stakeholder_groups or [])
+    for group in list(joined) + list(extra):
+        if group is not None and group not in groups:
+            groups.append(group)
+    groups.append(None)
+    rows = [ParticipationRow(group=g, joined=joined.get(g, 0), extra=extra.get(g, 0)) for g in groups]
+    # the listed groups always show (also with 0); "not stated" only when someone is in it
+    return [r for r in rows if r.group in (workshop.stakeholder_groups or []) or r.joined or r.extra]

@@ -1,0 +1,278 @@
+"""The protocol as a Word document (python-docx): the accessible, editable version.
+
+Real heading styles (Title, Heading 1–4) so that Word's navigation pane, a screen
+reader and an automatic table of contents work; lists use Word's list styles; the
+document language, title, author and subject are set; header and footer carry the
+title and "page X of Y" as Word fields.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from . import layout
+from .document import ProtocolDocument
+
+MUTED = RGBColor(0x5F, 0x63, 0x68)
+ACCENT = RGBColor(0x0B, 0x5C, 0xAD)
+FONT = 'Arial'
+TEXT_WIDTH = Cm(16.5)
+
+
+def render_docx(doc: ProtocolDocument) -> bytes:
+    _ = layout.words(doc)
+    language = 'de-DE' if doc.language == 'de' else 'en-GB'
+    document = Document()
+    _setup(document, doc, language)
+    for block in layout.build(doc):
+        _block(document, block, doc)
+    props = document.core_properties
+    props.title = doc.title
+    props.author = doc.organiser or doc.title
+    props.subject = _('Minutes of the workshop')
+    props.keywords = _('Minutes')
+    props.language = language
+    props.created = props.modified = doc.version_at or doc.generated_at
+    props.last_modified_by = 'workshop'
+    props.revision = doc.version or 1
+    props.comments = layout.status_line(doc)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _setup(document, doc: ProtocolDocument, language: str) -> None:  # noqa: ANN001
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    section.top_margin, section.bottom_margin = Mm(24), Mm(22)
+    section.header_distance = section.footer_distance = Mm(11)
+    styles = document.styles
+    normal = styles['Normal']
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.15
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn('w:rFonts'))
+    if fonts is None:
+        fonts = OxmlElement('w:rFonts')
+        rpr.append(fonts)
+    for attr in ('w:ascii', 'w:hAnsi', 'w:cs', 'w:eastAsia'):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement('w:lang')
+    lang.set(qn('w:val'), language)
+    lang.set(qn('w:eastAsia'), language)
+    rpr.append(lang)
+    for name, size in (('Title', 20), ('Subtitle', 12), ('Heading 1', 15), ('Heading 2', 12.5), ('Heading 3', 11),
+                       ('Heading 4', 10.5)):
+        style = styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.element.get_or_add_rPr()
+        _rfonts(style.element.rPr)
+        if name.startswith('Heading'):
+            style.font.color.rgb = ACCENT if name == 'Heading 1' else RGBColor(0x1D, 0x1D, 0x1F)
+            style.font.bold = True
+            style.font.italic = name == 'Heading 4'
+            style.paragraph_format.space_before = Pt(14 if name == 'Heading 1' else 9)
+            style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.keep_with_next = True
+    _ = layout.words(doc)
+    header = section.header.paragraphs[0]
+    header.text = ''
+    run = header.add_run(_('Minutes') + ' · ' + doc.title)
+    _small(run)
+    header.add_run('\t')
+    _small(header.add_run(layout.long_date(doc, doc.date)))
+    header.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    footer = section.footer.paragraphs[0]
+    footer.text = ''
+    _small(footer.add_run(layout.status_line(doc)))
+    footer.add_run('\t')
+    footer.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    # "Seite {page} von {pages}" with Word fields for the numbers
+    words = _('Page {page} of {pages}')
+    before, rest = words.split('{page}', 1)
+    middle, after = rest.split('{pages}', 1)
+    _small(footer.add_run(before))
+    _field(footer, 'PAGE')
+    _small(footer.add_run(middle))
+    _field(footer, 'NUMPAGES')
+    if after:
+        _small(footer.add_run(after))
+
+
+def _rfonts(rpr) -> None:  # noqa: ANN001
+    fonts = rpr.find(qn('w:rFonts'))
+    if fonts is None:
+        fonts = OxmlElement('w:rFonts')
+        rpr.insert(0, fonts)
+    for attr in ('w:ascii', 'w:hAnsi', 'w:cs'):
+        fonts.set(qn(attr), FONT)
+    for attr in ('w:asciiTheme', 'w:hAnsiTheme', 'w:cstheme', 'w:eastAsiaTheme'):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _small(run, *, size: float = 8) -> None:  # noqa: ANN001
+    run.font.size = Pt(size)
+    run.font.color.rgb = MUTED
+
+
+def _field(paragraph, code: str) -> None:  # noqa: ANN001
+    run = paragraph.add_run()
+    _small(run)
+    begin, instr, separate, text, end = (OxmlElement('w:fldChar'), OxmlElement('w:instrText'),
+                                         OxmlElement('w:fldChar'), OxmlElement('w:t'), OxmlElement('w:fldChar'))
+    begin.set(qn('w:fldCharType'), 'begin')
+    instr.set(qn('xml:space'), 'preserve')
+    instr.text = f' {code} '
+    separate.set(qn('w:fldCharType'), 'separate')
+    text.text = '1'
+    end.set(qn('w:fldCharType'), 'end')
+    for element in (begin, instr, separate, text, end):
+        run._r.append(element)
+
+
+def _paragraph(document, text: str, *, style: str | None = None, muted: bool = False, italic: bool = False,  # noqa: ANN001
+               size: float | None = None, bold: bool = False):  # noqa: ANN202
+    p = document.add_paragraph(style=style)
+    run = p.add_run(text)
+    if muted:
+        run.font.color.rgb = MUTED
+    run.italic = italic or None
+    run.bold = bold or None
+    if size:
+        run.font.size = Pt(size)
+    return p
+
+
+def _prose(document, block: layout.Prose, *, indent: Cm | None = None) -> None:  # noqa: ANN001
+    for part in block.parts:
+        if isinstance(part, list):
+            for item in part:
+                p = _paragraph(document, item, style='List Bullet')
+                if indent is not None:
+                    p.paragraph_format.left_indent = indent + Cm(0.63)
+        else:
+            p = _paragraph(document, part, muted=block.muted, italic=block.muted)
+            if indent is not None:
+                p.paragraph_format.left_indent = indent
+
+
+def _table(document, rows: int, cols: int, widths: list):  # noqa: ANN001, ANN202
+    table = document.add_table(rows=rows, cols=cols)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    return table
+
+
+def _cell(cell, text: str, *, bold: bool = False, right: bool = False, muted: bool = False,  # noqa: ANN001
+          size: float | None = None) -> None:
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold or None
+    if muted:
+        run.font.color.rgb = MUTED
+    if size:
+        run.font.size = Pt(size)
+    p.paragraph_format.space_after = Pt(2)
+    if right:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _header_row(row) -> None:  # noqa: ANN001
+    """Repeat as header row on every page (also tells assistive technology it is a header)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement('w:tblHeader')
+    header.set(qn('w:val'), 'true')
+    tr_pr.append(header)
+
+
+def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noqa: ANN001, C901
+    if isinstance(block, layout.TitleBlock):
+        if doc.logo:
+            try:
+                document.add_picture(io.BytesIO(doc.logo), height=Cm(1.8))
+                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            except Exception:  # a broken image must not break the protocol  # noqa: BLE001
+                pass
+        _paragraph(document, block.kicker.upper(), bold=True, size=10).runs[0].font.color.rgb = ACCENT
+        document.add_paragraph(block.title, style='Title')
+        if block.subtitle:
+            document.add_paragraph(block.subtitle, style='Subtitle')
+        table = _table(document, len(block.facts), 2, [Cm(3.6), TEXT_WIDTH - Cm(3.6)])
+        for row, (label, value) in zip(table.rows, block.facts):
+            _cell(row.cells[0], label, bold=True, muted=True, size=9)
+            lines = value.split('\n')
+            _cell(row.cells[1], lines[0])
+            for line in lines[1:]:
+                row.cells[1].add_paragraph(line).paragraph_format.space_after = Pt(2)
+        _paragraph(document, block.status, muted=True, size=8.5)
+        if block.checksum:
+            _paragraph(document, block.checksum, muted=True, size=8)
+    elif isinstance(block, layout.Heading):
+        document.add_heading(block.text, level=block.level)
+    elif isinstance(block, layout.Prose):
+        _prose(document, block)
+    elif isinstance(block, layout.Note):
+        _paragraph(document, block.text, muted=True, size=8.5)
+    elif isinstance(block, layout.Bullets):
+        for item in block.items:
+            _paragraph(document, item, style='List Bullet')
+    elif isinstance(block, layout.Table):
+        first = Cm(9.5)
+        widths = [first] + [Cm(2.8)] * (len(block.header) - 1)
+        rows = [block.header] + block.rows + ([block.total] if block.total else [])
+        table = _table(document, len(rows), len(block.header), widths)
+        table.style = document.styles['Light List Accent 1']
+        _header_row(table.rows[0])
+        for i, (row, values) in enumerate(zip(table.rows, rows)):
+            last = block.total is not None and i == len(rows) - 1
+            for cell, value, numeric in zip(row.cells, values, block.numeric):
+                _cell(cell, value, bold=i == 0 or last, right=numeric)
+    elif isinstance(block, layout.Agenda):
+        table = _table(document, len(block.rows), 2, [Cm(2), TEXT_WIDTH - Cm(2)])
+        for row, item in zip(table.rows, block.rows):
+            _cell(row.cells[0], item.time, bold=True)
+            _cell(row.cells[1], item.title)
+            if item.speaker:
+                p = row.cells[1].add_paragraph()
+                _small(p.add_run(item.speaker), size=8.5)
+            for detail in item.details:
+                p = row.cells[1].add_paragraph(style='List Bullet')
+                _small(p.add_run(detail), size=8.5)
+    elif isinstance(block, layout.Numbered):
+        # a heading, so that each recommendation shows in the navigation pane
+        document.add_heading(f'{block.number}.\u2002{block.title}', level=2)
+        _prose(document, block.prose)
+    elif isinstance(block, layout.Chart):
+        return  # the ranked list below says the same; the chart is the PDF's
+    elif isinstance(block, layout.Contributions):
+        if block.heading:
+            p = _paragraph(document, block.heading, bold=True)
+            p.runs[0].font.color.rgb = ACCENT
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.space_before = Pt(6)
+        for item in block.items:
+            p = document.add_paragraph(style='List Bullet')
+            p.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+            p.paragraph_format.space_after = Pt(2)
+            p.add_run(item.text)
+            if item.note:
+                _small(p.add_run(f' ({item.note})'), size=8.5)
+            if item.dots:
+                p.add_run('\t')
+                _small(p.add_run(item.dots), size=8.5)
+    else:
+        raise TypeError(f'unknown block {block!r}')

@@ -1,0 +1,91 @@
+"""The protocol as Markdown (also the lead's live preview).
+
+Every text from the database is escaped: participants' ideas and the lead's prose
+show as typed, never as HTML or Markdown markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import layout
+from .document import ProtocolDocument
+
+_SPECIAL = re.compile(r'([\\`*_\[\]#|~])')  # ( ) ! need no escape: no [ can start a link or image
+_LINE_START = re.compile(r'^(\s*)(\d+)([.)])|^(\s*)([-+>=])')
+
+
+def escape(text: str) -> str:
+    """Plain text as Markdown that renders as exactly that text (no HTML, no markup)."""
+    text = text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+    text = _SPECIAL.sub(r'\\\1', text)
+    text = _LINE_START.sub(lambda m: f'{m.group(1)}{m.group(2)}\\{m.group(3)}' if m.group(2)
+                           else f'{m.group(4)}\\{m.group(5)}', text)
+    return ' '.join(text.split('\n'))
+
+
+def _prose(block: layout.Prose, out: list[str], *, indent: str = '') -> None:
+    for part in block.parts:
+        if isinstance(part, list):
+            out.extend(f'{indent}- {escape(item)}' for item in part)
+        else:
+            out.append(f'{indent}*{escape(part)}*' if block.muted else f'{indent}{escape(part)}')
+        out.append('')
+
+
+def render_markdown(doc: ProtocolDocument) -> str:
+    out: list[str] = []
+    for block in layout.build(doc):
+        if isinstance(block, layout.TitleBlock):
+            out += [f'*{escape(block.kicker)}*', '', f'# {escape(block.title)}', '']
+            if block.subtitle:
+                out += [f'**{escape(block.subtitle)}**', '']
+            for label, value in block.facts:
+                lines = value.split('\n')
+                out.append(f'- **{escape(label)}:** ' + escape(lines[0]) if len(lines) == 1 else
+                           f'- **{escape(label)}:**')
+                if len(lines) > 1:
+                    out.extend(f'    - {escape(line)}' for line in lines)
+            out += ['', f'*{escape(block.status)}*', '']
+            if block.checksum:
+                out += [f'*{escape(block.checksum)}*', '']
+        elif isinstance(block, layout.Heading):
+            out += [f'{"#" * (block.level + 1)} {escape(block.text)}', '']
+        elif isinstance(block, layout.Prose):
+            _prose(block, out)
+        elif isinstance(block, layout.Note):
+            out += [f'*{escape(block.text)}*', '']
+        elif isinstance(block, layout.Bullets):
+            out += [f'- {escape(item)}' for item in block.items] + ['']
+        elif isinstance(block, layout.Table):
+            out.append('| ' + ' | '.join(escape(h) for h in block.header) + ' |')
+            out.append('|' + '|'.join('---:' if n else '---' for n in block.numeric) + '|')
+            for row in block.rows:
+                out.append('| ' + ' | '.join(escape(c) for c in row) + ' |')
+            if block.total:
+                out.append('| ' + ' | '.join(f'**{escape(c)}**' for c in block.total) + ' |')
+            out.append('')
+        elif isinstance(block, layout.Agenda):
+            for row in block.rows:
+                time = f'**{escape(row.time)}** ' if row.time else ''
+                speaker = f' ({escape(row.speaker)})' if row.speaker else ''
+                out.append(f'- {time}{escape(row.title)}{speaker}')
+                out.extend(f'    - {escape(d)}' for d in row.details)
+            out.append('')
+        elif isinstance(block, layout.Numbered):
+            out += [f'**{block.number}\\. {escape(block.title)}**', '']
+            _prose(block.prose, out)
+        elif isinstance(block, layout.Chart):
+            continue  # the bar chart is the PDF's; the ranked list below says the same
+        elif isinstance(block, layout.Contributions):
+            if block.heading:
+                out += [f'**{escape(block.heading)}**', '']
+            for item in block.items:
+                extra = ', '.join(p for p in (item.dots, item.note) if p)
+                out.append(f'- {escape(item.text)}' + (f' *({escape(extra)})*' if extra else ''))
+            out.append('')
+    return '\n'.join(out).rstrip() + '\n'
+
+
+def markdown_bytes(doc: ProtocolDocument) -> bytes:
+    return render_markdown(doc).encode('utf-8')

@@ -1,0 +1,40 @@
+"""Tables of the protocol: frozen versions and per-workshop protocol settings (the logo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..models import utcnow
+
+
+class ProtocolVersion(SQLModel, table=True):
+    """A protocol marked final: numbered, timestamped, with a checksum and every rendering kept.
+
+    ``checksum`` is the SHA-256 of ``archive`` (the canonical JSON of the workshop the
+    version was rendered from); the renderings are stored so that an old version can be
+    downloaded exactly as it was handed out.
+    """
+    __tablename__ = 'protocol_version'
+    __table_args__ = (UniqueConstraint('workshop_id', 'number'),)
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True)
+    number: int
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    checksum: str = Field(max_length=64)
+    archive: str = Field(sa_column=Column(Text, nullable=False))
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    docx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    csv: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ProtocolSettings(SQLModel, table=True):
+    """Per workshop: the organiser's logo on the protocol's title block (PNG or JPEG)."""
+    __tablename__ = 'protocol_settings'
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key='workshop.id', index=True, unique=True)
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    logo_type: str | None = Field(default=None, max_length=40)

@@ -1,0 +1,283 @@
+"""The lead moderator's work on the protocol: context, key results, conclusions, participation,
+logo, naming authors, and marking the protocol final (a numbered, frozen version)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..bus import Bus
+from ..db import Database
+from ..events import KeyResultsChanged, WorkshopChanged
+from ..models import Breakout, Conclusion, Participant, utcnow
+from ..protocol import archive
+from ..protocol.document import as_utc, load_document
+from ..protocol.layout import file_name
+from ..protocol.models import ProtocolSettings, ProtocolVersion
+from ..protocol.render import FORMATS, Export, Runner, inline, render_all
+from .access import led_workshop
+from .errors import N_, Invalid, NotFound
+from .results import clean_bullets
+from .text import clean_text
+
+CONTEXT_MAX = 20_000
+CONCLUSION_TITLE_MAX = 500
+CONCLUSION_TEXT_MAX = 20_000
+CONCLUSIONS_MAX = 30
+CORRECTION_MAX = 10_000
+LOGO_MAX_BYTES = archive.LOGO_MAX_BYTES
+LOGO_MAX_PIXELS = 6000
+
+
+def _changed(workshop_id: int) -> WorkshopChanged:
+    return WorkshopChanged(workshop_id=workshop_id, fields=('protocol',))
+
+
+async def set_context(db: Database, bus: Bus, *, lead_secret: str, text: str | None) -> str:
+    """The "Ausgangssituation": why the workshop was held (blank line: new paragraph; "- ": bullet)."""
+    text = clean_text(text, max_length=CONTEXT_MAX, min_length=0, multiline=True, field=N_('Background'))
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.context = text
+    await bus.publish(_changed(workshop.id))
+    return text
+
+
+def _conclusion_fields(title: str | None, text: str | None) -> tuple[str, str]:
+    return (clean_text(title, max_length=CONCLUSION_TITLE_MAX, field=N_('Conclusion')),
+            clean_text(text, max_length=CONCLUSION_TEXT_MAX, min_length=0, multiline=True,
+                       field=N_('Explanation')))
+
+
+async def _conclusions(session: AsyncSession, workshop_id: int) -> list[Conclusion]:
+    return list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == workshop_id)
+                                    .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
+
+
+async def _conclusion(session: AsyncSession, workshop_id: int, conclusion_id: int) -> Conclusion:
+    conclusion = await session.get(Conclusion, conclusion_id)
+    if conclusion is None or conclusion.workshop_id != workshop_id:
+        raise NotFound(N_('This conclusion does not exist (any more).'))
+    return conclusion
+
+
+async def add_conclusion(db: Database, bus: Bus, *, lead_secret: str, title: str, text: str | None = '') -> int:
+    """A numbered conclusion or recommendation at the end of the list; returns its id."""
+    title, text = _conclusion_fields(title, text)
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        existing = await _conclusions(session, workshop.id)
+        if len(existing) >= CONCLUSIONS_MAX:
+            raise Invalid(N_('At most {n} conclusions.'), n=CONCLUSIONS_MAX)
+        conclusion = Conclusion(workshop_id=workshop.id, position=(existing[-1].position + 1) if existing else 0,
+                                title=title, text=text)
+        session.add(conclusion)
+        await session.flush()
+        conclusion_id = conclusion.id
+    await bus.publish(_changed(workshop.id))
+    return conclusion_id
+
+
+async def update_conclusion(db: Database, bus: Bus, *, lead_secret: str, conclusion_id: int, title: str,
+                            text: str | None) -> None:
+    title, text = _conclusion_fields(title, text)
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        conclusion = await _conclusion(session, workshop.id, conclusion_id)
+        conclusion.title, conclusion.text = title, text
+    await bus.publish(_changed(workshop.id))
+
+
+async def delete_conclusion(db: Database, bus: Bus, *, lead_secret: str, conclusion_id: int) -> None:
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        await session.delete(await _conclusion(session, workshop.id, conclusion_id))
+    await bus.publish(_changed(workshop.id))
+
+
+async def move_conclusion(db: Database, bus: Bus, *, lead_secret: str, conclusion_id: int, step: int) -> None:
+    """Move a conclusion one place up (-1) or down (+1); it stays at the ends."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        await _conclusion(session, workshop.id, conclusion_id)
+        items = await _conclusions(session, workshop.id)
+        index = next(i for i, c in enumerate(items) if c.id == conclusion_id)
+        target = max(0, min(len(items) - 1, index + (1 if step > 0 else -1)))
+        items.insert(target, items.pop(index))
+        for position, item in enumerate(items):
+            item.position = position
+    await bus.publish(_changed(workshop.id))
+
+
+async def set_participation_extra(db: Database, bus: Bus, *, lead_secret: str, group: str | None,
+                                  count: int) -> dict[str, int]:
+    """Correct the head count of a stakeholder group by hand (people without a phone: +2; a double join: -1).
+
+    ``group`` None or '' is "not stated". Returns all corrections.
+    """
+    if not isinstance(count, int) or isinstance(count, bool) or not -CORRECTION_MAX <= count <= CORRECTION_MAX:
+        raise Invalid(N_('The correction must be a whole number between {min} and {max}.'),
+                      min=-CORRECTION_MAX, max=CORRECTION_MAX)
+    key = (group or '').strip()
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        query = select(func.count()).select_from(Participant).where(
+            Participant.workshop_id == workshop.id, col(Participant.removed).is_(False))
+        query = query.where(Participant.stakeholder_group == key) if key else \
+            query.where((Participant.stakeholder_group == None) | (Participant.stakeholder_group == ''))  # noqa: E711
+        joined = (await session.exec(query)).one()
+        if key and key not in (workshop.stakeholder_groups or []) and not joined:
+            raise Invalid(N_('Please choose a stakeholder group from the list.'))
+        if joined + count < 0:
+            raise Invalid(N_('Only {n} people of this group joined in the app; the correction cannot take away '
+                             'more.'), n=joined)
+        extra = dict(workshop.participation_extra or {})
+        if count:
+            extra[key] = count
+        else:
+            extra.pop(key, None)
+        workshop.participation_extra = extra
+    await bus.publish(_changed(workshop.id))
+    return extra
+
+
+async def set_key_results(db: Database, bus: Bus, *, lead_secret: str, breakout_id: int,
+                          items: list[str]) -> list[str]:
+    """The lead moderator edits a breakout's key results (the protocol merges the rounds of a topic)."""
+    bullets = clean_bullets(items)
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        breakout = await session.get(Breakout, breakout_id)
+        if breakout is None or breakout.workshop_id != workshop.id:
+            raise NotFound(N_('This breakout does not exist.'))
+        breakout.key_results = bullets
+    await bus.publish(KeyResultsChanged(workshop_id=workshop.id, breakout_id=breakout_id, question_id=None,
+                                        key_results=tuple(bullets)))
+    return bullets
+
+
+async def set_name_authors(db: Database, bus: Bus, *, lead_secret: str, name_authors: bool) -> None:
+    """Whether the protocol names the authors of ideas (only those who gave a name)."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.name_authors = bool(name_authors)
+    await bus.publish(_changed(workshop.id))
+
+
+def _image_type(content: bytes) -> str:
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise Invalid(N_('The logo must be a PNG or JPEG image.')) from None
+    if kind not in ('PNG', 'JPEG'):
+        raise Invalid(N_('The logo must be a PNG or JPEG image.'))
+    if max(width, height) > LOGO_MAX_PIXELS:
+        raise Invalid(N_('The logo is too large: at most {n} pixels wide and high.'), n=LOGO_MAX_PIXELS)
+    return 'image/png' if kind == 'PNG' else 'image/jpeg'
+
+
+async def set_logo(db: Database, bus: Bus, *, lead_secret: str, content: bytes | None) -> None:
+    """The organiser's logo on the protocol's title block (PNG or JPEG); ``None`` removes it."""
+    media_type = None
+    if content:
+        if len(content) > LOGO_MAX_BYTES:
+            raise Invalid(N_('The logo is too large: at most {n} MB.'), n=LOGO_MAX_BYTES // 1_000_000)
+        media_type = _image_type(content)
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        settings = (await session.exec(select(ProtocolSettings)
+                                       .where(ProtocolSettings.workshop_id == workshop.id))).first()
+        if settings is None:
+            settings = ProtocolSettings(workshop_id=workshop.id)
+            session.add(settings)
+        settings.logo = content or None
+        settings.logo_type = media_type
+    await bus.publish(_changed(workshop.id))
+
+
+# --- final versions ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    created_at: dt.datetime
+    checksum: str
+
+
+async def mark_final(db: Database, bus: Bus, *, lead_secret: str, runner: Runner = inline) -> VersionInfo:
+    """Freeze the protocol as it is now: the next version number, the time, the SHA-256 of the archive
+    it was rendered from, and every rendering, so that this version stays downloadable as it was.
+
+    ``runner`` renders off the event loop (the page passes NiceGUI's ``run.cpu_bound``).
+    """
+    async with db.session() as session:
+        workshop = await led_workshop(session, lead_secret)
+        doc = await load_document(session, workshop.id)
+        data = await archive.export_archive(session, workshop.id)
+        last = await _last_version(session, workshop.id)
+    checksum = archive.checksum(data)
+    if last is not None and last.checksum == checksum:
+        raise Invalid(N_('Nothing has changed since final version {n}.'), n=last.number)
+    number = (last.number if last else 0) + 1
+    now = utcnow()
+    doc = dataclasses.replace(doc, version=number, version_at=now, checksum=checksum, last_version=None,
+                              generated_at=now)
+    files = await runner(render_all, doc)
+    if files is None:  # the app is shutting down
+        raise Invalid(N_('The protocol could not be rendered. Please try again.'))
+    try:
+        async with db.transaction() as session:
+            workshop = await led_workshop(session, lead_secret)
+            latest = await _last_version(session, workshop.id)
+            if (latest.number if latest else 0) != number - 1:
+                raise Invalid(N_('Someone else marked the protocol final at the same moment. Please try again.'))
+            session.add(ProtocolVersion(workshop_id=workshop.id, number=number, created_at=now, checksum=checksum,
+                                        archive=archive.dumps(data), pdf=files['pdf'], docx=files['docx'],
+                                        markdown=files['md'].decode('utf-8'), csv=files['csv'].decode('utf-8')))
+    except IntegrityError:  # the unique (workshop, number) of a concurrent freeze
+        raise Invalid(N_('Someone else marked the protocol final at the same moment. Please try again.')) from None
+    await bus.publish(_changed(workshop.id))
+    return VersionInfo(number=number, created_at=now, checksum=checksum)
+
+
+async def _last_version(session: AsyncSession, workshop_id: int) -> ProtocolVersion | None:
+    return (await session.exec(select(ProtocolVersion).where(ProtocolVersion.workshop_id == workshop_id)
+                               .order_by(col(ProtocolVersion.number).desc()).limit(1))).first()
+
+
+async def versions(session: AsyncSession, workshop_id: int) -> list[VersionInfo]:
+    """The final versions, newest first (without their files)."""
+    rows = await session.exec(select(ProtocolVersion.number, ProtocolVersion.created_at, ProtocolVersion.checksum)
+                              .where(ProtocolVersion.workshop_id == workshop_id)
+                              .order_by(col(ProtocolVersion.number).desc()))
+    return [VersionInfo(number=n, created_at=as_utc(at), checksum=c) for n, at, c in rows.all()]
+
+
+async def version_file(session: AsyncSession, *, workshop_id: int, number: int, fmt: str) -> Export:
+    """A frozen version in one format, exactly as it was made."""
+    if fmt not in FORMATS:
+        raise NotFound(N_('Unknown format.'))
+    version = (await session.exec(select(ProtocolVersion).where(ProtocolVersion.workshop_id == workshop_id,
+                                                                ProtocolVersion.number == number))).first()
+    if version is None:
+        raise NotFound(N_('There is no final version {n}.'), n=number)
+    content = {'pdf': version.pdf, 'docx': version.docx, 'md': version.markdown.encode('utf-8'),
+               'csv': version.csv.encode('utf-8'),  # stored with its byte order mark
+               'json': version.archive.encode('utf-8')}[fmt]
+    w = json.loads(version.archive)['workshop']
+    date = dt.date.fromisoformat(w['date']) if w['date'] else None
+    extension, media_type = FORMATS[fmt]
+    name = file_name(w['title'], date, w['language'], number, extension, kind='archive' if fmt == 'json' else None)
+    return Export(content, name, media_type)
