@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -9,6 +9,8 @@ from workshop.db import Database
 from workshop.events import Event
 from workshop.services.workshops import WorkshopLinks, create_from_template
 from workshop.templates import load_template
+
+from . import servers
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +21,24 @@ def database_url(tmp_path, monkeypatch) -> str:
     return url
 
 
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+@pytest.fixture(scope='session')
+def postgres_test_url() -> Iterator[str]:
+    """One PostgreSQL database for the session, its schema made by the migrations; dropped at the end."""
+    server = servers.postgres_server()  # skips with the reason when PostgreSQL is not reachable
+    url = servers.migrated_postgres_database(server, 'test_workshop')
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(params=['sqlite', pytest.param('postgresql', marks=pytest.mark.postgresql)])
+async def db(request, database_url: str) -> AsyncIterator[Database]:
+    """The database of service tests, once on SQLite (a fresh file) and once on PostgreSQL (emptied tables)."""
+    if request.param == 'postgresql':
+        url = request.getfixturevalue('postgres_test_url')
+        servers.truncate_all(url)
+    else:
+        url = database_url
+    database = Database(url)
     database.create_schema()
     yield database
     await database.dispose()

@@ -39,3 +39,72 @@ def test_translator_falls_back_to_english_and_formats():
     assert en('Next question') == 'Next question'
     assert translator('xx')('Next question') == 'Nächste Frage'  # unknown language: the default
     assert set(LANGUAGES) == {'de', 'en'}
+
+
+# --- no user-facing text around the catalogue ---------------------------------------------------------------
+
+import ast  # noqa: E402
+import re  # noqa: E402
+
+from workshop.i18n import PAGE_LANGUAGES, Translator, page_language  # noqa: E402
+
+_WORDS = re.compile(r'[^\W\d_]{2,}')  # two letters in a row: a word, not "·", "…", "14:00" or "★"
+# calls whose first argument (or these keywords) a person reads: ui.label('…'), ui.button('…'), frame('…'), …
+_TEXT_KEYWORDS = {'label', 'placeholder', 'text', 'title', 'done_text', 'hint', 'message', 'content'}
+_NOT_TEXT = {'page', 'image', 'query', 'add_head_html', 'add_body_html', 'colors', 'element', 'echart', 'timer',
+             'icon', 'navigate', 'run_javascript', 'add_css', 'download'}
+# the same in every language: the product's name, file formats, a checksum's name
+_ALLOWED = {'Workshop', 'PDF', 'Word (DOCX)', 'Markdown', 'CSV', 'JSON'}
+
+
+def _literal_texts(node: ast.expr) -> str | None:
+    """The words a person would read in a literal (the constant parts of an f-string), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return ''.join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return None
+
+
+def _untranslated(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        ui_call = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == 'ui' \
+            and f.attr not in _NOT_TEXT
+        setter = isinstance(f, ast.Attribute) and f.attr in ('set_text', 'tooltip', 'notify', 'page_title')
+        own = isinstance(f, ast.Name) and f.id in ('frame', 'Countdown', 'error_page')
+        if not (ui_call or setter or own):
+            continue
+        for arg in [*node.args[:1], *(k.value for k in node.keywords if k.arg in _TEXT_KEYWORDS)]:
+            text = _literal_texts(arg)
+            if text and _WORDS.search(text) and text.strip() not in _ALLOWED and not text.startswith('SHA-256 '):
+                found.append(f'{path.relative_to(ROOT)}:{arg.lineno}: {text!r}')
+    return found
+
+
+def test_no_user_facing_literal_bypasses_the_catalogue():
+    """A text a person reads is ``_('…')``: a plain literal would be English (or German) in both languages."""
+    found = [hit for path in sorted((ROOT / 'workshop' / 'pages').glob('*.py')) for hit in _untranslated(path)]
+    assert not found, 'user-facing text without _(…):\n' + '\n'.join(found)
+
+
+def test_page_language_tags():
+    assert page_language('de') == 'de'
+    assert page_language('en') == 'en-GB'  # British spelling in the msgids: organisation, organiser
+    assert page_language(None) == 'de' and page_language('xx') == 'de'
+    assert set(PAGE_LANGUAGES) == set(LANGUAGES)
+
+
+def test_a_translator_knows_its_language():
+    assert Translator('en').language == 'en' and translator('xx').language == 'de'
+    assert translator('en')('Join code') == 'Join code' and translator('de')('Join code') == 'Teilnahmecode'
+
+
+def test_every_language_has_a_quasar_language_pack():
+    import nicegui
+    packs = Path(nicegui.__file__).parent / 'static' / 'lang'
+    for tag in PAGE_LANGUAGES.values():
+        assert (packs / f'{tag}.umd.prod.js').is_file(), tag

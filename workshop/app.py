@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from nicegui import app, ui
 
-from .bus import InProcessBus
+from . import security
+from .bus import Bus, InProcessBus, RedisBus
 from .config import Settings
-from .db import Database
-from .presence import Presence
+from .db import Database, SchemaError, head_revision, safe_url
+from .presence import Presence, SharedPresence
 from .runtime import Runtime, install
 
 ASSETS = Path(__file__).resolve().parent.parent / 'assets'
@@ -20,18 +22,96 @@ log = logging.getLogger(__name__)
 def setup(settings: Settings) -> Runtime:
     """Prepare everything before the first request: schema, bus, pages, static files."""
     db = Database(settings.database_url)
-    db.create_schema()
-    bus = InProcessBus()
-    rt = Runtime(settings=settings, db=db, bus=bus, presence=Presence(bus))
+    prepare_schema(db, settings)
+    bus, presence = make_bus(settings)
+    rt = Runtime(settings=settings, db=db, bus=bus, presence=presence)
     install(rt)
     from . import pages  # noqa: F401  # registers the routes
+    from .pages.boards import BoardRegistry
+    rt.boards = BoardRegistry(rt.bus)
     app.add_static_files('/assets', ASSETS)
+    app.on_startup(lambda: _check_clock(rt))
+    app.on_shutdown(presence.close)  # before the bus closes: takes this instance's counts out of Redis
     app.on_shutdown(rt.close)
+    _secure(rt)
     return rt
+
+
+def prepare_schema(db: Database, settings: Settings) -> None:
+    """Upgrade the schema (default), or with auto-migration off make sure it needs no upgrade."""
+    if settings.auto_migrate:
+        db.create_schema()
+        return
+    current, head = db.schema_revision(), head_revision()
+    if current != head:
+        raise SchemaError(f'the database {safe_url(settings.database_url)} is at schema revision '
+                          f'{current or "none"}, this version needs {head}: run "workshop db upgrade" first '
+                          '(automatic upgrades are off: WORKSHOP_AUTO_MIGRATE=0 or --no-migrate)')
+
+
+def make_bus(settings: Settings) -> tuple[Bus, Presence]:
+    """In-process, or with WORKSHOP_BROKER_URL the Redis bus that app instances share (and their storage)."""
+    if not settings.broker_url:
+        bus = InProcessBus()
+        return bus, Presence(bus)
+    bus = RedisBus(settings.broker_url, prefix=os.environ.get('WORKSHOP_BROKER_PREFIX', 'workshop:'))
+    app.on_startup(bus.start)  # subscribed before the first page is served (or retrying in the background)
+    _share_storage(settings, bus)
+    return bus, SharedPresence(bus)
+
+
+def _share_storage(settings: Settings, bus: RedisBus) -> None:
+    """NiceGUI's user storage (the participant tokens, pages/session.py) in Redis, so that a phone
+    whose requests reach another instance is still the same participant."""
+    from nicegui.storage import Storage
+    Storage.redis_url = settings.broker_url
+    Storage.redis_key_prefix = f'{bus.namespace}nicegui:'
+    if not settings.storage_secret:
+        log.warning('WORKSHOP_STORAGE_SECRET is not set: every app instance signs cookies with the secret in its '
+                    'own data folder (%s); set the same secret on all instances, or a phone reaching another '
+                    'instance loses its session', settings.data_dir)
+
+
+async def _check_clock(rt: Runtime) -> None:
+    """Timers end at database time; pages count down with this machine's clock: they should agree."""
+    import datetime as dt
+    try:
+        skew = (await rt.db.now() - dt.datetime.now(dt.timezone.utc)).total_seconds()
+    except Exception:  # noqa: BLE001 - the first request will report a database problem clearly
+        log.exception('cannot read the database clock')
+        return
+    if abs(skew) > 1.0:
+        log.warning('this machine\'s clock is %+.1f s off the database server\'s: countdowns will be off by as '
+                    'much; run NTP on every machine', skew)
+
+
+def _secure(rt: Runtime) -> None:
+    """Security headers, WebSocket origin check, log redaction, join rate limits, the retention task."""
+    from nicegui import background_tasks, core
+
+    from .services.throttle import JoinThrottle
+    security.install(app, core.sio, rt.settings.public_url)
+    rt.throttle = JoinThrottle.from_env()
+
+    async def retention() -> None:
+        import asyncio
+
+        from .services.privacy import PURGE_INTERVAL, purge_expired
+        await asyncio.sleep(10)
+        while True:
+            try:
+                done = await purge_expired(rt.db, rt.bus)
+                if done:
+                    log.info('retention: anonymised %d workshop(s): %s', len(done), done)
+            except Exception:  # the next run tries again
+                log.exception('retention: anonymising failed')
+            await asyncio.sleep(PURGE_INTERVAL)
+    app.on_startup(lambda: background_tasks.create(retention(), name='retention'))
 
 
 def serve(settings: Settings) -> None:
     setup(settings)
     ui.run(host=settings.host, port=settings.port, title='Workshop', language='de', favicon='🗣️',
            storage_secret=settings.ensure_storage_secret(), reload=False, show=False,
+           session_middleware_kwargs=security.cookie_settings(settings.public_url),
            show_welcome_message=False, uvicorn_logging_level='warning')

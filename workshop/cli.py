@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings
-from .db import Database, DatabaseURLError
+from .db import Database, DatabaseURLError, SchemaError
 from .qr import qr_text
 from .services.workshops import WorkshopLinks, create_from_template
 from .templates import TemplateError, available_templates, load_template
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     try:
         return args.func(args)
-    except (TemplateError, DatabaseURLError) as e:
+    except (TemplateError, DatabaseURLError, SchemaError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
 
@@ -46,7 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser('serve', help='run the app')
     server_options(serve)
     db_option(serve)
+    serve.add_argument('--no-migrate', action='store_true',
+                       help='do not upgrade the database schema at start; refuse to start unless it is up to date '
+                            '(env WORKSHOP_AUTO_MIGRATE=0; see "workshop db upgrade")')
     serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser('db', help='the database schema: "upgrade" applies the migrations, "current" shows the '
+                                   'revision')
+    db.add_argument('action', choices=['upgrade', 'current'])
+    db_option(db)
+    db.set_defaults(func=cmd_db)
 
     demo = sub.add_parser('demo', help=f'serve a fresh demo workshop ({DEMO_TEMPLATE}) in a new SQLite file')
     server_options(demo)
@@ -79,12 +88,55 @@ def _parser() -> argparse.ArgumentParser:
     db_option(import_)
     import_.add_argument('--public-url', help='base URL for the printed links')
     import_.set_defaults(func=cmd_import)
+
+    purge = sub.add_parser('purge', help='anonymise every workshop whose retention period is over (the running '
+                                         'app does this every hour)')
+    db_option(purge)
+    purge.set_defaults(func=cmd_purge)
     return parser
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .services.privacy import purge_expired
+    settings = Settings.from_env(db=args.db, public_url='http://localhost')
+
+    async def run() -> list[int]:
+        db = Database(settings.database_url)
+        try:
+            return await purge_expired(db)
+        finally:
+            await db.dispose()
+    Database(settings.database_url).create_schema()
+    done = asyncio.run(run())
+    print(f'anonymised {len(done)} workshop(s)' + (f': {", ".join(map(str, done))}' if done else ''), flush=True)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from .db import head_revision
+    settings = Settings.from_env(db=args.db, public_url='http://localhost')
+    db = Database(settings.database_url)
+    where = _safe_url(settings.database_url)
+    if args.action == 'current':
+        current = db.schema_revision()
+        head = head_revision()
+        state = 'up to date' if current == head else f'needs "workshop db upgrade" to {head}'
+        print(f'{where}: schema revision {current or "none"} ({state})', flush=True)
+        return 0
+    result = db.upgrade_schema()
+    if result.changed:
+        how = ' (a database of the release before migrations: kept, then upgraded)' if result.adopted else ''
+        print(f'{where}: schema {result.before or "empty"} → {result.after}{how}', flush=True)
+    else:
+        print(f'{where}: schema {result.after}, up to date', flush=True)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import serve
     settings = Settings.from_env(db=args.db, host=args.host, port=args.port, public_url=args.public_url)
+    if args.no_migrate:
+        settings.auto_migrate = False
     print(f'Workshop app on {settings.public_url}  (database: {_safe_url(settings.database_url)})', flush=True)
     print(f'Admin: {settings.public_url}/admin/{settings.ensure_admin_secret()}  (keep this link private)', flush=True)
     serve(settings)

@@ -20,6 +20,8 @@ class Settings:
     data_dir: Path = Path('workshop-data')
     storage_secret: str = ''
     admin_secret: str = ''  # opens /admin/{secret}: creating workshops; empty: the admin page is closed
+    broker_url: str = ''  # redis://…: the event bus shared by several app instances; empty: in-process
+    auto_migrate: bool = True  # upgrade the database schema when serving starts
 
     @classmethod
     def from_env(cls, *, db: str | None = None, host: str | None = None, port: int | None = None,
@@ -31,7 +33,9 @@ class Settings:
         public = public_url or os.environ.get('WORKSHOP_PUBLIC_URL') or guess_public_url(host, port)
         return cls(database_url=database_url, public_url=public.rstrip('/'), host=host, port=port, data_dir=data,
                    storage_secret=os.environ.get('WORKSHOP_STORAGE_SECRET', ''),
-                   admin_secret=os.environ.get('WORKSHOP_ADMIN_SECRET', '').strip())
+                   admin_secret=os.environ.get('WORKSHOP_ADMIN_SECRET', '').strip(),
+                   broker_url=os.environ.get('WORKSHOP_BROKER_URL', '').strip(),
+                   auto_migrate=os.environ.get('WORKSHOP_AUTO_MIGRATE', '1').strip().lower() not in {'0', 'no', 'false'})
 
     def ensure_storage_secret(self) -> str:
         """Signs participants' cookies; kept in the data folder so that restarts keep people joined."""

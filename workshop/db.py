@@ -1,17 +1,22 @@
-"""Database access: one async engine per process, sessions per unit of work.
+"""Database access: one async engine per process, sessions per unit of work, schema by migrations.
 
 SQLite (a file, WAL mode) is the default; PostgreSQL is used by giving a
-``postgresql://`` URL. Schema creation runs synchronously before the server
-starts, so no request can arrive before the tables exist.
+``postgresql://`` URL (driver: psycopg 3). The schema is managed by Alembic
+(``workshop/migrations``): ``Database.upgrade_schema`` runs synchronously before
+the server starts, so no request can arrive before the tables are there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -20,11 +25,25 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from . import models  # noqa: F401  # registers the tables on SQLModel.metadata
 from .protocol import models as _protocol_models  # noqa: F401
 
+log = logging.getLogger(__name__)
+
 DEFAULT_SQLITE = 'workshop.sqlite3'
+MIGRATIONS = Path(__file__).resolve().parent / 'migrations'
+# the schema of the last release before migrations (its databases have no alembic_version table)
+INITIAL_REVISION = '0001'
+INITIAL_TABLES = frozenset({'workshop', 'agenda_item', 'round', 'topic', 'question', 'breakout', 'breakout_question',
+                            'conclusion', 'participant', 'attendance', 'idea', 'vote', 'protocol_version',
+                            'protocol_settings'})
+PG_MIGRATION_LOCK = 7_311_042_117  # pg_advisory_xact_lock key: one instance migrates at a time
+PG_CONNECT_ARGS = {'options': '-c TimeZone=UTC'}  # naive timestamps are UTC, whatever the server's zone
 
 
 class DatabaseURLError(ValueError):
     pass
+
+
+class SchemaError(RuntimeError):
+    """The database's schema cannot be used or upgraded by this version of the app."""
 
 
 def normalise_url(url: str) -> tuple[str, str]:
@@ -43,6 +62,14 @@ def normalise_url(url: str) -> tuple[str, str]:
     raise DatabaseURLError(f'unsupported database {backend!r}: use sqlite:///FILE or postgresql://…')
 
 
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a plain path
+        return url
+
+
 def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
@@ -58,6 +85,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
+def _sqlite_migration_pragmas(dbapi_connection, record) -> None:  # noqa: ANN001
+    # batch migrations copy and drop tables; foreign keys are checked once afterwards instead
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.execute('PRAGMA foreign_keys=OFF')
+
+
 def _sqlite_begin(connection) -> None:  # noqa: ANN001
     """Write transactions take SQLite's write lock first (BEGIN IMMEDIATE).
 
@@ -70,13 +103,54 @@ def _sqlite_begin(connection) -> None:  # noqa: ANN001
     connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
 
 
+def migration_engine(sync_url: str, **kwargs) -> Engine:  # noqa: ANN003
+    """A synchronous engine for migrations: one transaction holds the schema (SQLite: its write lock)."""
+    if sync_url.startswith('sqlite'):
+        engine = create_engine(sync_url, **kwargs)
+        event.listen(engine, 'connect', _sqlite_migration_pragmas)
+        event.listen(engine, 'begin', _sqlite_begin)
+        return engine.execution_options(sqlite_immediate=True)
+    return create_engine(sync_url, connect_args=PG_CONNECT_ARGS, **kwargs)
+
+
+def alembic_config(sync_url: str | None = None):  # noqa: ANN201 - alembic.config.Config
+    from alembic.config import Config
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS))
+    if sync_url:
+        config.set_main_option('sqlalchemy.url', sync_url.replace('%', '%%'))
+    return config
+
+
+@functools.cache
+def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, read once per process
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    return _scripts().get_current_head()
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    before: str | None  # revision found (None: empty database)
+    after: str
+    adopted: bool = False  # a database of the release before migrations, stamped and upgraded
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
 class Database:
     """Holds the engine; ``session()`` for reads, ``transaction()`` for writes."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 20) -> None:
         self.async_url, self.sync_url = normalise_url(url)
         self.is_sqlite = self.async_url.startswith('sqlite')
-        kwargs = {} if self.is_sqlite else {'pool_size': 10, 'max_overflow': 20, 'pool_pre_ping': True}
+        kwargs = {} if self.is_sqlite else {'pool_size': pool_size, 'max_overflow': max_overflow,
+                                            'pool_pre_ping': True, 'connect_args': PG_CONNECT_ARGS}
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, 'connect', _sqlite_pragmas)
@@ -85,19 +159,87 @@ class Database:
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._write_sessions = async_sessionmaker(writer, class_=AsyncSession, expire_on_commit=False)
 
-    def create_schema(self) -> None:
-        """Create missing tables (synchronously, before serving)."""
-        if self.is_sqlite:
-            database = make_url(self.sync_url).database
-            if database and database != ':memory:':
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(self.sync_url)
-        if self.is_sqlite:
-            event.listen(engine, 'connect', _sqlite_pragmas)
+    # --- schema -------------------------------------------------------------------------------------
+
+    def create_schema(self) -> SchemaUpgrade:
+        """Bring the schema to the newest revision (synchronously, before serving)."""
+        return self.upgrade_schema('head')
+
+    def upgrade_schema(self, revision: str = 'head', *, run_all_migrations: bool = False) -> SchemaUpgrade:
+        """Apply the migrations up to ``revision``, in one transaction that holds the migration lock.
+
+        An empty database gets the newest schema at once (``create_all`` and a stamp, as
+        Alembic recommends; ``run_all_migrations`` runs every revision instead). A database
+        made by the release before migrations (workshop tables, no ``alembic_version``) is
+        stamped with the initial revision first, so that the later revisions apply to it and
+        its data is kept. Several instances starting at once migrate one after the other
+        (PostgreSQL: an advisory lock; SQLite: the write lock, BEGIN IMMEDIATE); the later
+        ones find the schema up to date.
+        """
+        from alembic.runtime.migration import MigrationContext
+        script = _scripts()
+        target = script.get_current_head() if revision == 'head' else revision
+        engine = migration_engine(self.sync_url)
+        adopted = False
         try:
-            SQLModel.metadata.create_all(engine)
+            with engine.begin() as connection:
+                if not self.is_sqlite:
+                    connection.execute(text('SELECT pg_advisory_xact_lock(:key)'), {'key': PG_MIGRATION_LOCK})
+                context = MigrationContext.configure(connection)
+                before = after = context.get_current_revision()
+                if before == target:
+                    return SchemaUpgrade(before=before, after=after)
+                if before is not None and before not in {s.revision for s in script.walk_revisions()}:
+                    raise SchemaError(f'the database is at schema revision {before}, which this version of the app '
+                                      f'does not know (newest here: {script.get_current_head()}): a newer version '
+                                      'upgraded it; run that version, or restore the backup made before the upgrade')
+                tables = set(inspect(connection).get_table_names()) if before is None else set()
+                if before is None and 'workshop' in tables:  # made by create_all of the release before migrations
+                    missing = INITIAL_TABLES - tables
+                    if missing:
+                        raise SchemaError('the database has workshop tables but no migration history and lacks '
+                                          f'{", ".join(sorted(missing))}: it is not a workshop database that this '
+                                          'version can upgrade')
+                    context.stamp(script, INITIAL_REVISION)
+                    before, adopted = INITIAL_REVISION, True
+                if before is None and target == script.get_current_head() and not run_all_migrations:
+                    SQLModel.metadata.create_all(connection)
+                    context.stamp(script, target)
+                else:
+                    self._run_migrations(connection, target)
+                if self.is_sqlite:
+                    problems = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                    if problems:
+                        raise SchemaError(f'the migration left rows with broken references: {problems[:5]}')
+                after = MigrationContext.configure(connection).get_current_revision()
         finally:
             engine.dispose()
+        result = SchemaUpgrade(before=None if adopted else before, after=after, adopted=adopted)
+        log.info('database schema: %s → %s%s', result.before or 'empty', after,
+                 ' (a database of the release before migrations, kept and upgraded)' if adopted else '')
+        return result
+
+    def _run_migrations(self, connection: Connection, target: str) -> None:
+        from alembic import command
+        from alembic.util import CommandError
+        config = alembic_config(self.sync_url)
+        config.attributes['connection'] = connection  # env.py runs in this transaction, under this lock
+        try:
+            command.upgrade(config, target)
+        except CommandError as e:
+            raise SchemaError(str(e)) from e
+
+    def schema_revision(self) -> str | None:
+        """The revision the database is at (None: no migration history)."""
+        from alembic.runtime.migration import MigrationContext
+        engine = migration_engine(self.sync_url)
+        try:
+            with engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        finally:
+            engine.dispose()
+
+    # --- units of work ------------------------------------------------------------------------------
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -111,5 +253,20 @@ class Database:
             async with session.begin():
                 yield session
 
+    async def now(self) -> dt.datetime:
+        """The database server's clock (UTC), the one time all app instances share."""
+        async with self.session() as session:
+            return await server_now(session)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def server_now(session: AsyncSession) -> dt.datetime:
+    """The database's current time, timezone-aware UTC: timers started on any instance end at the same moment."""
+    connection = await session.connection()
+    if connection.dialect.name == 'sqlite':
+        value = (await connection.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+    value = (await connection.execute(text('SELECT clock_timestamp()'))).scalar_one()
+    return value.astimezone(dt.timezone.utc)

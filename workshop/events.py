@@ -146,8 +146,15 @@ class WorkshopChanged(Event):
     fields: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Resync(Event):
+    """This app instance may have missed events of the workshop (its connection to the broker was
+    lost and is back): pages reload what they show from the database. Made by the bus, never by services."""
+    kind: ClassVar[str] = 'resync'
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, IdeaChanged,
                               PhaseChanged, VoteChanged, TalliesChanged, TimerChanged, KeyResultsChanged,
-                              RoundChanged, WorkshopChanged)
+                              RoundChanged, WorkshopChanged, Resync)
 }

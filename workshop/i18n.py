@@ -15,6 +15,8 @@ from babel.messages.pofile import read_po
 LOCALE_DIR = Path(__file__).resolve().parent / 'locale'
 DEFAULT_LANGUAGE = 'de'
 LANGUAGES = {'de': 'Deutsch', 'en': 'English'}
+# the language tag of a page (<html lang>, Quasar's language pack) per UI language
+PAGE_LANGUAGES = {'de': 'de', 'en': 'en-GB'}
 
 Translate = Callable[..., str]
 
@@ -33,14 +35,26 @@ def language_or_default(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translator(language: str | None) -> Translate:
-    """``_('Hello {name}', name=…)`` in the given language, falling back to the English msgid."""
-    messages = catalogue(language_or_default(language))
+def page_language(language: str | None) -> str:
+    """The BCP 47 tag for ``<html lang>`` and Quasar's language pack: 'de' or 'en-GB'."""
+    return PAGE_LANGUAGES[language_or_default(language)]
 
-    def translate(message: str, **params: object) -> str:
-        text = messages.get(message, message)
+
+class Translator:
+    """``_('Hello {name}', name=…)`` in one language, falling back to the English msgid."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language_or_default(language)
+        self.messages = catalogue(self.language)
+
+    def __call__(self, message: str, **params: object) -> str:
+        text = self.messages.get(message, message)
         return text.format(**params) if params else text
-    return translate
+
+
+def translator(language: str | None) -> Translator:
+    """The translate function ``_`` of a language (its ``.language`` says which one it is)."""
+    return Translator(language)
 
 
 def translate_error(_: Translate, error: Exception) -> str:

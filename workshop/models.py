@@ -91,6 +91,10 @@ class Workshop(SQLModel, table=True):
     notice: str | None = Field(default=None, max_length=300)
     notice_at: dt.datetime | None = None
     participation_extra: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # privacy (services/privacy.py): personal data is anonymised ``retention_days`` after the end
+    retention_days: int = Field(default=30, ge=0, le=3650)
+    ended_at: dt.datetime | None = None
+    anonymised_at: dt.datetime | None = None
 
 
 class AgendaItem(SQLModel, table=True):

@@ -7,6 +7,7 @@ so no module holds mutable state of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from nicegui import app
 
@@ -22,6 +23,8 @@ class Runtime:
     db: Database
     bus: Bus
     presence: Presence
+    boards: Any = None  # pages.boards.BoardRegistry: the idea lists of this process's pages, by room
+    throttle: Any = None  # services.throttle.JoinThrottle: join attempts per client address
 
     def link(self, path: str) -> str:
         return f'{self.settings.public_url}{path}'

@@ -6,8 +6,10 @@ Without it (or without the ``playwright`` package) every browser test is skipped
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -18,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +30,9 @@ CHROMIUM = Path('/usr/bin/chromium')
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / 'artifacts' / 'screenshots'
+ARTIFACTS = REPO / 'artifacts'
+SCREENSHOTS = ARTIFACTS / 'screenshots'
+AXE = REPO / 'node_modules' / 'axe-core' / 'axe.min.js'
 STARTUP_TIMEOUT = 30.0
 
 
@@ -115,32 +120,74 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope='module')
-def live_workshop() -> Iterator[LiveWorkshop]:
-    """``workshop new cluster-workshop`` in a fresh SQLite file, then ``workshop serve`` on a free port."""
-    tmp = Path(tempfile.mkdtemp(prefix='workshop-e2e-'))
-    port = free_port()
-    base_url = f'http://127.0.0.1:{port}'
-    db = tmp / 'e2e.sqlite3'
-    env = child_env(tmp)
-    created = subprocess.run(
-        [sys.executable, '-m', 'workshop', 'new', 'cluster-workshop', '--db', str(db), '--public-url', base_url],
-        cwd=REPO, env=env, capture_output=True, text=True, encoding='utf-8', timeout=60, check=False)
-    if created.returncode != 0:
-        raise RuntimeError(f'workshop new failed ({created.returncode}):\n{created.stdout}\n{created.stderr}')
-    links = parse_links(created.stdout, base_url)
-
-    log = tmp / 'serve.log'
+@contextmanager
+def serve(db: Path, base_url: str, env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """``workshop serve`` on ``base_url``'s port until the block ends; its output goes to serve.log beside ``db``."""
+    port = base_url.rsplit(':', 1)[1]
+    log = db.parent / 'serve.log'
     with log.open('wb') as log_file:
         process = subprocess.Popen(
-            [sys.executable, '-m', 'workshop', 'serve', '--db', str(db), '--host', '127.0.0.1', '--port', str(port),
+            [sys.executable, '-m', 'workshop', 'serve', '--db', str(db), '--host', '127.0.0.1', '--port', port,
              '--public-url', base_url],
             cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(f'{base_url}/', process, log)
-        yield links
+        yield process
     finally:
         _stop(process)
+
+
+def new_workshop(template: str, db: Path, base_url: str, env: dict[str, str]) -> LiveWorkshop:
+    """``workshop new TEMPLATE`` on ``db`` (also while a server runs on it); the links it printed."""
+    created = subprocess.run(
+        [sys.executable, '-m', 'workshop', 'new', template, '--db', str(db), '--public-url', base_url],
+        cwd=REPO, env=env, capture_output=True, text=True, encoding='utf-8', timeout=60, check=False)
+    if created.returncode != 0:
+        raise RuntimeError(f'workshop new failed ({created.returncode}):\n{created.stdout}\n{created.stderr}')
+    return parse_links(created.stdout, base_url)
+
+
+@pytest.fixture(scope='module')
+def live_workshop() -> Iterator[LiveWorkshop]:
+    """``workshop new cluster-workshop`` in a fresh SQLite file, then ``workshop serve`` on a free port."""
+    tmp = Path(tempfile.mkdtemp(prefix='workshop-e2e-'))
+    base_url = f'http://127.0.0.1:{free_port()}'
+    db = tmp / 'e2e.sqlite3'
+    env = child_env(tmp)
+    links = new_workshop('cluster-workshop', db, base_url, env)
+    try:
+        with serve(db, base_url, env):
+            yield links
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class LiveServer:
+    """A running server with an empty database; workshops are created on its admin page."""
+
+    base_url: str
+    admin: str  # the /admin/SECRET link (WORKSHOP_ADMIN_SECRET)
+    db: Path
+    env: dict[str, str]
+
+    def new(self, template: str) -> LiveWorkshop:
+        """A workshop made by ``workshop new TEMPLATE`` next to the running server."""
+        return new_workshop(template, self.db, self.base_url, self.env)
+
+
+@pytest.fixture(scope='module')
+def live_server() -> Iterator[LiveServer]:
+    """``workshop serve`` on a fresh SQLite file and a free port, its admin secret set by WORKSHOP_ADMIN_SECRET."""
+    tmp = Path(tempfile.mkdtemp(prefix='workshop-e2e-'))
+    base_url = f'http://127.0.0.1:{free_port()}'
+    env = child_env(tmp)
+    env['WORKSHOP_ADMIN_SECRET'] = admin_secret = secrets.token_urlsafe(16)
+    db = tmp / 'e2e.sqlite3'
+    try:
+        with serve(db, base_url, env):
+            yield LiveServer(base_url=base_url, admin=f'{base_url}/admin/{admin_secret}', db=db, env=env)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -169,3 +216,59 @@ def chromium():  # noqa: ANN201 - a playwright Browser
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# --- accessibility: axe-core (npm) injected into the page ------------------------------------------------
+
+AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+BLOCKING = ('serious', 'critical')
+
+_AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                                              summary: (n.failureSummary || '').slice(0, 300)})),
+        count: v.nodes.length}));
+}"""
+
+
+class Axe:
+    """Runs axe-core on a page and keeps every result, so that one run reports all pages at once."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, list[dict]] = {}
+
+    def check(self, page, name: str) -> list[dict]:  # noqa: ANN001 - a playwright Page
+        """All WCAG 2.1 A/AA violations on ``page`` now, remembered under ``name``."""
+        if not page.evaluate('() => typeof window.axe !== "undefined"'):
+            page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(_AXE_RUN, AXE_TAGS)
+        self.results.setdefault(name, []).extend(violations)
+        return violations
+
+    def blocking(self) -> dict[str, list[dict]]:
+        return {name: [v for v in found if v['impact'] in BLOCKING]
+                for name, found in self.results.items() if any(v['impact'] in BLOCKING for v in found)}
+
+    def report(self) -> str:
+        lines = []
+        for name, found in self.results.items():
+            lines.append(f'{name}: ' + (', '.join(f"{v['id']} ({v['impact']}, {v['count']}x)" for v in found)
+                                        or 'no violations'))
+        return '\n'.join(lines)
+
+    def details(self, found: dict[str, list[dict]]) -> str:
+        return json.dumps(found, indent=1, ensure_ascii=False)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.results, indent=1, ensure_ascii=False), encoding='utf-8')
+
+
+@pytest.fixture(scope='module')
+def axe() -> Axe:
+    """axe-core from node_modules (``npm ci`` at the repository root); skips without it."""
+    if not AXE.is_file():
+        pytest.skip(f'axe-core not installed at {AXE.relative_to(REPO)}: run "npm ci" in the repository root')
+    return Axe()

@@ -34,24 +34,18 @@ async def _eventually(check: Callable[[], bool]) -> None:
     assert check()
 
 
-def _card_of(user: User, text: str) -> ui.element:
-    label = next(e for e in user.find(marker='idea').elements if e.text == text)
-    return next(a for a in label.ancestors() if isinstance(a, ui.card))
+def _board(user: User):  # noqa: ANN202
+    return _element(user, 'ideas')
 
 
-async def _click_in_card(user: User, text: str, marker: str) -> None:
-    """Click a control on an idea's card once it is shown (cards are rebuilt when the phase changes)."""
-    import asyncio
-    for _ in range(WAIT * 5):
-        card = _card_of(user, text)
-        card_marker = next(m for m in card._markers if m.startswith('idea-'))
-        with user.scope(marker=card_marker):
-            try:
-                user.find(marker=marker).click()
-                return
-            except AssertionError:
-                await asyncio.sleep(0.02)
-    raise AssertionError(f'no {marker} on the card "{text}"')
+def _idea(user: User, text: str) -> dict:
+    return next(i for i in _board(user).items.values() if i['text'] == text)
+
+
+async def _vote(user: User, text: str, delta: int) -> None:
+    """What tapping + or − on an idea does: the board emits a vote event."""
+    await _eventually(lambda: any(i['text'] == text for i in _board(user).items.values()))
+    user.find(marker='ideas').trigger('vote', {'id': _idea(user, text)['id'], 'delta': delta})
 
 
 async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[], User]):
@@ -80,19 +74,18 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
     await anna.should_see('Sie haben noch 3 von 3 Punkten.', retries=WAIT)
     await anna.should_not_see(marker='idea-input', retries=WAIT)
     await lead.should_see(marker='phase-W1.1', content='Punktabfrage', retries=WAIT)
-    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'vote')
+    await _vote(anna, 'Mentoring für Gründerinnen', 1)
     await anna.should_see('Sie haben noch 2 von 3 Punkten.', retries=WAIT)
-    await _click_in_card(ben, 'Mentoring für Gründerinnen', 'vote')
+    await _vote(ben, 'Mentoring für Gründerinnen', 1)
     await moderator.should_see(marker='dots-cast', content='2 Punkte vergeben', retries=WAIT)
     await lead.should_see(marker='dots-W1.1', content='2 Punkte vergeben', retries=WAIT)
-    anna_dots = next(e for e in _card_of(anna, 'Mentoring für Gründerinnen').descendants() if 'dots' in e._markers)
-    assert not anna_dots.visible  # hidden until voting ends
-    await _eventually(lambda: next(e for e in _card_of(moderator, 'Mentoring für Gründerinnen').descendants()
-                                   if 'dots' in e._markers).text == '2')
+    assert not _board(anna).tallies_visible and _board(anna).props['hide-tallies']  # hidden until voting ends
+    await _eventually(lambda: _idea(moderator, 'Mentoring für Gründerinnen')['dots'] == 2)
+    assert _board(moderator).tallies_visible
     # taking a dot back
-    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'unvote')
+    await _vote(anna, 'Mentoring für Gründerinnen', -1)
     await anna.should_see('Sie haben noch 3 von 3 Punkten.', retries=WAIT)
-    await _click_in_card(anna, 'Mentoring für Gründerinnen', 'vote')
+    await _vote(anna, 'Mentoring für Gründerinnen', 1)
 
     # curation: merge the duplicate (its dots carry over), hide nothing else
     async with runtime().db.session() as s:
@@ -109,9 +102,8 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
     _element(moderator, 'phase-toggle').set_value('discuss')
     await anna.should_see('Ergebnis: Beiträge nach Punkten', retries=WAIT)
     await wall.should_see(marker='chart', retries=WAIT)
-    await _eventually(lambda: _texts_in_order(anna)[0] == 'Mentoring für Gründerinnen')
-    await _eventually(lambda: next(e for e in _card_of(anna, 'Mentoring für Gründerinnen').descendants()
-                                   if 'dots' in e._markers).visible)
+    await _eventually(lambda: _board(anna).props['phase'] == 'discuss' and _board(anna).tallies_visible)
+    assert _idea(anna, 'Mentoring für Gründerinnen')['dots'] == 2  # the tallies arrive with the list
     chart = _element(wall, 'chart')
     assert chart.options['series'][0]['data'] == [2]
 
@@ -128,13 +120,6 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
 def _first_question(moderator: User) -> int:
     buttons = [e for e in moderator.find(kind=ui.button).elements if any(m.startswith('question-') for m in e._markers)]
     return min(int(next(m for m in b._markers if m.startswith('question-')).split('-')[1]) for b in buttons)
-
-
-def _texts_in_order(user: User) -> list[str]:
-    feed = _element(user, 'ideas')
-    labels = [label.text for card in feed.default_slot.children for label in card.descendants()
-              if 'idea' in label._markers]
-    return list(reversed(labels))  # the phone's column is reversed in CSS
 
 
 async def test_second_round_plenary_and_notice(user: User, create_user: Callable[[], User]):

@@ -17,6 +17,7 @@ class Ran:
     links: WorkshopLinks
     lead_secret: str
     visible: dict[str, int] = field(default_factory=dict)  # idea text -> dots
+    unvoted: set[str] = field(default_factory=set)  # ideas of questions without dot voting (no count shown)
     hidden: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     key_results: list[str] = field(default_factory=list)
@@ -24,6 +25,7 @@ class Ran:
 
 
 SCRIPT_IDEA = "<script>alert('x')</script> & **fett** =SUMME(A1)"
+FORMULA_IDEA = '=HYPERLINK("https://example.org";"Mehr")'
 LONG_COMPOUND = ('Leistungsfähigkeitssteigerung durch Clusterstrategieprozessoptimierungsmaßnahmen und '
                  'Donaudampfschifffahrtsgesellschaftskapitänsmützen für „alle“ Netzwerkpartner')
 
@@ -82,6 +84,8 @@ async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:  # noqa: ANN001
     await moderation.set_question(db, bus, secret=s11, question_id=q11[1].id)
     await post(ben, 'W 1.1', 'Ja, über gemeinsame Forschungsprojekte (Förderung: 50.000 €)', n)
     ran.visible['Ja, über gemeinsame Forschungsprojekte (Förderung: 50.000 €)'] = 0
+    await curation.add_idea(db, bus, secret=s11, text=FORMULA_IDEA)  # a paper card, typed in by the moderator
+    ran.visible[FORMULA_IDEA] = 0
     await results.save(db, bus, secret=s11, items=['Initiatoren sind meist Hochschulen, Kammern und die '
                                                    'Wirtschaftsförderung.'])
     await results.save(db, bus, secret=s11, question_id=q11[0].id, items=['Öffentliche Hand als Türöffner'])
@@ -118,6 +122,8 @@ async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:  # noqa: ANN001
                                   text='')
     ran.conclusions += ['Netzwerke gezielt anstoßen', 'Strategieprozesse begleiten']
     await protocol.set_participation_extra(db, bus, lead_secret=links.lead_secret, group='Unternehmen', count=2)
+    ran.unvoted = {'Ja, über gemeinsame Forschungsprojekte (Förderung: 50.000 €)', FORMULA_IDEA, LONG_COMPOUND,
+                   'Strategie als gemeinsamer Kompass für die Mitglieder'}
     return ran
 
 

@@ -24,7 +24,7 @@ async def admin_page(secret: str) -> None:
         _ = frame('Workshop', language=None)
         error_page(_, translate_error(_, e))
         return
-    _ = frame('Workshops · Admin', language=None)
+    _ = frame(lambda _: _('Workshops on this server'), language=None)
     page = AdminPage(rt, _, secret)
     with content(wide=True):
         ui.label(_('Workshops on this server')).classes('text-2xl font-bold').props('role=heading aria-level=1')

@@ -31,7 +31,7 @@ async def edit_page(secret: str) -> None:
         _ = frame('Workshop', language=None)
         error_page(_, translate_error(_, e))
         return
-    _ = frame(f'{structure.workshop.title} · Edit', language=structure.workshop.language)
+    _ = frame(lambda _: structure.workshop.title + ' · ' + _('Edit'), language=structure.workshop.language)
     Editor(rt, _, secret, structure).build()
 
 

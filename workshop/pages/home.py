@@ -6,18 +6,20 @@ from nicegui import ui
 
 from ..i18n import DEFAULT_LANGUAGE, Translate
 from ..runtime import runtime
-from ..services import workshops
 from ..services.codes import JOIN_CODE_LENGTH, normalise_join_code
 from ..services.errors import ServiceError
+from ..services.throttle import find_code
 from ..i18n import translate_error
-from .frame import content, frame
+from .frame import content, frame, language_switch
 
 
 @ui.page('/')
 def home_page() -> None:
     _ = frame('Workshop', language=DEFAULT_LANGUAGE)
     with content():
-        ui.label(_('Join a workshop')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        with ui.row().classes('w-full items-start justify-between no-wrap gap-2'):
+            ui.label(_('Join a workshop')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+            language_switch(_)
         ui.label(_('Enter the code shown on the screen, or scan the QR code with your phone camera.'))
         code_box(_)
 
@@ -29,8 +31,9 @@ def code_box(_: Translate) -> None:
             message.set_text(_('A join code has {n} characters, like K7M2QX.', n=JOIN_CODE_LENGTH))
             return
         try:
-            async with runtime().db.session() as session:
-                await workshops.find_by_code(session, code)
+            rt = runtime()
+            async with rt.db.session() as session:
+                await find_code(session, code, address=ui.context.client.ip, throttle=rt.throttle)
         except ServiceError as e:
             message.set_text(translate_error(_, e))
             return

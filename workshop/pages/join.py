@@ -9,7 +9,8 @@ from ..i18n import translate_error
 from ..runtime import runtime
 from ..services import participants, workshops
 from ..services.errors import ServiceError
-from .frame import content, error_page, frame
+from ..services.throttle import find_code
+from .frame import content, error_page, frame, language_switch
 from .session import participant_token, remember_participant
 from .widgets import slug
 
@@ -19,7 +20,7 @@ async def join_page(code: str, switch: bool = False):
     rt = runtime()
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_code(session, code)
+            workshop = await find_code(session, code, address=ui.context.client.ip, throttle=rt.throttle)
         except ServiceError as e:
             _ = frame('Workshop', language=None)
             error_page(_, translate_error(_, e), retry_code_box=True)
@@ -41,7 +42,10 @@ async def join_page(code: str, switch: bool = False):
 
     _ = frame(workshop.title, language=workshop.language)
     with content():
-        ui.label(workshop.title).classes('text-2xl font-bold leading-tight').props('role=heading aria-level=1')
+        with ui.row().classes('w-full items-start justify-between no-wrap gap-2'):
+            ui.label(workshop.title).classes('text-2xl font-bold leading-tight min-w-0') \
+                .props('role=heading aria-level=1')
+            language_switch(_)
         if workshop.subtitle:
             ui.label(workshop.subtitle).classes('text-grey-8')
 
@@ -76,7 +80,7 @@ async def join_page(code: str, switch: bool = False):
             try:
                 if joined['token'] is None:
                     _public, joined['token'] = await participants.join(
-                        rt.db, code=workshop.join_code,
+                        rt.db, code=workshop.join_code, address=ui.context.client.ip, throttle=rt.throttle,
                         name=_value(profile_inputs.get('name')),
                         organisation=_value(profile_inputs.get('organisation')),
                         stakeholder_group=_value(profile_inputs.get('group')))

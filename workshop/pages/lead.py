@@ -39,7 +39,7 @@ async def lead_page(secret: str) -> None:
         phases = {b.id: await facilitation.phase_of(session, b.id, b.current_question_id) for b in breakouts}
         dots = {b.id: await votes.dots_cast(session, breakout_id=b.id) for b in breakouts}
 
-    _ = frame(f'{workshop.title} · Lead', language=workshop.language)
+    _ = frame(lambda _: workshop.title + ' · ' + _('Lead moderation'), language=workshop.language)
     join_link = rt.link(f'/j/{workshop.join_code}')
     cockpit = Cockpit(rt, _, secret, workshop, questions)
     with content(wide=True):
@@ -219,7 +219,7 @@ class Cockpit:
             badge.set_visibility(rid == round_id)
         for card in self.cards.values():
             active = card['breakout'].round_id == round_id
-            card['card'].classes(add='' if active else 'opacity-60', remove='opacity-60' if active else '')
+            card['card'].classes(add='' if active else 'ws-inactive', remove='ws-inactive' if active else '')
 
     # --- breakout cards ---
 
@@ -230,7 +230,9 @@ class Cockpit:
         tag = slug(b.label)
         with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'cockpit-{tag}') as card:
             with ui.row().classes('w-full items-center justify-between no-wrap'):
-                ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold')
+                title = ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold') \
+                    .props('role=heading aria-level=3')
+                card.props(f'role=group aria-labelledby={title.html_id}')  # names the card's links for assistive tech
                 timer = Countdown(ends_at, done_text=_('Time is up')).classes('font-mono font-semibold') \
                     .mark(f'timer-{tag}')
             if b.moderator_name:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from nicegui import background_tasks, ui
 
-from ..events import (Event, IdeaChanged, IdeaPosted, KeyResultsChanged, MembersChanged, PhaseChanged,
-                      PresenceChanged, QuestionChanged, TalliesChanged, TimerChanged, WorkshopChanged)
+from ..events import (Event, KeyResultsChanged, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
+                      TalliesChanged, TimerChanged, WorkshopChanged)
 from ..i18n import Translate, translate_error
 from ..models import Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
@@ -14,7 +14,7 @@ from ..services.errors import N_, Invalid, ServiceError
 from ..services.ideas import IDEA_MAX
 from .countdown import Countdown
 from .earlier import EarlierRounds
-from .feed import CardActions, IdeaFeed, load_ideas
+from .boards import IdeaBoard, load_ideas
 from .frame import content, error_page, frame
 from .live import NoticeBanner, ReloadPrompt, follow_workshop
 from .widgets import phase_names, question_heading, show_question
@@ -39,12 +39,12 @@ async def moderator_page(secret: str) -> None:
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
         phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
         dots = await votes.dots_cast(session, breakout_id=breakout.id)
-    shown, _ranked = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
-                                      phase=phase, moderator=True)
+    shown = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
+                             include_hidden=True)
 
-    _ = frame(f'{breakout.label} · Moderation', language=workshop.language)
-    view = ModeratorView(rt, _, secret=secret, breakout_id=breakout.id, questions=questions, current=current,
-                         phase=phase)
+    _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
+    view = ModeratorView(rt, _, secret=secret, workshop_id=workshop.id, breakout_id=breakout.id,
+                         questions=questions, current=current, phase=phase)
     with content(wide=True):
         view.notice = NoticeBanner(_, workshop)
         view.reload_prompt = ReloadPrompt(_)
@@ -76,11 +76,12 @@ async def moderator_page(secret: str) -> None:
 
 
 class ModeratorView:
-    def __init__(self, rt: Runtime, _: Translate, *, secret: str, breakout_id: int,
+    def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, breakout_id: int,
                  questions: list[QuestionPublic], current: QuestionPublic | None, phase: Phase) -> None:
         self.rt = rt
         self._ = _
         self.secret = secret
+        self.workshop_id = workshop_id
         self.breakout_id = breakout_id
         self.questions = questions
         self.current = current
@@ -115,10 +116,11 @@ class ModeratorView:
                         .props('outline dense no-caps').mark(f'timer-{minutes}')
                 ui.button(_('Stop timer'), on_click=self.stop_timer).props('flat dense no-caps').mark('timer-stop')
         self.build_dialogs()
-        self.feed = IdeaFeed(_, moderator=True, on_count=self._show_count, phase=self.phase,
-                             actions=CardActions(edit=self.edit, hide=self.hide, mark=self.mark, group=self.group,
-                                                 merge=self.merge))
-        self.feed.show(shown)
+        self.board = IdeaBoard(self.rt, _, workshop_id=self.workshop_id, breakout_id=self.breakout_id,
+                               question_id=self.current.id if self.current else None, mode='moderator',
+                               phase=self.phase, hide_tallies=False, on_curate=self.curate,
+                               on_count=self._show_count).classes('w-full').props('data-ws=board').mark('ideas')
+        self.board.show(shown)
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')).classes('text-sm text-grey-8')
             with ui.row().classes('w-full no-wrap items-start gap-2'):
@@ -230,20 +232,33 @@ class ModeratorView:
         if self._dialog_action is not None and await self._run(self._dialog_action()):
             self.dialog.close()
 
+    async def curate(self, action: str, idea_id: int) -> None:
+        item = self.board.items.get(idea_id)
+        if item is None:
+            return
+        if action == 'edit':
+            self.edit(idea_id)
+        elif action == 'group':
+            self.group(idea_id)
+        elif action == 'merge':
+            self.merge(idea_id)
+        elif action == 'mark':
+            await self.mark(idea_id, not item['marked'])
+        elif action == 'hide':
+            await self.hide(idea_id, not item['hidden'])
+
     def edit(self, idea_id: int) -> None:
-        card = self.feed.cards[idea_id]
-        self._open_dialog(self._('Edit text (the original is kept)'), text=card.idea.text,
+        self._open_dialog(self._('Edit text (the original is kept)'), text=self.board.items[idea_id]['text'],
                           action=lambda: curation.edit_idea(self.rt.db, self.rt.bus, secret=self.secret,
                                                             idea_id=idea_id, text=self.dialog_input.value))
 
     def group(self, idea_id: int) -> None:
-        card = self.feed.cards[idea_id]
-        self._open_dialog(self._('Heading (cluster); empty removes it'), text=card.idea.group or '',
+        self._open_dialog(self._('Heading (cluster); empty removes it'), text=self.board.items[idea_id]['group'] or '',
                           action=lambda: curation.set_group(self.rt.db, self.rt.bus, secret=self.secret,
                                                             idea_id=idea_id, group=self.dialog_input.value))
 
     def merge(self, idea_id: int) -> None:
-        options = {i: c.idea.text[:80] for i, c in self.feed.cards.items() if i != idea_id and not c.idea.hidden}
+        options = {i: item['text'][:80] for i, item in self.board.items.items() if i != idea_id and not item['hidden']}
 
         async def merge() -> None:
             if self.dialog_select.value is None:
@@ -314,6 +329,7 @@ class ModeratorView:
     # --- events ---
 
     def on_event(self, event: Event) -> None:
+        """Counters, phase, question and timer; the idea list itself is kept live by the room's board."""
         if isinstance(event, WorkshopChanged):
             if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
                 self.notice.reload(self.rt)
@@ -323,24 +339,16 @@ class ModeratorView:
         if getattr(event, 'breakout_id', None) != self.breakout_id:
             return
         on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
-        if isinstance(event, IdeaPosted) and on_current:
-            self.feed.add(event)
-        elif isinstance(event, IdeaChanged) and on_current:
-            self.feed.change(event)
-        elif isinstance(event, TalliesChanged):
+        if isinstance(event, TalliesChanged):
             self.dots.set_text(self._('{n} dots cast', n=event.dots_cast))
-            if on_current:
-                self.feed.set_tallies(dict(event.tallies))
         elif isinstance(event, PhaseChanged) and on_current:
             self.phase = Phase(event.phase)
             self.phase_toggle.set_value(event.phase)
-            self.feed.set_phase(self.phase)
-            self._reload_feed()
         elif isinstance(event, QuestionChanged):
             self.current = next((q for q in self.questions if q.id == event.question_id), None)
             show_question(self.block, self.question, self.current, self._)
             self._highlight()
-            self._reload_feed(phase=True)
+            self._reload_phase()
             self._load_question_results()
             self.duplicate_list.clear()
             self.duplicates.set_value(False)
@@ -358,18 +366,14 @@ class ModeratorView:
         elif isinstance(event, MembersChanged):
             self.members.set_text(self._('{n} joined', n=event.members))
 
-    def _reload_feed(self, *, phase: bool = False) -> None:
+    def _reload_phase(self) -> None:
         question_id = self.current.id if self.current else None
 
-        async def load():  # noqa: ANN202
-            if phase:
-                async with self.rt.db.session() as session:
-                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-                self.phase_toggle.set_value(self.phase.value)
-                self.feed.set_phase(self.phase)
-            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id,
-                                    phase=self.phase, moderator=True)
-        self.feed.reload(load)
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
+            self.phase_toggle.set_value(self.phase.value)
+        background_tasks.create(load(), name='moderator phase')
 
     def _load_question_results(self) -> None:
         question_id = self.current.id if self.current else None

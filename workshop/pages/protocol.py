@@ -8,20 +8,22 @@ in which every participant's text is escaped (and NiceGUI sanitises the HTML onc
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Response
-from nicegui import app, run, ui
+from nicegui import app, background_tasks, run, ui
 from sqlmodel import col, select
 
 from ..events import Event
-from ..i18n import Translate, translate_error, translator
+from ..i18n import Translate, translate_error
 from ..models import Conclusion
 from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
 from ..protocol.layout import group_name, local_time
 from ..protocol.markdown import render_markdown
+from ..protocol.pdf import warm_up
 from ..protocol.render import FORMATS, export
 from ..runtime import Runtime, runtime
 from ..services import protocol, results, workshops
@@ -92,7 +94,7 @@ async def protocol_page(secret: str) -> None:
                                                .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
         versions = await protocol.versions(session, workshop.id)
 
-    _ = frame(f'{workshop.title} · {translator(workshop.language)("Minutes")}', language=workshop.language)
+    _ = frame(lambda _: workshop.title + ' · ' + _('Minutes'), language=workshop.language)
     page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc)
     with content(wide=True):
         with ui.row().classes('w-full items-center justify-between gap-4'):
@@ -111,11 +113,14 @@ async def protocol_page(secret: str) -> None:
             with ui.column().classes('gap-2 w-full lg:w-1/2 min-w-0 lg:sticky lg:top-4'):
                 ui.label(_('Preview')).classes('text-lg font-semibold').props('role=heading aria-level=2')
                 ui.label(_('Updates by itself while the workshop runs.')).classes('text-sm text-grey-8')
-                with ui.card().classes('w-full ws-protocol-preview').props('flat bordered') \
-                        .style('max-height: 85vh; overflow-y: auto'):
+                with ui.card().classes('w-full ws-protocol-preview').props('flat bordered tabindex=0 role=region') \
+                        .style('max-height: 85vh; overflow-y: auto') as preview:  # scrollable: reachable by keyboard
+                    preview.props['aria-label'] = _('Preview')
                     page.preview = ui.markdown(render_markdown(doc), extras=['tables']).mark('preview')
     follow_workshop(rt, workshop.id, page.on_event)
     ui.timer(PREVIEW_DELAY, page.refresh_if_changed)
+    # a worker process loads fonts and the hyphenation dictionary now, not at the first download
+    background_tasks.create(off_the_loop(warm_up, workshop.language), name='warm up the protocol renderer')
 
 
 class ProtocolPage:
@@ -226,6 +231,7 @@ class ProtocolPage:
             ui.label(_('Why the workshop was held. A blank line starts a new paragraph, "- " a bullet.')) \
                 .classes('text-sm text-grey-8')
             text = ui.textarea(value=context).props('outlined autogrow').classes('w-full').mark('context')
+            text.props['aria-label'] = _('Background')
 
             async def save() -> None:
                 await self._run(lambda: protocol.set_context(self.rt.db, self.rt.bus, lead_secret=self.secret,
@@ -243,6 +249,7 @@ class ProtocolPage:
                 ui.label(f'{b.label} · {b.topic_title}').classes('font-semibold mt-2')
                 area = ui.textarea(value='\n'.join(key_results.get(b.id, []))).props('outlined autogrow') \
                     .classes('w-full').mark(f'key-results-{b.label.replace(" ", "")}')
+                area.props['aria-label'] = _('Key results') + f' {b.label} · {b.topic_title}'
 
                 async def save(breakout_id: int = b.id, area: ui.textarea = area) -> None:
                     await self._run(lambda: protocol.set_key_results(
@@ -341,6 +348,7 @@ class ProtocolPage:
                     ui.label(str(row.joined)).classes('text-right')
                     number = ui.number(value=row.extra, step=1, format='%+d').props('dense outlined') \
                         .classes('w-24').mark(f'correction-{row.group or "none"}')
+                    number.props['aria-label'] = _('correction') + ': ' + group_name(_, row.group)
 
                     async def save(e: Any = None, group: str | None = row.group, number: ui.number = number) -> None:
                         value = int(number.value or 0)
@@ -364,9 +372,18 @@ class ProtocolPage:
                 data = await e.file.read()
                 await self._run(lambda: protocol.set_logo(self.rt.db, self.rt.bus, lead_secret=self.secret,
                                                           content=data))
-            ui.upload(on_upload=uploaded, auto_upload=True, max_files=1) \
+            upload = ui.upload(on_upload=uploaded, auto_upload=True, max_files=1) \
                 .props('accept=".png,.jpg,.jpeg,image/png,image/jpeg" flat bordered').classes('w-full') \
                 .mark('logo-upload')
+            # Quasar's own header has an unnamed icon button around the file input: a named button instead
+            choose = html.escape(_('Choose a logo file'))
+            upload.add_slot('header', f'''
+                <div class="row items-center no-wrap q-pa-xs">
+                  <q-btn v-if="props.canAddFiles" flat no-caps icon="add_box" @click="props.pickFiles"
+                         label="{choose}" />
+                  <div class="hidden"><q-uploader-add-trigger /></div>
+                  <q-spinner v-if="props.isUploading" size="sm" class="q-ml-sm" />
+                </div>''')
 
             async def remove() -> None:
                 await self._run(lambda: protocol.set_logo(self.rt.db, self.rt.bus, lead_secret=self.secret,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import background_tasks, ui
 
-from ..events import (Event, IdeaChanged, IdeaPosted, PhaseChanged, PresenceChanged, QuestionChanged, RoundChanged,
-                      TalliesChanged, TimerChanged, WorkshopChanged)
+from ..events import Event, PhaseChanged, PresenceChanged, QuestionChanged, RoundChanged, TimerChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
 from ..models import Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
@@ -15,7 +14,7 @@ from ..services.errors import ServiceError
 from ..services.ideas import IDEA_MAX
 from .countdown import Countdown
 from .earlier import EarlierRounds
-from .feed import IdeaFeed, load_ideas
+from .boards import IdeaBoard, load_ideas
 from .frame import content, frame
 from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
 from .session import participant_token
@@ -47,7 +46,7 @@ async def room_page(code: str):
             mine, left, budget = await votes.status_for(session, participant_id=participant.id,
                                                         breakout=breakout_row, question=await session.get(
                                                             workshops.Question, current.id))
-    shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None, phase=phase)
+    shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None)
 
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
     view = RoomView(rt, _, workshop=workshop, breakout_id=breakout_id, participant_id=participant.id,
@@ -117,10 +116,14 @@ class RoomView:
         self.dots_left = ui.label('').classes('text-base font-semibold text-primary') \
             .props('role=status aria-live=polite').mark('dots-left')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
-        self.feed = IdeaFeed(_, own_participant_id=self.participant_id, on_vote=self.vote, phase=self.phase,
-                             hide_tallies=self.hide_tallies)
-        self.feed.show(shown[0])
-        self.feed.set_my_dots(mine)
+        self.board = IdeaBoard(self.rt, _, workshop_id=self.workshop_id, breakout_id=self.breakout_id,
+                               question_id=self.current.id if self.current else None, mode='phone',
+                               phase=self.phase, hide_tallies=self.hide_tallies,
+                               own_participant_id=self.participant_id, on_vote=self.vote) \
+            .classes('w-full').props('data-ws=board').mark('ideas')
+        self.board.show(shown)
+        self.my_dots = dict(mine)
+        self.board.set_my_dots(mine)
         self.budget = budget
         self._show_dots_left(left)
         self._show_phase()
@@ -160,31 +163,25 @@ class RoomView:
         except ServiceError as e:
             ui.notify(translate_error(self._, e), type='warning', position='top')
             return
-        mine = dict(self.feed.my_dots)
-        mine[idea_id] = status.mine
-        self.feed.set_my_dots(mine)
+        self.my_dots[idea_id] = status.mine
+        self.board.set_my_dots(self.my_dots)
         self.budget = status.budget
         self._show_dots_left(status.left)
 
     # --- events ---
 
     def on_event(self, event: Event) -> None:
+        """Headings, phase and timer; the idea list itself is kept live by the room's board."""
         if isinstance(event, (RoundChanged, WorkshopChanged)):
             self._workshop_event(event)
             return
         if getattr(event, 'breakout_id', None) != self.breakout_id:
             return
-        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
-        if isinstance(event, IdeaPosted) and on_current:
-            self.feed.add(event)
-        elif isinstance(event, IdeaChanged) and on_current:
-            self.feed.change(event)
-        elif isinstance(event, TalliesChanged) and on_current:
-            self.feed.set_tallies(dict(event.tallies))
-        elif isinstance(event, PhaseChanged) and on_current:
+        if isinstance(event, PhaseChanged) and self.current is not None and event.question_id == self.current.id:
             self.phase = Phase(event.phase)
             self._show_phase()
-            self._reload(my_dots=self.phase == Phase.vote)
+            if self.phase == Phase.vote:
+                self._reload(my_dots=True)
         elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
@@ -206,29 +203,27 @@ class RoomView:
             if 'notice' in event.fields or 'plenary' in event.fields:
                 self.notice.reload(self.rt)
             if 'voting' in event.fields:
-                self._reload(phase=True, my_dots=True)
+                self._reload(my_dots=True)
             if 'structure' in event.fields and self.reload_prompt is not None:
                 self.reload_prompt.show()
 
     def _reload(self, *, phase: bool = False, my_dots: bool = False) -> None:
+        """This phone's own state after a change: the question's phase, its dots."""
         question_id = self.current.id if self.current else None
 
-        async def load():  # noqa: ANN202
+        async def load() -> None:
             async with self.rt.db.session() as session:
                 if phase:
                     self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-                    self.hide_tallies = (await session.get(Workshop, self.workshop_id)).hide_tallies
                 if my_dots and question_id is not None:
                     breakout = await session.get(workshops.Breakout, self.breakout_id)
                     question = await session.get(workshops.Question, question_id)
-                    mine, left, self.budget = await votes.status_for(session, participant_id=self.participant_id,
-                                                                     breakout=breakout, question=question)
-                    self.feed.my_dots = mine
+                    self.my_dots, left, self.budget = await votes.status_for(
+                        session, participant_id=self.participant_id, breakout=breakout, question=question)
+                    self.board.set_my_dots(self.my_dots)
                     self._show_dots_left(left)
-            self.feed.set_phase(self.phase, hide_tallies=self.hide_tallies)
             self._show_phase()
-            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id, phase=self.phase)
-        self.feed.reload(load)
+        background_tasks.create(load(), name='room reload')
 
     def _show_phase(self) -> None:
         _ = self._

@@ -10,8 +10,7 @@ from __future__ import annotations
 from fastapi import Response
 from nicegui import app, background_tasks, run, ui
 
-from ..events import (Event, IdeaChanged, IdeaPosted, PhaseChanged, QuestionChanged, RoundChanged, TalliesChanged,
-                      TimerChanged, WorkshopChanged)
+from ..events import Event, PhaseChanged, QuestionChanged, RoundChanged, TalliesChanged, TimerChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
 from ..models import Phase, Workshop
 from ..qr import qr_png
@@ -19,7 +18,7 @@ from ..runtime import Runtime, runtime
 from ..services import facilitation, results, workshops
 from ..services.errors import N_, NotFound, ServiceError
 from .countdown import Countdown
-from .feed import IdeaFeed, load_ideas
+from .boards import IdeaBoard, load_ideas
 from .frame import error_page, frame
 from .live import NoticeBanner, follow_workshop
 from .widgets import PhaseBadge, question_heading, show_question
@@ -147,8 +146,8 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
         current = questions.get(breakout.current_question_id)
         phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
         ends_at = (await session.get(workshops.Breakout, breakout.id)).timer_ends_at
-    shown, _ranked = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
-                                      phase=phase, limit=WALL_IDEAS)
+    shown = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
+                             limit=WALL_IDEAS)
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language, wall=True)
     view = BreakoutWall(rt, _, workshop=workshop, breakout_id=breakout.id, questions=questions, current=current,
                         phase=phase)
@@ -166,9 +165,12 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
                 view.block, view.question = question_heading(current, _, wall=True)
                 view.count = ui.label('').classes('text-2xl').mark('idea-count')
                 view.chart = ui.echart({}).classes('w-full h-[28rem]').mark('chart')
-                view.feed = IdeaFeed(_, wall=True, phase=phase, hide_tallies=workshop.hide_tallies,
-                                     on_count=lambda n: view.count.set_text(_('{n} ideas', n=n)))
-                view.feed.show(shown)
+                view.board = IdeaBoard(rt, _, workshop_id=workshop.id, breakout_id=breakout.id,
+                                       question_id=current.id if current else None, mode='wall', phase=phase,
+                                       hide_tallies=workshop.hide_tallies,
+                                       on_count=lambda n: view.count.set_text(_('{n} ideas', n=n))) \
+                    .classes('w-full').mark('ideas')
+                view.board.show(shown)
                 view.show_phase()
             _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
     follow_workshop(rt, workshop.id, view.on_event)
@@ -193,16 +195,16 @@ class BreakoutWall:
         results_shown = self.phase in (Phase.discuss, Phase.closed)
         self.chart.set_visibility(results_shown)
         if results_shown:
-            best = sorted((c.idea for c in self.feed.cards.values() if c.idea.dots > 0),
-                          key=lambda i: -i.dots)[:CHART_IDEAS]
-            labels = [i.text if len(i.text) <= 60 else i.text[:57] + '…' for i in reversed(best)]
+            best = sorted((i for i in self.board.items.values() if i['dots'] > 0),
+                          key=lambda i: -i['dots'])[:CHART_IDEAS]
+            labels = [i['text'] if len(i['text']) <= 60 else i['text'][:57] + '…' for i in reversed(best)]
             self.chart.options.clear()
             self.chart.options.update({
                 'grid': {'left': '2%', 'right': '6%', 'top': 10, 'bottom': 10, 'containLabel': True},
                 'xAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#cbd2d9', 'fontSize': 18}},
                 'yAxis': {'type': 'category', 'data': labels,
                           'axisLabel': {'color': '#f5f7fa', 'fontSize': 20, 'width': 520, 'overflow': 'truncate'}},
-                'series': [{'type': 'bar', 'data': [i.dots for i in reversed(best)], 'itemStyle': {'color': '#4c9be8'},
+                'series': [{'type': 'bar', 'data': [i['dots'] for i in reversed(best)], 'itemStyle': {'color': '#4c9be8'},
                             'label': {'show': True, 'position': 'right', 'color': '#f5f7fa', 'fontSize': 20}}],
                 'animation': False,
             })
@@ -216,44 +218,28 @@ class BreakoutWall:
                 return
             if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
                 self.notice.reload(self.rt)
-            if 'voting' in event.fields:
-                self._reload(phase=True)
             return
         if getattr(event, 'breakout_id', None) != self.breakout_id:
             return
         on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
-        if isinstance(event, IdeaPosted) and on_current:
-            self.feed.add(event)
-        elif isinstance(event, IdeaChanged) and on_current:
-            self.feed.change(event)
-        elif isinstance(event, TalliesChanged) and on_current:
-            self.feed.set_tallies(dict(event.tallies))
+        if isinstance(event, TalliesChanged) and on_current:
             if self.phase in (Phase.discuss, Phase.closed):
                 self.show_phase()
         elif isinstance(event, PhaseChanged) and on_current:
             self.phase = Phase(event.phase)
-            self._reload()
+            self.show_phase()
         elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
-            self._reload(phase=True)
+            self._reload_phase()
         elif isinstance(event, TimerChanged):
             self.timer.set(event.ends_at)
 
-    def _reload(self, *, phase: bool = False) -> None:
+    def _reload_phase(self) -> None:
         question_id = self.current.id if self.current else None
 
-        async def load():  # noqa: ANN202
-            if phase:
-                async with self.rt.db.session() as session:
-                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-                    self.hide_tallies = (await session.get(Workshop, self.workshop_id)).hide_tallies
-            self.feed.set_phase(self.phase, hide_tallies=self.hide_tallies)
-            return await load_ideas(self.rt, breakout_id=self.breakout_id, question_id=question_id,
-                                    phase=self.phase, limit=WALL_IDEAS)
-
-        async def then() -> None:
-            ideas, _ranked = await load()
-            self.feed.show(ideas)
+        async def load() -> None:
+            async with self.rt.db.session() as session:
+                self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
             self.show_phase()
-        background_tasks.create(then(), name='wall reload')
+        background_tasks.create(load(), name='wall phase')

@@ -88,8 +88,9 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
     votes = list((await session.exec(
         select(Vote).join(Idea, Idea.id == Vote.idea_id).join(Breakout, Breakout.id == Idea.breakout_id)
         .where(Breakout.workshop_id == w.id))).all())
+    breakout_ids = [b.id for b in breakouts] or [-1]
     states = {(s.breakout_id, s.question_id): s for s in (await session.exec(
-        select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_([b.id for b in breakouts] or [-1])))).all()}
+        select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_(breakout_ids)))).all()}
     agenda = list((await session.exec(select(AgendaItem).where(AgendaItem.workshop_id == w.id)
                                       .order_by(col(AgendaItem.position), col(AgendaItem.id)))).all())
     conclusions = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == w.id)
@@ -184,6 +185,9 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
                     'breakouts': [breakout_data(b) for b in breakouts if b.round_id == r.id]} for r in rounds],
         'conclusions': [{'title': c.title, 'text': c.text} for c in conclusions],
     }
+    if hasattr(w, 'retention_days'):  # personal data is anonymised this many days after the end
+        workshop['privacy'] = {'retention_days': w.retention_days, 'ended_at': _ts(getattr(w, 'ended_at', None)),
+                               'anonymised_at': _ts(getattr(w, 'anonymised_at', None))}
     return {'format': FORMAT, 'version': VERSION, 'workshop': workshop}
 
 
@@ -231,7 +235,8 @@ class _Check:
         if not isinstance(value, str):
             raise ArchiveError(path, 'must be a text' + (' or null' if null else ''))
         if len(value) < min_length:
-            raise ArchiveError(path, 'must not be empty' if min_length == 1 else f'needs at least {min_length} characters')
+            raise ArchiveError(path, 'must not be empty' if min_length == 1 else
+                               f'needs at least {min_length} characters')
         if len(value) > max_length:
             raise ArchiveError(path, f'is too long ({len(value)} characters, at most {max_length})')
         return value
@@ -325,7 +330,7 @@ def validate_archive(data: Any) -> None:
     w = c.obj(data['workshop'], p, (
         'title', 'subtitle', 'date', 'start_time', 'end_time', 'format', 'organiser', 'language', 'status',
         'template', 'created_at', 'context', 'settings', 'live', 'stakeholder_groups', 'participation_extra',
-        'logo', 'agenda', 'topics', 'participants', 'rounds', 'conclusions'))
+        'logo', 'agenda', 'topics', 'participants', 'rounds', 'conclusions'), ('privacy',))
     c.text(w['title'], f'{p}.title', max_length=300, min_length=1)
     c.text(w['subtitle'], f'{p}.subtitle', max_length=300, null=True)
     c.date(w['date'], f'{p}.date')
@@ -338,6 +343,11 @@ def validate_archive(data: Any) -> None:
     c.text(w['template'], f'{p}.template', max_length=200, null=True)
     c.timestamp(w['created_at'], f'{p}.created_at')
     c.text(w['context'], f'{p}.context', max_length=20_000)
+    if 'privacy' in w:
+        privacy = c.obj(w['privacy'], f'{p}.privacy', ('retention_days', 'ended_at', 'anonymised_at'))
+        c.integer(privacy['retention_days'], f'{p}.privacy.retention_days', minimum=0, maximum=3650)
+        c.timestamp(privacy['ended_at'], f'{p}.privacy.ended_at', null=True)
+        c.timestamp(privacy['anonymised_at'], f'{p}.privacy.anonymised_at', null=True)
     s = c.obj(w['settings'], f'{p}.settings', ('dots_per_question', 'max_dots_per_idea', 'hide_tallies',
                                                 'name_authors', 'joining_locked', 'require_new_topic'))
     c.integer(s['dots_per_question'], f'{p}.settings.dots_per_question', minimum=1, maximum=20)
@@ -607,6 +617,11 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
         notice=live['notice'], notice_at=_ts_in(live['notice_at']),
         join_code=new_join_code(), lead_secret=new_secret(),
     )
+    privacy = w.get('privacy')
+    if privacy is not None and hasattr(workshop, 'retention_days'):
+        workshop.retention_days = privacy['retention_days']
+        workshop.ended_at = _ts_in(privacy['ended_at'])
+        workshop.anonymised_at = _ts_in(privacy['anonymised_at'])
     session.add(workshop)
     await session.flush()
     if w['logo'] is not None:

@@ -226,7 +226,8 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
     breakouts.sort(key=lambda b: (rounds[b.round_id].number, topic_by_id[b.topic_id].number, b.id))
     breakout_by_id = {b.id: b for b in breakouts}
     members = dict((await session.exec(
-        select(Attendance.breakout_id, func.count()).where(col(Attendance.breakout_id).in_(list(breakout_by_id) or [-1]))
+        select(Attendance.breakout_id, func.count())
+        .where(col(Attendance.breakout_id).in_(list(breakout_by_id) or [-1]))
         .group_by(Attendance.breakout_id))).all())
     participants = {p.id: p for p in (await session.exec(
         select(Participant).where(Participant.workshop_id == workshop_id))).all()}
@@ -312,7 +313,8 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
     agenda_entries = []
     for item in agenda:
         round_breakouts = [infos[b.id] for b in breakouts if item.round_id is not None and b.round_id == item.round_id]
-        agenda_entries.append(AgendaEntry(time=item.time, title=item.title, speaker=item.speaker, kind=_value(item.kind),
+        agenda_entries.append(AgendaEntry(time=item.time, title=item.title, speaker=item.speaker,
+                                          kind=_value(item.kind),
                                           breakouts=round_breakouts))
 
     question_by_id = {q.id: q for q in questions}

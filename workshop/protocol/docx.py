@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -23,6 +24,8 @@ from .document import ProtocolDocument
 MUTED = RGBColor(0x5F, 0x63, 0x68)
 ACCENT = RGBColor(0x0B, 0x5C, 0xAD)
 FONT = 'Arial'
+CONTRIBUTION = 'Contribution'  # paragraph style of an idea (based on List Bullet)
+MUTED_RUN = 'ProtocolMuted'  # character style: small and grey (dots, notes)
 TEXT_WIDTH = Cm(16.5)
 
 
@@ -85,6 +88,13 @@ def _setup(document, doc: ProtocolDocument, language: str) -> None:  # noqa: ANN
             style.paragraph_format.space_before = Pt(14 if name == 'Heading 1' else 9)
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
+    contribution = styles.add_style(CONTRIBUTION, WD_STYLE_TYPE.PARAGRAPH)
+    contribution.base_style = styles['List Bullet']
+    contribution.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    contribution.paragraph_format.space_after = Pt(2)
+    muted = styles.add_style(MUTED_RUN, WD_STYLE_TYPE.CHARACTER)
+    muted.font.size = Pt(8.5)
+    muted.font.color.rgb = MUTED
     _ = layout.words(doc)
     header = section.header.paragraphs[0]
     header.text = ''
@@ -141,9 +151,59 @@ def _field(paragraph, code: str) -> None:  # noqa: ANN001
         run._r.append(element)
 
 
-def _paragraph(document, text: str, *, style: str | None = None, muted: bool = False, italic: bool = False,  # noqa: ANN001
-               size: float | None = None, bold: bool = False):  # noqa: ANN202
-    p = document.add_paragraph(style=style)
+# python-docx looks a style up by its name on every use and inserts each paragraph by scanning the
+# body; with thousands of ideas that is minutes. Paragraphs are appended directly, styles set by id.
+STYLE_IDS = {'List Bullet': 'ListBullet', 'Title': 'Title', 'Subtitle': 'Subtitle', 'Heading 1': 'Heading1',
+             'Heading 2': 'Heading2', 'Heading 3': 'Heading3', 'Heading 4': 'Heading4'}
+
+
+def _new_paragraph(document, style: str | None = None):  # noqa: ANN001, ANN202
+    from docx.text.paragraph import Paragraph
+    body = document.element.body
+    p = OxmlElement('w:p')
+    sect = body.sectPr
+    if sect is not None:
+        sect.addprevious(p)
+    else:
+        body.append(p)
+    paragraph = Paragraph(p, document._body)
+    if style:
+        p.style = STYLE_IDS.get(style, style)
+    return paragraph
+
+
+def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]]) -> None:  # noqa: ANN001
+    """A paragraph built as XML directly (the thousands of ideas): runs of (text or "\\t", character style)."""
+    p = OxmlElement('w:p')
+    ppr, pstyle = OxmlElement('w:pPr'), OxmlElement('w:pStyle')
+    pstyle.set(qn('w:val'), style_id)
+    ppr.append(pstyle)
+    p.append(ppr)
+    for text, run_style in runs:
+        r = OxmlElement('w:r')
+        if run_style:
+            rpr, rstyle = OxmlElement('w:rPr'), OxmlElement('w:rStyle')
+            rstyle.set(qn('w:val'), run_style)
+            rpr.append(rstyle)
+            r.append(rpr)
+        if text == '\t':
+            r.append(OxmlElement('w:tab'))
+        else:
+            t = OxmlElement('w:t')
+            t.set(qn('xml:space'), 'preserve')
+            t.text = text
+            r.append(t)
+        p.append(r)
+    body = document.element.body
+    if body.sectPr is not None:
+        body.sectPr.addprevious(p)
+    else:
+        body.append(p)
+
+
+def _paragraph(document, text: str, *, style: str | None = None, muted: bool = False,  # noqa: ANN001, ANN202
+               italic: bool = False, size: float | None = None, bold: bool = False):
+    p = _new_paragraph(document, style)
     run = p.add_run(text)
     if muted:
         run.font.color.rgb = MUTED
@@ -208,9 +268,9 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noq
             except Exception:  # a broken image must not break the protocol  # noqa: BLE001
                 pass
         _paragraph(document, block.kicker.upper(), bold=True, size=10).runs[0].font.color.rgb = ACCENT
-        document.add_paragraph(block.title, style='Title')
+        _new_paragraph(document, 'Title').add_run(block.title)
         if block.subtitle:
-            document.add_paragraph(block.subtitle, style='Subtitle')
+            _new_paragraph(document, 'Subtitle').add_run(block.subtitle)
         table = _table(document, len(block.facts), 2, [Cm(3.6), TEXT_WIDTH - Cm(3.6)])
         for row, (label, value) in zip(table.rows, block.facts):
             _cell(row.cells[0], label, bold=True, muted=True, size=9)
@@ -222,7 +282,7 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noq
         if block.checksum:
             _paragraph(document, block.checksum, muted=True, size=8)
     elif isinstance(block, layout.Heading):
-        document.add_heading(block.text, level=block.level)
+        _new_paragraph(document, f'Heading {block.level}').add_run(block.text)
     elif isinstance(block, layout.Prose):
         _prose(document, block)
     elif isinstance(block, layout.Note):
@@ -254,7 +314,7 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noq
                 _small(p.add_run(detail), size=8.5)
     elif isinstance(block, layout.Numbered):
         # a heading, so that each recommendation shows in the navigation pane
-        document.add_heading(f'{block.number}.\u2002{block.title}', level=2)
+        _new_paragraph(document, 'Heading 2').add_run(f'{block.number}.\u2002{block.title}')
         _prose(document, block.prose)
     elif isinstance(block, layout.Chart):
         return  # the ranked list below says the same; the chart is the PDF's
@@ -264,15 +324,12 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noq
             p.runs[0].font.color.rgb = ACCENT
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.space_before = Pt(6)
-        for item in block.items:
-            p = document.add_paragraph(style='List Bullet')
-            p.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-            p.paragraph_format.space_after = Pt(2)
-            p.add_run(item.text)
+        for item in block.items:  # a list bullet with a right tab for the dots
+            runs = [(item.text, None)]
             if item.note:
-                _small(p.add_run(f' ({item.note})'), size=8.5)
+                runs.append((f' ({item.note})', MUTED_RUN))
             if item.dots:
-                p.add_run('\t')
-                _small(p.add_run(item.dots), size=8.5)
+                runs += [('\t', None), (item.dots, MUTED_RUN)]
+            _append_paragraph(document, CONTRIBUTION, runs)
     else:
         raise TypeError(f'unknown block {block!r}')

@@ -15,10 +15,15 @@ _SPECIAL = re.compile(r'([\\`*_\[\]#|~])')  # ( ) ! need no escape: no [ can sta
 _LINE_START = re.compile(r'^(\s*)(\d+)([.)])|^(\s*)([-+>=])')
 
 
-def escape(text: str) -> str:
-    """Plain text as Markdown that renders as exactly that text (no HTML, no markup)."""
+def escape(text: str, *, line_start: bool = True) -> str:
+    """Plain text as Markdown that renders as exactly that text (no HTML, no markup).
+
+    ``line_start``: the text begins a block (after "- " too), where "1." or "-" would start a list.
+    """
     text = text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
     text = _SPECIAL.sub(r'\\\1', text)
+    if not line_start:
+        return ' '.join(text.split('\n'))
     text = _LINE_START.sub(lambda m: f'{m.group(1)}{m.group(2)}\\{m.group(3)}' if m.group(2)
                            else f'{m.group(4)}\\{m.group(5)}', text)
     return ' '.join(text.split('\n'))
@@ -58,12 +63,12 @@ def render_markdown(doc: ProtocolDocument) -> str:
         elif isinstance(block, layout.Bullets):
             out += [f'- {escape(item)}' for item in block.items] + ['']
         elif isinstance(block, layout.Table):
-            out.append('| ' + ' | '.join(escape(h) for h in block.header) + ' |')
+            out.append('| ' + ' | '.join(escape(h, line_start=False) for h in block.header) + ' |')
             out.append('|' + '|'.join('---:' if n else '---' for n in block.numeric) + '|')
             for row in block.rows:
-                out.append('| ' + ' | '.join(escape(c) for c in row) + ' |')
+                out.append('| ' + ' | '.join(escape(c, line_start=False) for c in row) + ' |')
             if block.total:
-                out.append('| ' + ' | '.join(f'**{escape(c)}**' for c in block.total) + ' |')
+                out.append('| ' + ' | '.join(f'**{escape(c, line_start=False)}**' for c in block.total) + ' |')
             out.append('')
         elif isinstance(block, layout.Agenda):
             for row in block.rows:

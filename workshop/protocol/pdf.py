@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -54,13 +54,25 @@ def register_fonts() -> str:
 
 
 @lru_cache(maxsize=4)
-def _hyphenator(language: str):  # noqa: ANN202
-    """German compounds ("Clusterstrategieprozesses") break at syllables instead of overflowing."""
+def _pyphen(language: str):  # noqa: ANN202
     try:
         import pyphen
     except ImportError:  # without pyphen, over-long words are split at the margin
         return None
-    return pyphen.Pyphen(lang='de_DE' if language == 'de' else 'en_GB').iterate
+    return pyphen.Pyphen(lang='de_DE' if language == 'de' else 'en_GB')  # reads the dictionary: once per process
+
+
+def _hyphenator(language: str):  # noqa: ANN202
+    """German compounds ("Clusterstrategieprozesses") break at syllables instead of overflowing."""
+    if _pyphen(language) is None:
+        return None
+    return lambda word: _pyphen(language).iterate(word)
+
+
+def warm_up(language: str) -> None:
+    """Load what every rendering needs (fonts, the hyphenation dictionary), e.g. in a fresh worker process."""
+    register_fonts()
+    _pyphen(language)
 
 
 def _styles(language: str) -> dict[str, ParagraphStyle]:
@@ -97,8 +109,6 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
         'group': style('group', fontName=f'{FONT}-Bold', fontSize=9.5, leading=13, textColor=ACCENT,
                        spaceBefore=5, spaceAfter=2),
         'idea': style('idea', fontSize=9.5, leading=12.5, spaceAfter=0, leftIndent=10, bulletIndent=0),
-        'idea_note': style('idea_note', fontSize=8, leading=10, textColor=MUTED, spaceAfter=0, leftIndent=10),
-        'dots': style('dots', fontSize=8.5, leading=12.5, textColor=MUTED, alignment=TA_RIGHT, spaceAfter=0),
         'cell': style('cell', fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_r': style('cell_r', fontSize=9.5, leading=12.5, spaceAfter=0, alignment=TA_RIGHT),
         'cell_head': style('cell_head', fontName=f'{FONT}-Bold', fontSize=9, leading=12, textColor=MUTED,
@@ -427,22 +437,49 @@ def _agenda(block: layout.Agenda, s: dict[str, ParagraphStyle]) -> list[Flowable
     return [table(rows[:-2], False), KeepTogether([table(rows[-2:], True)])]
 
 
+class _Contribution(Flowable):
+    """One idea: its text (with a bullet, and a small note line) and the dots right-aligned on its first line,
+    a hairline below. Much lighter than a table row: a large workshop has thousands of them."""
+
+    PAD = 2.2
+    DOTS_W = 24 * mm
+
+    def __init__(self, text: Paragraph, dots: str | None, *, rule: bool) -> None:
+        super().__init__()
+        self.text, self.dots, self.rule = text, dots, rule
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        _w, h = self.text.wrap(available_width - self.DOTS_W, available_height)
+        self.height = h + 2 * self.PAD
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []  # an idea (at most 500 characters) moves to the next page as a whole
+
+    def draw(self) -> None:
+        c = self.canv
+        self.text.drawOn(c, 0, self.PAD)
+        if self.dots:
+            style = self.text.style
+            c.setFont(FONT, 8.5)
+            c.setFillColor(MUTED)
+            c.drawRightString(self.width, self.height - self.PAD - style.fontSize, self.dots)
+        if self.rule:
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.25)
+            c.line(0, 0, self.width, 0)
+
+
 def _contributions(block: layout.Contributions, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     out: list[Flowable] = []
     if block.heading:
         out.append(_keep(Paragraph(_x(block.heading), s['group'])))
-    rows = []
-    for item in block.items:
-        text: list[Flowable] = [Paragraph(_x(item.text), s['idea'], bulletText='•')]
-        if item.note:
-            text.append(Paragraph(_x(item.note), s['idea_note']))
-        rows.append([text, Paragraph(_x(item.dots), s['dots']) if item.dots else ''])
-    if rows:
-        table = Table(rows, colWidths=[WIDTH - 24 * mm, 24 * mm], hAlign='LEFT')
-        table.setStyle(TableStyle(_CELLS + [('LEFTPADDING', (0, 0), (-1, -1), 0),
-                                   ('RIGHTPADDING', (0, 0), (-1, -1), 0), ('TOPPADDING', (0, 0), (-1, -1), 2.2),
-                                   ('BOTTOMPADDING', (0, 0), (-1, -1), 2.2),
-                                   ('LINEBELOW', (0, 0), (-1, -2), 0.25, RULE)]))
-        out.append(table)
+    for n, item in enumerate(block.items):
+        markup = _x(item.text)
+        if item.note:  # a second, small grey line ("2× genannt", the author)
+            markup += f'<br/><font size="8" color="#5f6368">{_x(item.note)}</font>'
+        out.append(_Contribution(Paragraph(markup, s['idea'], bulletText='•'), item.dots,
+                                 rule=n < len(block.items) - 1))
     out.append(Spacer(1, 4))
     return out

@@ -24,7 +24,8 @@ DUPLICATE_THRESHOLD = 80  # token-set similarity (0..100) above which two ideas 
 
 
 async def _idea_of(session: AsyncSession, breakout: Breakout, idea_id: int) -> Idea:
-    idea = await session.get(Idea, idea_id)
+    # row-locked (PostgreSQL): two moderators' changes of one idea, or a change and a vote, one after the other
+    idea = (await session.exec(select(Idea).where(Idea.id == idea_id).with_for_update())).first()
     if idea is None or idea.breakout_id != breakout.id or idea.merged_into_id is not None:
         raise NotFound(N_('This idea does not exist (any more) in this breakout.'))
     return idea
@@ -100,7 +101,7 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
     if keep_id == merge_id:
         raise Invalid(N_('An idea cannot be merged with itself.'))
     async with db.transaction() as session:
-        breakout = await moderated_breakout(session, secret)
+        breakout = await moderated_breakout(session, secret, lock=True)  # merges of a breakout one at a time
         keep = await _idea_of(session, breakout, keep_id)
         merged = await _idea_of(session, breakout, merge_id)
         if keep.question_id != merged.question_id:

@@ -8,7 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
-from ..db import Database
+from ..db import Database, server_now
 from ..events import PhaseChanged, TimerChanged
 from ..models import Breakout, BreakoutQuestion, Phase, Question, utcnow
 from .access import led_workshop, moderated_breakout
@@ -53,7 +53,8 @@ async def set_phase(db: Database, bus: Bus, *, secret: str, phase: Phase | str,
     except ValueError as e:
         raise Invalid(N_('Unknown phase.')) from e
     async with db.transaction() as session:
-        breakout = await moderated_breakout(session, secret)
+        # the breakout's row locked: two instances changing its phases do it one after the other
+        breakout = await moderated_breakout(session, secret, lock=True)
         question = await question_of_breakout(session, breakout, question_id)
         state = await breakout_question(session, breakout.id, question.id)
         changed = state.phase != phase
@@ -74,8 +75,9 @@ def _check_seconds(seconds: int) -> int:
 async def start_timer(db: Database, bus: Bus, *, secret: str, seconds: int) -> dt.datetime:
     seconds = _check_seconds(seconds)
     async with db.transaction() as session:
-        breakout = await moderated_breakout(session, secret)
-        breakout.timer_ends_at = utcnow() + dt.timedelta(seconds=seconds)
+        breakout = await moderated_breakout(session, secret, lock=True)
+        # the database's clock, not this instance's: every instance shows the same end
+        breakout.timer_ends_at = await server_now(session) + dt.timedelta(seconds=seconds)
         breakout.timer_seconds = seconds
     await bus.publish(TimerChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
                                    ends_at=breakout.timer_ends_at, seconds=seconds))
@@ -99,7 +101,7 @@ async def start_timer_everywhere(db: Database, bus: Bus, *, lead_secret: str, se
         workshop = await led_workshop(session, lead_secret)
         breakouts = (await session.exec(select(Breakout).where(
             Breakout.workshop_id == workshop.id, Breakout.round_id == workshop.current_round_id))).all()
-        ends_at = utcnow() + dt.timedelta(seconds=seconds) if seconds else None
+        ends_at = await server_now(session) + dt.timedelta(seconds=seconds) if seconds else None
         for breakout in breakouts:
             breakout.timer_ends_at = ends_at
             breakout.timer_seconds = seconds

@@ -19,7 +19,7 @@ async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Break
 
 async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int) -> int:
     async with db.transaction() as session:
-        breakout = await breakout_by_secret(session, secret)
+        breakout = await moderated_breakout(session, secret, lock=True)  # concurrent changes: one after the other
         question = await session.get(Question, question_id)
         if question is None or question.topic_id != breakout.topic_id:
             raise Invalid(N_('This guiding question does not belong to this breakout.'))

@@ -14,6 +14,7 @@ from .codes import new_secret
 from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
+from .throttle import JoinThrottle, find_code
 from .workshops import find_by_code
 
 NAME_MAX = 120
@@ -21,10 +22,14 @@ ORGANISATION_MAX = 200
 
 
 async def join(db: Database, *, code: str, name: str | None = None, organisation: str | None = None,
-               stakeholder_group: str | None = None) -> tuple[ParticipantPublic, str]:
-    """Register an (anonymous by default) participant; returns it and its secret token."""
+               stakeholder_group: str | None = None, address: str | None = None,
+               throttle: JoinThrottle | None = None) -> tuple[ParticipantPublic, str]:
+    """Register an (anonymous by default) participant; returns it and its secret token.
+
+    With a ``throttle``, wrong codes and new participants are counted per client ``address``.
+    """
     async with db.transaction() as session:
-        workshop = await find_by_code(session, code)
+        workshop = await find_code(session, code, address=address, throttle=throttle)
         if workshop.status == WorkshopStatus.ended:
             raise Forbidden(N_('This workshop has ended; joining is no longer possible.'))
         if workshop.joining_locked:
@@ -34,6 +39,8 @@ async def join(db: Database, *, code: str, name: str | None = None, organisation
         group = clean_optional(stakeholder_group, max_length=300, field=N_('Stakeholder group'))
         if group is not None and workshop.stakeholder_groups and group not in workshop.stakeholder_groups:
             raise Invalid(N_('Please choose a stakeholder group from the list.'))
+        if throttle is not None:
+            await throttle.new_participant(address)
         participant = Participant(workshop_id=workshop.id, token=new_secret(), name=name,
                                   organisation=organisation, stakeholder_group=group)
         session.add(participant)

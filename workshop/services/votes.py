@@ -43,7 +43,9 @@ async def _change(db: Database, bus: Bus, *, token: str, idea_id: int, delta: in
     # concurrent requests of one participant are counted one after the other
     async with db.transaction() as session:
         participant = await acting_participant(session, token, lock=True)
-        idea = await session.get(Idea, idea_id)
+        # the idea's row share-locked (PostgreSQL): votes on it go on side by side, a merge of it waits
+        # for them (and they for the merge), so that no dot lands on an idea that was merged meanwhile
+        idea = (await session.exec(select(Idea).where(Idea.id == idea_id).with_for_update(read=True))).first()
         if idea is None or idea.hidden or idea.merged_into_id is not None:
             raise NotFound(N_('This idea is no longer available for voting.'))
         breakout = await session.get(Breakout, idea.breakout_id)

@@ -1,0 +1,264 @@
+"""A whole workshop in real browsers, as it runs on the day.
+
+The lead moderator creates it from a template on the admin page; two breakout moderators on laptops, six
+phones (390×844, touch) split across two rooms, a breakout wall and the plenary wall on projectors. Round 1
+goes through its phases (collect → vote → discuss → closed) with posting and dot voting by tapping, round 2
+follows, then the plenary summary, and at the end the protocol's PDF is downloaded and its text checked.
+
+On the way, axe-core checks every kind of page (no serious or critical WCAG 2.1 AA violations; all findings
+in artifacts/axe.json) and a screenshot of every kind of page lands in artifacts/screenshots/.
+
+Run: .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTIFACTS, Axe, LiveServer
+from .helpers import (LAPTOP, LIVE, PHONE, PROJECTOR, Browsers, give_dot, join, post, set_phase, shoot,
+                      wait_for_room)
+
+pytestmark = pytest.mark.browser
+
+TEMPLATE = 'cluster-workshop'
+TITLE = 'Clusterworkshop: Zukunft der Cluster – Cluster der Zukunft'
+
+# round 1: three phones in W 1.1, three in W 1.2
+IDEAS_W11 = ['Gemeinsame Plattform für Kooperationen',
+             'Regelmäßige Matchmaking-Formate zwischen Hochschulen, Forschungseinrichtungen und KMU – mit einer '
+             'Ansprechperson pro Cluster, die Förderaufrufe übersetzt und Partner zusammenbringt.',
+             'Größere Sichtbarkeit der Netzwerke über Ländergrenzen hinweg']
+IDEAS_W12 = ['Strategieprozess mit externer Begleitung', 'Kennzahlen für die Leistungsfähigkeit prüfen']
+IDEA_W21 = 'Frühe Einbindung der Gründerszene'
+KEY_RESULT_W12 = 'Strategien regelmäßig überprüfen (Übersicht für alle Akteure)'
+
+
+def _room_link(lead, room: str, link: str) -> str:  # noqa: ANN001
+    """The href of a link ("Moderationsansicht", "Wand") on the lead page's card of one breakout."""
+    card = lead.get_by_role('group', name=re.compile('^' + re.escape(room) + ' ·'))
+    return card.get_by_role('link', name=link).get_attribute('href')
+
+
+@pytest.mark.timeout(400)  # a whole workshop with eleven browsers; about a minute on an idle machine
+def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, axe: Axe) -> None:  # noqa: ANN001, C901, PLR0915
+    from playwright.sync_api import expect
+
+    base = live_server.base_url
+    browsers = Browsers(chromium)
+    started = time.monotonic()
+
+    def step(name: str) -> None:  # printed on failure: how far it got, and how long each part took
+        print(f'{time.monotonic() - started:6.1f} s  {name}')
+    try:
+        # --- the lead moderator creates the workshop from a template --------------------------------------------
+        step('admin')
+        lead = browsers.page(LAPTOP)
+        lead.goto(live_server.admin)
+        expect(lead.get_by_role('heading', level=1)).to_have_text('Workshops auf diesem Server')
+        lead.get_by_role('combobox', name='Vorlage').click()
+        lead.get_by_role('option', name=re.compile('^' + re.escape(TEMPLATE) + ' –')).click()
+        lead.get_by_role('button', name='Workshop anlegen').click()
+        created = lead.get_by_role('status').filter(has_text='Workshop angelegt')
+        expect(created).to_contain_text(TITLE)
+        axe.check(lead, 'admin')
+        shoot(lead, screenshots / 'admin-desktop.png')
+        created.get_by_role('link', name='Gesamtmoderation').click()
+
+        expect(lead.get_by_role('heading', level=1)).to_have_text(TITLE)
+        lead_link = lead.url
+        join_link = lead.get_by_role('link', name=re.compile(r'\/j\/[A-Z0-9]{6}$')).get_attribute('href')
+        moderator_links = {room: base + _room_link(lead, room, 'Moderationsansicht')
+                           for room in ('W 1.1', 'W 1.2', 'W 2.1')}
+        wall_link = base + _room_link(lead, 'W 1.1', 'Wand')
+        plenary_link = base + lead.get_by_role('link', name='Plenumswand').get_attribute('href')
+        axe.check(lead, 'lead')
+
+        lead.get_by_role('link', name='Workshop bearbeiten').click()
+        expect(lead.get_by_role('heading', level=1)).to_have_text(TITLE)
+        expect(lead.get_by_text('Workshop bearbeiten', exact=True)).to_be_visible()
+        axe.check(lead, 'edit')
+        shoot(lead, screenshots / 'edit-desktop.png')
+        lead.goto(lead_link)
+        expect(lead.get_by_role('heading', name='Steuerung des Workshops')).to_be_visible()
+
+        # --- moderators, walls, phones -------------------------------------------------------------------------
+        step('moderators, walls, phones')
+        mod11, mod12 = browsers.page(LAPTOP), browsers.page(LAPTOP)
+        for moderator, room in ((mod11, 'W 1.1'), (mod12, 'W 1.2')):
+            moderator.goto(moderator_links[room])
+            expect(moderator.get_by_role('heading', level=1, name=re.compile('^' + re.escape(room)))).to_be_visible()
+        wall, plenary = browsers.page(PROJECTOR), browsers.page(PROJECTOR)
+        wall.goto(wall_link)
+        expect(wall.get_by_role('heading', level=1, name=re.compile('^W 1.1 ·'))).to_be_visible()
+        plenary.goto(plenary_link)
+        expect(plenary.get_by_role('heading', level=1)).to_have_text(TITLE)
+        shoot(plenary, screenshots / 'plenary-wall-desktop.png')
+
+        step('phones')
+        phones = [browsers.page(PHONE) for _ in range(6)]
+        phones[0].goto(join_link)
+        expect(phones[0].get_by_role('heading', level=1)).to_have_text(TITLE)
+        axe.check(phones[0], 'join')
+        shoot(phones[0], screenshots / 'join-phone.png')
+        step('joining')
+        join(phones[0], join_link, 'W 1.1', name='Jörg Müller', organisation='Universität Süd')
+        for phone in phones[1:3]:
+            join(phone, join_link, 'W 1.1')
+        for phone in phones[3:]:
+            join(phone, join_link, 'W 1.2')
+        in_w11, in_w12 = phones[:3], phones[3:]
+        step('joined')
+        expect(lead.get_by_role('group', name=re.compile('^W 1.1 ·')).get_by_text('3 beigetreten')) \
+            .to_be_visible(timeout=LIVE)
+
+        # --- round 1: collect ----------------------------------------------------------------------------------
+        step('round 1: collect')
+        expect(in_w12[0].get_by_text('Noch keine Beiträge', exact=False)).to_be_visible()
+        axe.check(in_w12[0], 'room: empty')
+        for phone, idea in zip(in_w11, IDEAS_W11):
+            post(phone, idea)
+        for phone, idea in zip(in_w12, IDEAS_W12):
+            post(phone, idea)
+        for screen in (*in_w11, wall, mod11):
+            for idea in IDEAS_W11:
+                expect(screen.get_by_text(idea, exact=True)).to_be_visible(timeout=LIVE)
+        for screen in (*in_w12, mod12):
+            for idea in IDEAS_W12:
+                expect(screen.get_by_text(idea, exact=True)).to_be_visible(timeout=LIVE)
+        for idea in IDEAS_W11:  # nothing of W 1.1 in W 1.2 (the events had ample time to arrive by now)
+            expect(in_w12[0].get_by_text(idea, exact=True)).to_have_count(0)
+        axe.check(in_w11[0], 'room: collect')
+        axe.check(mod11, 'moderator')
+        axe.check(wall, 'wall')
+        shoot(in_w11[0], screenshots / 'room-phone.png')
+        shoot(mod11, screenshots / 'moderator-desktop.png')
+        shoot(wall, screenshots / 'wall-desktop.png')
+
+        # --- round 1: dot voting by tapping --------------------------------------------------------------------
+        step('round 1: vote')
+        set_phase(mod11, 'Punktabfrage')
+        set_phase(mod12, 'Punktabfrage')
+        for phone in in_w11:
+            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_label('Ihre Idee')).to_be_hidden()
+        for phone in in_w11:  # one dot per idea and person: the long idea gets three, the first one
+            give_dot(phone, IDEAS_W11[1], left=2)
+        give_dot(in_w11[0], IDEAS_W11[0], left=1)
+        for phone in in_w12:
+            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=LIVE)
+            give_dot(phone, IDEAS_W12[0], left=2)
+        expect(mod11.get_by_text('4 Punkte vergeben')).to_be_visible(timeout=LIVE)
+        axe.check(in_w11[0], 'room: vote')
+        shoot(in_w11[0], screenshots / 'room-vote-phone.png')
+
+        # --- round 1: discussion (ranking, the wall's chart), closed, key results -------------------------------
+        step('round 1: discuss')
+        set_phase(mod11, 'Diskussion')
+        set_phase(mod12, 'Diskussion')
+        for phone in (*in_w11, *in_w12):
+            expect(phone.get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=LIVE)
+        expect(wall.get_by_text('Diskussion', exact=True)).to_be_visible(timeout=LIVE)
+        axe.check(in_w11[0], 'room: discuss')
+        axe.check(wall, 'wall: results')
+        shoot(in_w11[0], screenshots / 'room-discuss-phone.png')
+        shoot(wall, screenshots / 'wall-results-desktop.png')
+
+        mod11.get_by_role('button', name='Entwurf aus markierten und meistbepunkteten Beiträgen').click()
+        results = mod11.get_by_placeholder('Ein Kernergebnis pro Zeile').first
+        expect(results).to_have_value(re.compile(re.escape(IDEAS_W11[1][:30])), timeout=LIVE)
+        mod11.get_by_role('button', name='Kernergebnisse speichern').click()
+        expect(mod11.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=LIVE)
+        # the breakout's own key results (below its questions) go to the plenary summary and the protocol
+        mod12.get_by_placeholder('Ein Kernergebnis pro Zeile').last.fill(KEY_RESULT_W12)
+        mod12.get_by_role('button', name='Speichern', exact=True).click()
+        expect(mod12.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=LIVE)
+
+        set_phase(mod11, 'Abgeschlossen')
+        for phone in in_w11:
+            expect(phone.get_by_text('Abgeschlossen', exact=True)).to_be_visible(timeout=LIVE)
+        axe.check(in_w11[0], 'room: closed')
+        shoot(in_w11[0], screenshots / 'room-closed-phone.png')
+
+        # --- round 2 ---------------------------------------------------------------------------------------------
+        step('round 2')
+        lead.get_by_role('button', name='Durchlauf 2', exact=True).click()
+        for phone in phones:
+            expect(phone.get_by_text('Durchlauf 2 hat begonnen', exact=False)).to_be_visible(timeout=LIVE)
+        expect(plenary.get_by_text(re.compile('^W 2.1 ·'))).to_be_visible(timeout=LIVE)
+        mod21 = mod11
+        mod21.goto(moderator_links['W 2.1'])
+        expect(mod21.get_by_role('heading', level=1, name=re.compile('^W 2.1 ·'))).to_be_visible()
+        for phone, room in ((in_w12[0], 'W 2.1'), (in_w12[1], 'W 2.1'), (in_w11[0], 'W 2.2')):
+            phone.get_by_role('link', name='Raum wählen').tap()
+            phone.get_by_role('button', name=re.compile('^' + re.escape(room) + ' ·')).tap()
+            wait_for_room(phone, room)
+        post(in_w12[0], IDEA_W21)
+        expect(in_w12[1].get_by_text(IDEA_W21, exact=True)).to_be_visible(timeout=LIVE)
+        expect(mod21.get_by_text(IDEA_W21, exact=True)).to_be_visible(timeout=LIVE)
+        set_phase(mod21, 'Punktabfrage')
+        give_dot(in_w12[1], IDEA_W21, left=2)
+        set_phase(mod21, 'Diskussion')
+        expect(in_w12[1].get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=LIVE)
+
+        # --- the plenary summary ---------------------------------------------------------------------------------
+        step('plenary summary')
+        lead.get_by_role('button', name='Nächstes Thema').click()
+        expect(plenary.get_by_role('heading', level=1)).to_have_text('1. Entstehung von Netzwerken und Clustern',
+                                                                     timeout=LIVE)
+        expect(plenary.get_by_text(IDEAS_W11[1][:40], exact=False).first).to_be_visible(timeout=LIVE)
+        expect(in_w12[1].get_by_text('Plenum: Bitte folgen Sie dem Hauptbildschirm.')).to_be_visible(timeout=LIVE)
+        lead.get_by_role('button', name='Nächstes Thema').click()
+        expect(plenary.get_by_role('heading', level=1)).to_have_text('2. Clusterstrategien und Strategieentwicklung',
+                                                                     timeout=LIVE)
+        expect(plenary.get_by_text(KEY_RESULT_W12, exact=False)).to_be_visible(timeout=LIVE)
+        axe.check(plenary, 'plenary wall: summary')
+        shoot(plenary, screenshots / 'plenary-summary-desktop.png')
+        shoot(lead, screenshots / 'lead-desktop.png')
+
+        # --- the protocol: page, PDF download, its text ---------------------------------------------------------
+        step('protocol')
+        lead.get_by_role('link', name='Protokoll').click()
+        expect(lead.get_by_role('heading', level=1, name='Protokoll')).to_be_visible()
+        axe.check(lead, 'protocol')
+        shoot(lead, screenshots / 'protocol-desktop.png')
+        with lead.expect_download() as download:
+            lead.get_by_role('link', name='PDF').click()
+        pdf = download.value
+        assert pdf.suggested_filename.endswith('.pdf')
+        text = _pdf_text(Path(pdf.path()).read_bytes())
+        _check_protocol(text)
+    finally:
+        axe.save(ARTIFACTS / 'axe.json')
+        browsers.close()
+
+    blocking = axe.blocking()
+    assert not blocking, f'serious or critical accessibility violations:\n{axe.report()}\n{axe.details(blocking)}'
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+    assert content.startswith(b'%PDF')
+    return '\n'.join(page.extract_text() or '' for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _squash(text: str) -> str:
+    """The PDF's text without line breaks and hyphenation at line ends, for searching in it."""
+    return re.sub(r'\s+', ' ', re.sub(r'-\n(?=[a-zäöüß])', '', text))
+
+
+def _check_protocol(text: str) -> None:
+    flat = _squash(text)
+    assert _squash(TITLE) in flat
+    for idea in (*IDEAS_W11, *IDEAS_W12, IDEA_W21):  # every idea, umlauts and all
+        assert _squash(idea) in flat, f'idea missing from the PDF: {idea}'
+    assert KEY_RESULT_W12 in flat
+    assert 'Entstehung von Netzwerken und Clustern' in flat
+    # the dots: the idea with three dots carries its tally
+    assert re.search(r'Matchmaking-Formate.{0,400}?\b3\b', flat) or re.search(r'\b3\b.{0,40}Regelmäßige', flat), \
+        'no tally of 3 dots near the most-voted idea'

@@ -1,0 +1,136 @@
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sqlmodel import select
+
+from workshop.models import Breakout, Participant, Workshop
+from workshop.protocol import archive
+from workshop.protocol.archive import ArchiveError, import_archive, validate_archive
+
+from .helpers import archive_of
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / 'docs' / 'archive.schema.json').read_text('utf-8'))
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def _find_vote(data: dict) -> tuple[str, dict]:
+    """The place of the first idea with a vote: its path and the vote."""
+    for r, round_ in enumerate(data['workshop']['rounds']):
+        for b, breakout in enumerate(round_['breakouts']):
+            for q, question in enumerate(breakout['questions']):
+                for i, idea in enumerate(question['ideas']):
+                    if idea['votes']:
+                        path = f'workshop.rounds[{r}].breakouts[{b}].questions[{q}].ideas[{i}].votes[0]'
+                        return path, idea['votes'][0]
+    raise AssertionError('no vote')
+
+
+async def test_export_matches_the_documented_schema(db, ran):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    data = await archive_of(db, ran.links.workshop_id)
+    _validator().validate(data)
+    assert data['format'] == 'workshop-archive' and data['version'] == 1
+    w = data['workshop']
+    assert w['context'].startswith('Cluster sind') and [c['title'] for c in w['conclusions']] == ran.conclusions
+    assert w['participation_extra'] == {'Unternehmen': 2}
+    ideas = [i for r in w['rounds'] for b in r['breakouts'] for q in b['questions'] for i in q['ideas']]
+    hidden = next(i for i in ideas if i['text'] == 'Kaufen Sie jetzt günstige Uhren')
+    assert hidden['hidden'] and hidden['hidden_reason'] == 'abuse'
+    merged = next(i for i in ideas if i['text'] == 'Wirtschaftsförderung als Türöffner')
+    kept = next(i for i in ideas if i['id'] == merged['merged_into'])
+    assert kept['text'].startswith('Wirtschaftsförderung der Region') and len(kept['votes']) == 3
+    assert all(v['dots'] == 1 and isinstance(v['participant'], int) for v in kept['votes'])
+    people = {p['id']: p for p in w['participants']}
+    assert people[ideas[0]['author']]['name'] == 'Anna Grün'
+
+
+async def test_round_trip_is_exact_and_secrets_are_new(db, ran):
+    data = await archive_of(db, ran.links.workshop_id)
+    text = archive.dumps(data)
+    copy_id = await import_archive(db, json.loads(text))
+    again = await archive_of(db, copy_id)
+    assert again == data and archive.dumps(again) == text
+    assert archive.checksum(again) == archive.checksum(data)
+    async with db.session() as s:
+        original, imported = await s.get(Workshop, ran.links.workshop_id), await s.get(Workshop, copy_id)
+        assert imported.join_code != original.join_code and imported.lead_secret != original.lead_secret
+        secrets = set((await s.exec(select(Breakout.moderator_secret))).all())
+        tokens = list((await s.exec(select(Participant.token))).all())
+    assert len(secrets) == 12 and len(set(tokens)) == len(tokens)
+    for secret in [original.join_code, original.lead_secret, *secrets, *tokens]:
+        assert secret not in text  # no code, link secret or token in the archive
+
+
+@pytest.mark.parametrize('change, place, problem', [
+    (lambda d, vote: vote.__setitem__('dots', -1), '{vote}.dots', 'must be ≥ 0'),
+    (lambda d, vote: vote.__setitem__('participant', 999), '{vote}.participant', 'there is no participant 999'),
+    (lambda d, vote: vote.__setitem__('dots', '3'), '{vote}.dots', 'must be a whole number'),
+    (lambda d, vote: d.__setitem__('version', 2), 'version', 'this app reads archive version 1, not 2'),
+    (lambda d, vote: d.__setitem__('format', 'zip'), 'format', 'must be "workshop-archive"'),
+    (lambda d, vote: d['workshop'].pop('title'), 'workshop.title', 'is missing'),
+    (lambda d, vote: d['workshop'].__setitem__('colour', 'blue'), 'workshop.colour', 'is not a known field'),
+    (lambda d, vote: d['workshop'].__setitem__('format', 'radio'), 'workshop.format',
+     'must be one of "online", "hybrid", "onsite"'),
+    (lambda d, vote: d['workshop']['rounds'][0]['breakouts'][0].__setitem__('topic', 9),
+     'workshop.rounds[0].breakouts[0].topic', 'there is no topic 9'),
+    (lambda d, vote: d['workshop']['rounds'][0]['breakouts'][0]['questions'][0].__setitem__('text', 'anders'),
+     'workshop.rounds[0].breakouts[0].questions[0].text', 'must be the same as in question 1 of topic 1'),
+    (lambda d, vote: d['workshop']['participants'][0]['attendance'].append(
+        dict(d['workshop']['participants'][0]['attendance'][0])),
+     'workshop.participants[0].attendance[2].breakout', 'a participant attends one breakout per round (round 1)'),
+    (lambda d, vote: d['workshop']['participants'][0].__setitem__('created_at', '2026-05-26 14:00'),
+     'workshop.participants[0].created_at', 'needs a time zone, e.g. "+00:00"'),
+])
+async def test_validation_errors_name_the_place(db, ran, change, place, problem):
+    data = await archive_of(db, ran.links.workshop_id)
+    vote_path, vote = _find_vote(data)
+    change(data, vote)
+    with pytest.raises(ArchiveError) as e:
+        validate_archive(data)
+    assert str(e.value) == f'{place.format(vote=vote_path)}: {problem}'
+    references = ('there is no', 'same as in question', 'one breakout per round')  # the importer's checks
+    assert _validator().is_valid(data) == any(r in problem for r in references)  # the rest the schema finds, too
+    async with db.session() as s:
+        before = len((await s.exec(select(Workshop))).all())
+    with pytest.raises(ArchiveError):
+        await import_archive(db, data)
+    async with db.session() as s:
+        assert len((await s.exec(select(Workshop))).all()) == before  # nothing half-imported
+
+
+async def test_the_documented_example_place_for_negative_dots(db, ran):
+    data = await archive_of(db, ran.links.workshop_id)
+    broken = copy.deepcopy(data)
+    idea = {'id': 9999, 'text': 'x', 'author': None, 'created_at': '2026-05-26T14:00:00+00:00', 'source': 'phone',
+            'original_text': None, 'edited_at': None, 'hidden': False, 'hidden_reason': None, 'merged_into': None,
+            'group': None, 'marked': False, 'votes': [{'participant': 1, 'dots': -1,
+                                                       'created_at': '2026-05-26T14:00:00+00:00'}]}
+    questions = broken['workshop']['rounds'][0]['breakouts'][1]['questions']
+    questions[2]['ideas'] = [dict(idea, id=9990 + n, votes=[]) for n in range(5)] + [idea]
+    with pytest.raises(ArchiveError, match=r'^workshop\.rounds\[0\]\.breakouts\[1\]\.questions\[2\]\.ideas\[5\]'
+                                           r'\.votes\[0\]\.dots: must be ≥ 0$'):
+        validate_archive(broken)
+
+
+async def test_merges_must_stay_in_their_question_and_not_circle(db, ran):
+    data = await archive_of(db, ran.links.workshop_id)
+    ideas = data['workshop']['rounds'][0]['breakouts'][0]['questions']
+    a, b = ideas[0]['ideas'][0], ideas[1]['ideas'][0]
+    a['merged_into'] = b['id']
+    with pytest.raises(ArchiveError, match='must be another idea of the same breakout and question'):
+        validate_archive(data)
+    a['merged_into'], b2 = None, ideas[0]['ideas'][1]
+    a['merged_into'], b2['merged_into'] = b2['id'], a['id']
+    with pytest.raises(ArchiveError, match='in a circle'):
+        validate_archive(data)
+
+
+def test_bad_json_is_reported_with_line_and_column():
+    with pytest.raises(ArchiveError, match=r'^not valid JSON \(line 2, column 1'):
+        archive.loads('{"format": "workshop-archive",\n}')

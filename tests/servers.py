@@ -1,0 +1,103 @@
+"""The database and broker servers some tests need: PostgreSQL and Redis on 127.0.0.1.
+
+Addresses come from ``WORKSHOP_TEST_POSTGRES_URL`` (default: the ``test`` database as
+``postgres`` on 127.0.0.1:5432) and ``WORKSHOP_TEST_REDIS_URL`` (default 127.0.0.1:6379).
+A test that needs a server which does not answer is skipped with the reason; with
+``WORKSHOP_FORBID_SKIPS=1`` (CI) that skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from workshop.db import Database
+
+POSTGRES_URL = os.environ.get('WORKSHOP_TEST_POSTGRES_URL', 'postgresql://postgres@127.0.0.1:5432/test')
+REDIS_URL = os.environ.get('WORKSHOP_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
+
+
+def _where(url: str) -> str:
+    parsed = make_url(url) if '://' in url and not url.startswith('redis') else None
+    if parsed is not None:
+        return f'{parsed.host or "localhost"}:{parsed.port or 5432}'
+    return url.split('://', 1)[1].split('/', 1)[0]
+
+
+@dataclass
+class PostgresServer:
+    """Creates throwaway databases on the test server (trust authentication, as on CI)."""
+
+    url: str  # a database to connect to for CREATE/DROP DATABASE
+
+    def _connect(self):  # noqa: ANN202
+        import psycopg
+        parsed = make_url(self.url)
+        return psycopg.connect(host=parsed.host or '127.0.0.1', port=parsed.port or 5432,
+                               user=parsed.username or 'postgres', password=parsed.password,
+                               dbname=parsed.database or 'postgres', autocommit=True, connect_timeout=3)
+
+    def create_database(self, prefix: str = 'test') -> str:
+        name = f'{prefix}_{secrets.token_hex(6)}'
+        with self._connect() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        name = make_url(url).database
+        with self._connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_server() -> PostgresServer:
+    """The server, or a skip saying why it cannot be used."""
+    server = PostgresServer(POSTGRES_URL)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip('PostgreSQL tests need psycopg: pip install -e ".[test,postgres]"')
+    try:
+        with server._connect() as connection:
+            connection.execute('SELECT 1')
+    except Exception as e:  # noqa: BLE001 - any failure to connect means: not reachable
+        pytest.skip(f'PostgreSQL not reachable at {_where(POSTGRES_URL)}: {str(e).strip().splitlines()[0]}')
+    return server
+
+
+def truncate_all(url: str) -> None:
+    """Empty every table of the app (ids restart), keeping the schema and its migration stamp."""
+    import psycopg
+    parsed = make_url(url)
+    tables = ', '.join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with psycopg.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
+                         password=parsed.password, dbname=parsed.database, autocommit=True) as connection:
+        connection.execute("SET lock_timeout = '10s'")
+        connection.execute(f'TRUNCATE {tables} RESTART IDENTITY CASCADE')
+
+
+def migrated_postgres_database(server: PostgresServer, prefix: str = 'test') -> str:
+    """A new database with the schema made by running every migration (not create_all)."""
+    url = server.create_database(prefix)
+    Database(url).upgrade_schema(run_all_migrations=True)
+    return url
+
+
+def redis_url(db: int) -> str:
+    """The test Redis with database number ``db``, or a skip saying why it cannot be used."""
+    try:
+        import redis
+    except ImportError:
+        pytest.skip('Redis tests need the redis package: pip install -e ".[test,redis]"')
+    url = f'{REDIS_URL.rstrip("/")}/{db}'
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        client.ping()
+        client.close()
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f'Redis not reachable at {_where(REDIS_URL)}: {e}')
+    return url

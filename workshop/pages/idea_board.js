@@ -1,0 +1,127 @@
+// The idea list of a room, rendered in the browser.
+//
+// The server keeps the list as this element's "ideas" prop (sent in full only when
+// the page loads or a question changes) and sends small changes: one Socket.IO
+// broadcast per change to every page of the room ("ws_board"), or a method call for
+// what concerns one phone only (its own idea, its own dots). Participant text is
+// only ever rendered as text ({{ }}), never as HTML.
+export default {
+  template: `
+    <div>
+      <div v-if="shown.length === 0" :class="mode === 'wall' ? 'text-2xl ws-empty' : 'text-grey-8'">{{ labels.empty }}</div>
+      <div :class="listClass" aria-live="polite" aria-relevant="additions" role="list" :aria-label="labels.list">
+        <q-card v-for="idea in shown" :key="idea.id" flat bordered role="listitem"
+                :class="['w-full ws-idea-card', {'ws-own': idea.own, 'opacity-50': idea.hidden}]">
+          <q-card-section class="q-pa-md column q-gutter-y-sm">
+            <div class="row no-wrap items-start q-gutter-x-md">
+              <div :class="['ws-idea col', mode === 'wall' ? 'ws-wall-idea' : 'text-base']">{{ idea.text }}</div>
+              <q-badge v-if="talliesShown && idea.dots > 0" color="primary" class="text-base"
+                       :aria-label="format(labels.dots, idea.dots)">{{ idea.dots }}</q-badge>
+            </div>
+            <div v-if="idea.group || idea.marked || idea.own || idea.hidden || (idea.edited && mode === 'moderator') || mode === 'moderator'"
+                 class="row items-center q-gutter-x-sm text-xs text-grey-9">
+              <span v-if="idea.group" class="ws-group">{{ idea.group }}</span>
+              <q-icon v-if="idea.marked" name="star" color="amber-9" :aria-label="labels.keyPoint" role="img" />
+              <span v-if="idea.edited && mode === 'moderator'">{{ labels.edited }}</span>
+              <q-badge v-if="idea.own" outline color="primary">{{ labels.own }}</q-badge>
+              <q-badge v-if="idea.hidden" color="grey-8">{{ labels.hidden }}</q-badge>
+              <q-space v-if="mode === 'moderator'" />
+              <q-btn v-if="mode === 'moderator'" flat round dense icon="more_vert" :aria-label="labels.curate">
+                <q-menu>
+                  <q-list dense style="min-width: 16rem">
+                    <q-item v-for="action in actions" :key="action" clickable v-close-popup
+                            @click="$emit('curate', {action: action, id: idea.id})">
+                      <q-item-section>{{ labels[action] }}</q-item-section>
+                    </q-item>
+                  </q-list>
+                </q-menu>
+              </q-btn>
+            </div>
+            <div v-if="mode === 'phone' && phase === 'vote'" class="row items-center q-gutter-x-md">
+              <q-btn round outline dense icon="remove" :disable="!(mine[idea.id] > 0)"
+                     :aria-label="labels.unvote" @click="$emit('vote', {id: idea.id, delta: -1})" />
+              <span class="text-base" style="min-width: 5rem; text-align: center">
+                {{ mine[idea.id] ? format(labels.mine, mine[idea.id]) : '' }}</span>
+              <q-btn round unelevated dense color="primary" icon="add" :aria-label="labels.vote"
+                     @click="$emit('vote', {id: idea.id, delta: 1})" />
+            </div>
+          </q-card-section>
+        </q-card>
+      </div>
+    </div>`,
+  props: {
+    ideas: Array,
+    phase: String,
+    mode: String,
+    hideTallies: Boolean,
+    breakout: Number,
+    question: Number,
+    labels: Object,
+    myDots: Object,
+  },
+  data() {
+    return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"] };
+  },
+  computed: {
+    talliesShown() {
+      return this.mode === "moderator" || this.phase === "discuss" || this.phase === "closed" ||
+        (this.phase === "vote" && !this.hideTallies);
+    },
+    ranked() {
+      return this.phase === "discuss" || this.phase === "closed";
+    },
+    shown() {
+      const ideas = [...this.list];
+      ideas.sort((a, b) => (this.ranked && b.dots !== a.dots ? b.dots - a.dots : b.id - a.id));
+      return ideas;
+    },
+    listClass() {
+      return this.mode === "wall"
+        ? "grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-4 items-start"
+        : "column q-gutter-y-sm";
+    },
+  },
+  methods: {
+    format(template, n) {
+      return (template || "").replace("{n}", n);
+    },
+    replace(ideas, mine) {
+      this.list = [...(ideas || [])];
+      if (mine) this.mine = { ...mine };
+    },
+    setMyDots(mine) {
+      this.mine = { ...(mine || {}) };
+    },
+    add(idea) {
+      if (!this.list.some((i) => i.id === idea.id)) this.list.push(idea);
+    },
+    change(idea) {
+      const index = this.list.findIndex((i) => i.id === idea.id);
+      if (index >= 0) this.list.splice(index, 1, { ...this.list[index], ...idea });
+      else this.list.push(idea);
+    },
+    remove(id) {
+      this.list = this.list.filter((i) => i.id !== id);
+    },
+    tallies(pairs) {
+      const dots = new Map(pairs);
+      this.list = this.list.map((i) => (dots.has(i.id) ? { ...i, dots: dots.get(i.id) } : i));
+    },
+    onBroadcast(msg) {
+      if (msg.breakout !== this.breakout || msg.question !== this.question) return;
+      if (msg.kind === "add") this.add(msg.idea);
+      else if (msg.kind === "change") this.change(msg.idea);
+      else if (msg.kind === "remove") this.remove(msg.id);
+      else if (msg.kind === "tallies") this.tallies(msg.tallies);
+    },
+  },
+  mounted() {
+    // the page's socket is created after its components mount
+    const attach = () => (window.socket ? window.socket.on("ws_board", this.onBroadcast) : (this.retry = setTimeout(attach, 50)));
+    attach();
+  },
+  unmounted() {
+    clearTimeout(this.retry);
+    window.socket?.off("ws_board", this.onBroadcast);
+  },
+};
