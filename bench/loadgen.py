@@ -30,6 +30,7 @@ import argparse
 import ast
 import asyncio
 import contextlib
+import gc
 import gzip
 import json
 import math
@@ -42,8 +43,6 @@ import resource
 import shutil
 import signal
 import socket
-import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -336,6 +335,7 @@ class Screen:
         self.vote_marks: list[float] = []
         self.join_ms: float | None = None
         self.error: str | None = None
+        self.stage = ''
         self._raw = ''
         self._raw_has_token = False
         self.trace = None
@@ -622,19 +622,25 @@ class Screen:
     async def join(self, slug_: str, timeout: float = 60) -> None:
         """Phone: join page, pick the breakout, follow the server to the room page, connect."""
         t0 = now()
+        self.stage = 'join page'
         page = await self.load(f'/j/{self.ctx.code}')
         if not page.path.endswith('/room'):
             buttons = breakout_buttons(page.elements)
             if slug_ not in buttons:
                 raise RuntimeError(f'no button for breakout {slug_} on the join page (found {sorted(buttons)})')
             self.opened.clear()
+            self.stage = 'join page socket'
             await self.connect(page)
+            self.stage = 'waiting for the room (open)'
             await self.emit_event(buttons[slug_], [{}])
             await asyncio.wait_for(self.opened.wait(), timeout)
             await self.close()  # the browser leaves the page
+            self.stage = 'room page'
             page = await self.load(self.open_path or f'/j/{self.ctx.code}/room')
         self.take_page(page)
+        self.stage = 'room page socket'
         await self.connect(page)
+        self.stage = 'joined'
         self.join_ms = (now() - t0) * 1000
 
     async def open_screen(self, path: str) -> None:
@@ -675,7 +681,8 @@ class Screen:
 # ---------------------------------------------------------------------------------------------------------------------
 # first load: bytes and requests of the phone's pages, as a browser fetches them
 
-IMPORT_RE = re.compile(r'''(?:\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?|\bexport\s*[\w*{}\s,$]+\s*from\s*)["']([^"']+)["']''')
+IMPORT_RE = re.compile(r'''(?:\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?'''  # import x from "…" / import "…"
+                       r'''|\bexport\s*[\w*{}\s,$]+\s*from\s*)["']([^"']+)["']''')  # export … from "…"
 CSS_IMPORT_RE = re.compile(r'@import\s+url\(\s*["\']?([^"\')]+)["\']?\s*\)')
 FONT_FACE_RE = re.compile(r'@font-face\s*\{([^}]*)\}', re.S)
 
@@ -861,9 +868,12 @@ def raise_fd_limit() -> int:
 
 
 def set_nice(nice: int | None, pid: int = 0) -> None:
+    """Priority of a process and of its session's autogroup (with autogroups, nice alone only ranks within one)."""
     if nice is not None:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, pid, nice)
+        with contextlib.suppress(OSError):
+            Path(f'/proc/{pid or "self"}/autogroup').write_text(str(nice))
 
 
 def worker_entry(cfg: dict, conn: Any) -> None:
@@ -886,7 +896,8 @@ class Worker:
         self.rooms = cfg['rooms']
         self.phones: dict[int, Screen] = {}
         self.screens: list[Screen] = []
-        self.lags: list[float] = []
+        self.lags: list[tuple[float, float]] = []
+        self.t0 = math.inf
         self.post_times: dict[str, float] = {}
         self.vote_log: list[tuple] = []
         self.switch_log: list[tuple] = []
@@ -905,7 +916,7 @@ class Worker:
         while True:
             t = now()
             await asyncio.sleep(0.05)
-            self.lags.append(now() - t - 0.05)
+            self.lags.append((t, now() - t - 0.05))
 
     async def ack_loop(self) -> None:
         while True:
@@ -937,8 +948,11 @@ class Worker:
             await self.join_all()
             self.conn.send(('joined', {g: s.join_ms for g, s in self.phones.items() if s.error is None},
                             {g: s.error for g, s in self.phones.items() if s.error is not None}))
+            gc.collect()
+            gc.freeze()  # the joined pages' objects stay: keep the collector from walking them during the run
             msg = await self.recv()
             assert msg[0] == 'go'
+            self.t0 = msg[1]['t0']
             await self.execute(msg[1])
             self.conn.send(('result', self.result(time.process_time() - cpu0)))
         finally:
@@ -964,7 +978,8 @@ class Worker:
                     await asyncio.wait_for(s.join(room['slug']), self.cfg['join_timeout'])
                     self.screens.append(s)
                 except Exception as e:
-                    s.error = f'{type(e).__name__}: {e}'[:200]
+                    s.error = f'{s.stage}: {type(e).__name__}: {e}'[:200]
+                    await s.close()
         await asyncio.gather(*(one(i, g) for i, g in enumerate(self.cfg['phones'])))
 
     async def execute(self, plan: dict) -> None:
@@ -1026,36 +1041,50 @@ class Worker:
         await asyncio.gather(*(one(s) for s in self.screens), return_exceptions=True)
 
     def result(self, cpu: float) -> dict:
-        lags = sorted(self.lags) or [0.0]
+        lags = sorted(lag for _t, lag in self.lags) or [0.0]
+        run_lags = [lag for t, lag in self.lags if t >= self.t0] or [0.0]
         return {'worker': self.cfg['worker'], 'screens': [s.result() for s in self.screens],
                 'failed_phones': {g: s.error for g, s in self.phones.items() if s.error},
                 'post_times': self.post_times, 'votes': self.vote_log, 'switches': self.switch_log,
                 'buckets': dict(self.ctx.buckets), 'errors': self.errors[:50], 'cpu_s': cpu,
                 'lag_max_ms': lags[-1] * 1000, 'lag_p99_ms': lags[int(0.99 * (len(lags) - 1))] * 1000,
+                'lag_max_run_ms': max(run_lags) * 1000,
                 'asset_bytes': self.ctx.asset_bytes, 'asset_requests': self.ctx.asset_requests}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # the server: spawn, sample /proc, probe the event loop
 
-LOOP_PROBE = r'''
-import asyncio, os, sys, time
-from nicegui import app
-def _loop_probe():
-    async def probe():
-        path = os.environ['LOADGEN_LAG_FILE']
-        with open(path, 'w', buffering=1) as f:
-            last = time.monotonic()
-            while True:
-                t = time.monotonic()
-                await asyncio.sleep(0.02)
-                lag = time.monotonic() - t - 0.02
-                if lag > 0.01 or time.monotonic() - last > 1.0:
-                    f.write(f'{t:.4f} {lag * 1000:.1f}\n')
-                    last = time.monotonic()
-    asyncio.get_running_loop().create_task(probe())
-app.on_startup(_loop_probe)
+SERVER_BOOT = r'''
+# one interpreter: create the workshop (workshop new), then serve it, with an event-loop lag probe
+import asyncio, contextlib, io, json, os, sqlite3, sys, time
 from workshop.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    rc = main(json.loads(os.environ['LOADGEN_NEW']))
+with open(os.environ['LOADGEN_LINKS'], 'w', encoding='utf-8') as f:
+    f.write(out.getvalue())
+if rc:
+    sys.exit(rc)
+if os.environ.get('LOADGEN_SHOW_TALLIES'):  # the lead's "show tallies while voting" switch
+    with contextlib.closing(sqlite3.connect(os.environ['LOADGEN_DB'])) as c:
+        c.execute('UPDATE workshop SET hide_tallies = 0')
+        c.commit()
+if os.environ.get('LOADGEN_LAG_FILE'):
+    from nicegui import app
+    def _loop_probe():
+        async def probe():
+            with open(os.environ['LOADGEN_LAG_FILE'], 'w', buffering=1) as f:
+                last = time.monotonic()
+                while True:
+                    t = time.monotonic()
+                    await asyncio.sleep(0.02)
+                    lag = time.monotonic() - t - 0.02
+                    if lag > 0.01 or time.monotonic() - last > 1.0:
+                        f.write(f'{t:.4f} {lag * 1000:.1f}\n')
+                        last = time.monotonic()
+        asyncio.get_running_loop().create_task(probe())
+    app.on_startup(_loop_probe)
 sys.exit(main(sys.argv[1:]))
 '''
 
@@ -1066,12 +1095,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def clean_env(app_dir: Path, data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith('PYTEST_') and k != 'NICEGUI_SCREEN_TEST_PORT'}
+def clean_env(app_dir: Path, data_dir: Path, extra: list[str] | None = None) -> dict:
+    """The server's environment: no pytest or WORKSHOP_* settings leaking in, except what --server-env gives."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('PYTEST_', 'WORKSHOP_', 'NICEGUI_')) and k != 'PYTHONPATH'}
     env['WORKSHOP_DATA_DIR'] = str(data_dir)
-    env['PYTHONPATH'] = str(app_dir) + (os.pathsep + env['PYTHONPATH'] if env.get('PYTHONPATH') else '')
-    for k in ('WORKSHOP_DATABASE_URL', 'WORKSHOP_HOST', 'WORKSHOP_PORT', 'WORKSHOP_PUBLIC_URL'):
-        env.pop(k, None)
+    env['PYTHONPATH'] = str(app_dir)
+    for item in extra or ():
+        key, _, value = item.partition('=')
+        env[key] = value
     return env
 
 
@@ -1112,39 +1144,36 @@ class Server:
         db = self.tmp / 'workshop.sqlite3'
         port = self.args.port or free_port()
         base = f'http://127.0.0.1:{port}'
-        env = clean_env(app_dir, data)
-        out = subprocess.run([python, '-m', 'workshop', 'new', self.args.template, '--db', str(db),
-                              '--public-url', base], env=env, cwd=self.tmp, capture_output=True, text=True,
-                             timeout=120)
-        if out.returncode != 0:
-            raise RuntimeError(f'workshop new failed: {out.stderr[-2000:]}')
-        links = parse_links(out.stdout)
-        if self.args.show_tallies:  # the lead's "show tallies while voting" switch, set before the server starts
-            with contextlib.closing(sqlite3.connect(db)) as c:
-                c.execute('UPDATE workshop SET hide_tallies = 0')
-                c.commit()
-        env['LOADGEN_LAG_FILE'] = str(self.lag_file)
-        cmd = [python, '-c', LOOP_PROBE] if not self.args.no_loop_probe else [python, '-m', 'workshop']
-        cmd += ['serve', '--db', str(db), '--host', '127.0.0.1', '--port', str(port), '--public-url', base]
+        env = clean_env(app_dir, data, self.args.server_env)
+        links_file = self.tmp / 'links.txt'
+        env['LOADGEN_NEW'] = json.dumps(['new', self.args.template, '--db', str(db), '--public-url', base])
+        env['LOADGEN_LINKS'] = str(links_file)
+        env['LOADGEN_DB'] = str(db)
+        if self.args.show_tallies:
+            env['LOADGEN_SHOW_TALLIES'] = '1'
+        if not self.args.no_loop_probe:
+            env['LOADGEN_LAG_FILE'] = str(self.lag_file)
+        cmd = [python, '-c', SERVER_BOOT, 'serve', '--db', str(db), '--host', '127.0.0.1', '--port', str(port),
+               '--public-url', base]
         self.proc = subprocess.Popen(cmd, env=env, cwd=self.tmp, stdout=open(self.log_file, 'w'),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.pid = self.proc.pid
         set_nice(self.args.nice, self.pid)
-        deadline = now() + 90
+        deadline = now() + 120
         while now() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f'server exited: {self.log_file.read_text()[-3000:]}')
             with contextlib.suppress(OSError), socket.create_connection(('127.0.0.1', port), timeout=0.5):
                 break
-            time.sleep(0.1)
+            time.sleep(0.05)
         else:
-            raise RuntimeError('server did not start within 90 s')
-        return {'base': base, **links}
+            raise RuntimeError('server did not start within 120 s')
+        return {'base': base, **parse_links(links_file.read_text(encoding='utf-8'))}
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
-        for sig, wait in ((signal.SIGINT, 5), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        for sig, wait in ((signal.SIGKILL, 5),):  # a throwaway server on a temporary database
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
             try:
@@ -1419,7 +1448,27 @@ def log(msg: str) -> None:
 
 def run_coordinator(args: argparse.Namespace) -> dict:
     raise_fd_limit()
+    group_nice = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        group_nice = Path('/proc/self/autogroup').read_text().split()[-1]
     set_nice(args.nice)
+    try:
+        return _run_coordinator(args)
+    finally:
+        if args.nice is not None and group_nice is not None:  # the shell's session group gets its priority back
+            with contextlib.suppress(OSError):
+                Path('/proc/self/autogroup').write_text(group_nice)
+
+
+def py_spy(path: str, pid: int, seconds: float) -> subprocess.Popen:
+    exe = shutil.which('py-spy') or str(Path(sys.executable).parent / 'py-spy')
+    fmt = ['--format', 'speedscope'] if path.endswith('.json') else ['--format', 'raw'] if path.endswith('.txt') \
+        else []
+    return subprocess.Popen([exe, 'record', '-d', str(max(1, int(seconds))), '-r', '50', '-o', path, '--pid',
+                             str(pid), '--nonblocking', *fmt], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _run_coordinator(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix='loadgen-'))
     server = Server(args, tmp)
     watchdog_fired = threading.Event()
@@ -1487,6 +1536,26 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     result['rooms'] = rooms
     tasks.append(asyncio.create_task(probe.run()))
 
+    # generator processes start now (importing takes a while); worker 0 opens the walls and moderator pages
+    procs = args.procs or (1 if args.phones <= 400 else 2)
+    t_ref = now()
+    marks['bucket_ref'] = t_ref
+    mpctx = mp.get_context('spawn')
+    workers = []
+    if args.first_load_only:
+        procs = 0
+    deadline = now() + args.join_timeout + args.duration + args.grace + 90
+    for w in range(procs):
+        parent, child = mpctx.Pipe()
+        cfg = {'worker': w, 'procs': procs, 'base': base, 'code': code, 'rooms': rooms, 't_ref': t_ref,
+               'phones': [g for g in range(args.phones) if g % procs == w], 'assets': args.assets,
+               'join_concurrency': max(1, args.join_concurrency // procs),
+               'join_rate': args.join_rate or (args.phones / args.join_window if args.join_window > 0 else 0.0),
+               'join_timeout': args.join_timeout, 'deadline': deadline, 'trace': args.trace, 'nice': args.nice}
+        p = mpctx.Process(target=worker_entry, args=(cfg, child), daemon=True)
+        p.start()
+        workers.append((p, parent))
+
     if not args.no_first_load:
         log('first load')
         try:
@@ -1500,23 +1569,6 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     log(f'seeding {args.seed_ideas} ideas per room in {len(room_slugs)} rooms')
     seeds, next_token, seed_errors = await seed(base, code, room_slugs, args.seed_ideas, rng, 1)
     result['seed'] = {'per_room': args.seed_ideas, 'errors': seed_errors}
-
-    # workers
-    procs = args.procs or (1 if args.phones <= 400 else 2)
-    t_ref = now()
-    marks['bucket_ref'] = t_ref
-    mpctx = mp.get_context('spawn')
-    workers = []
-    deadline = now() + args.join_timeout + args.duration + args.grace + 90
-    for w in range(procs):
-        parent, child = mpctx.Pipe()
-        cfg = {'worker': w, 'procs': procs, 'base': base, 'code': code, 'rooms': rooms, 't_ref': t_ref,
-               'phones': [g for g in range(args.phones) if g % procs == w], 'assets': args.assets,
-               'join_concurrency': max(1, args.join_concurrency // procs), 'join_rate': args.join_rate,
-               'join_timeout': args.join_timeout, 'deadline': deadline, 'trace': args.trace, 'nice': args.nice}
-        p = mpctx.Process(target=worker_entry, args=(cfg, child), daemon=True)
-        p.start()
-        workers.append((p, parent))
 
     async def recv(conn: Any, timeout: float) -> tuple:
         loop = asyncio.get_running_loop()
@@ -1537,6 +1589,9 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     await asyncio.sleep(0.3)
     rss_before = sampler.rss_at(now())
     marks['join_start'] = now()
+    join_profiler = None
+    if args.profile_join and server.pid:
+        join_profiler = py_spy(args.profile_join, server.pid, (args.join_window or 10) + 10)
     for _p, conn in workers:
         conn.send(('join',))
     joined: dict[int, float] = {}
@@ -1561,11 +1616,7 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     marks['t0'] = plan['t0']
     profiler = None
     if args.profile and server.pid:
-        profiler = subprocess.Popen([shutil.which('py-spy') or str(Path(sys.executable).parent / 'py-spy'), 'record',
-                                     '-d', str(int(args.duration)), '-o', args.profile, '--pid', str(server.pid),
-                                     '--nonblocking'] + (['--format', 'speedscope'] if args.profile.endswith('.json')
-                                                         else []),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        profiler = py_spy(args.profile, server.pid, args.duration)
     log(f'go: {len(plan["ideas"])} ideas, {len(plan["switches"])} phase switches, {len(plan["bursts"])} vote bursts '
         f'({len(plan["votes"])} votes) in {args.duration:.0f} s')
     for _p, conn in workers:
@@ -1576,9 +1627,12 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
         results.append(msg[1])
     marks['end'] = now()
     log('done; collecting')
-    if profiler is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            profiler.wait(30)
+    if args.spawn:
+        server.stop()
+    for prof in (profiler, join_profiler):
+        if prof is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                prof.wait(60)
     for p, _conn in workers:
         p.join(30)
         if p.is_alive():
@@ -1586,6 +1640,10 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     for t in tasks:
         t.cancel()
     result['load_average'] = {'before': load_before, 'after': loadavg()}
+    if args.dump_raw:
+        with open(args.dump_raw, 'w', encoding='utf-8') as f:
+            json.dump({'plan': plan, 'marks': marks, 'results': results, 'server_samples': sampler.samples,
+                       'loop_lags': server.lags(), 'probe': probe.samples}, f)
     result.update(summarise(args, plan, results, sampler, probe, server, marks, joined, failed, rss_before, rss_after,
                             rooms))
     return result
@@ -1603,8 +1661,11 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
 
     # join
     join_ms = [v for v in joined.values() if v is not None]
+    error_kinds: defaultdict[str, int] = defaultdict(int)
+    for e in failed.values():
+        error_kinds[re.sub(r'\d+', 'N', e)[:120]] += 1
     out['join'] = {'phones': args.phones, 'joined': len(joined), 'failed': len(failed),
-                   'errors': sorted(set(failed.values()))[:5],
+                   'errors': dict(sorted(error_kinds.items(), key=lambda kv: -kv[1])[:6]),
                    'all_joined_s': round(marks['join_end'] - marks['join_start'], 2), 'per_phone_ms': dist(join_ms),
                    'screens': {k: sum(1 for s in screens if s['kind'] == k and s['error'] is None)
                                for k in ('wall', 'moderator')},
@@ -1746,7 +1807,7 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
                 continue
             settle[s['kind']].append(max(0.0, (last_change - last) * 1000))
         mismatched = sum(1 for vals in finals.values() if len(set(vals)) > 1)
-        wa, wb = t0 + burst['t'], min(window_end, t0 + burst['t'] + max(3.0, args.burst_length + 2.0))
+        wa, wb = t0 + burst['t'], window_end  # until the next burst: slow servers are still sending
         cpu_b = sampler.cpu_between(wa, wb)
         m, byt = msgs_between(wa, wb)
         base_m, _ = msgs_between(marks['idle_start'], marks['idle_end'])
@@ -1824,6 +1885,7 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
     out['generator'] = {'procs': len(results), 'cpu_s': [round(r['cpu_s'], 1) for r in results],
                         'loop_lag_max_ms': [round(r['lag_max_ms'], 1) for r in results],
                         'loop_lag_p99_ms': [round(r['lag_p99_ms'], 1) for r in results],
+                        'loop_lag_max_ms_during_ideas_and_votes': [round(r['lag_max_run_ms'], 1) for r in results],
                         'errors': [e for r in results for e in r['errors']][:10]}
     # the issue's targets
     lat = out['ideas']['latency_ms']
@@ -1854,6 +1916,8 @@ def main(argv: list[str] | None = None) -> int:
     target.add_argument('--template', default='cluster-workshop', help='workshop template (spawn)')
     target.add_argument('--show-tallies', action=argparse.BooleanOptionalAction, default=True,
                         help='show tallies while voting (spawn; default on: every screen gets tallies)')
+    target.add_argument('--server-env', action='append', metavar='KEY=VALUE',
+                        help='environment for the spawned server, e.g. WORKSHOP_REDIS_URL=redis://127.0.0.1:6379/5')
     target.add_argument('--no-loop-probe', action='store_true', help='spawn without the in-server event-loop probe')
     load = p.add_argument_group('load')
     load.add_argument('--phones', type=int, default=100)
@@ -1868,8 +1932,10 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument('--dots', type=int, default=3, help='dots per phone and question (the workshop default)')
     load.add_argument('--duration', type=float, default=60.0, help='seconds of ideas and votes after joining')
     load.add_argument('--collect-share', type=float, default=0.5, help='share of the duration for ideas')
-    load.add_argument('--join-concurrency', type=int, default=50)
-    load.add_argument('--join-rate', type=float, default=0.0, help='phones starting to join per second (0: no limit)')
+    load.add_argument('--join-window', type=float, default=25.0,
+                      help='phones arrive evenly spread over this many seconds (default 25; 0: all at once)')
+    load.add_argument('--join-rate', type=float, default=0.0, help='phones arriving per second (overrides the window)')
+    load.add_argument('--join-concurrency', type=int, default=200, help='joins in progress at most')
     load.add_argument('--join-timeout', type=float, default=120.0)
     load.add_argument('--assets', action=argparse.BooleanOptionalAction, default=False,
                       help='every phone also downloads the static assets once, like a fresh browser')
@@ -1878,14 +1944,18 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument('--nice', type=int, help='scheduling priority of the server and the generator (e.g. -10 on '
                                                'a shared machine: other processes then disturb the figures less)')
     run = p.add_argument_group('run')
-    run.add_argument('--settle', type=float, default=3.5, help='pause after seeding and after joining')
+    run.add_argument('--settle', type=float, default=5.0,
+                     help='pause after seeding and after joining (longer than the 3 s in which left pages are deleted)')
     run.add_argument('--idle-window', type=float, default=3.0, help='quiet seconds measured after joining')
     run.add_argument('--grace', type=float, default=3.0, help='seconds to wait for late messages at the end')
     run.add_argument('--probe-path', default='/assets/style.css', help='cheap URL for the HTTP stall probe')
     run.add_argument('--no-first-load', action='store_true', help='skip the first-load (bytes/requests) measurement')
     run.add_argument('--first-load-only', action='store_true', help='only measure the first load')
-    run.add_argument('--profile', help='py-spy record the server during the run into this file (.svg or .json)')
+    run.add_argument('--profile', help='py-spy record the server during ideas and votes into this file '
+                                       '(.svg flame graph, .json speedscope, .txt collapsed stacks)')
+    run.add_argument('--profile-join', help='py-spy record the server while the phones join, into this file')
     run.add_argument('--json', help='also write the summary to this file')
+    run.add_argument('--dump-raw', help='write every timestamp the summary is made from (JSON) into this file')
     run.add_argument('--trace', help='write the raw messages of a few screens of each kind into this directory')
     run.add_argument('--keep', action='store_true', help='keep the temporary directory (server log, database)')
     args = p.parse_args(argv)

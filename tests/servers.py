@@ -70,14 +70,21 @@ def postgres_server() -> PostgresServer:
 
 
 def truncate_all(url: str) -> None:
-    """Empty every table of the app (ids restart), keeping the schema and its migration stamp."""
+    """Empty every table of the app and restart the ids, keeping the schema and its migration stamp.
+
+    DELETE, not TRUNCATE: on the few rows a test leaves it is many times faster.
+    """
     import psycopg
     parsed = make_url(url)
-    tables = ', '.join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with psycopg.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
                          password=parsed.password, dbname=parsed.database, autocommit=True) as connection:
-        connection.execute("SET lock_timeout = '10s'")
-        connection.execute(f'TRUNCATE {tables} RESTART IDENTITY CASCADE')
+        with connection.transaction():
+            connection.execute("SET LOCAL lock_timeout = '10s'")
+            for table in tables:
+                connection.execute(f'DELETE FROM "{table}"')
+            connection.execute('SELECT setval(pg_get_serial_sequence(t, \'id\'), 1, false) FROM unnest(%s::text[]) AS t',
+                               [[f'"{t}"' for t in tables]])
 
 
 def migrated_postgres_database(server: PostgresServer, prefix: str = 'test') -> str:

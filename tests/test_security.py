@@ -14,6 +14,7 @@ import pytest
 from nicegui.testing import User
 
 from workshop import security
+from workshop.models import Workshop
 from workshop.runtime import runtime
 from workshop.services import codes, participants, rotation
 from workshop.services.errors import Forbidden, NotFound, ServiceError
@@ -527,13 +528,12 @@ async def test_pages_show_hostile_text_as_text(user: User, create_user: Callable
 
 
 def participants_tokens(viewer: User) -> list[str]:
+    """The participant tokens in NiceGUI's user storage (the simulated phone is the only participant)."""
     from nicegui import app
-    from nicegui.storage import Storage  # noqa: F401
-    client = object.__getattribute__(viewer, 'client')
     tokens = []
     for storage in app.storage._users.values():  # noqa: SLF001
         tokens.extend(storage.get('participants', {}).values())
-    assert tokens, client
+    assert tokens
     return tokens
 
 
@@ -564,3 +564,57 @@ def _texts_on(viewer: User) -> set[str]:
         if isinstance(items, (dict, list)):
             walk(items)
     return texts
+
+
+# --- the lead page's privacy and link controls ----------------------------------------------------
+
+async def test_lead_page_rotates_links_and_anonymises(user: User):
+    from sqlmodel import select
+
+    from workshop.models import Breakout, Participant
+    rt = runtime()
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    await participants.join(rt.db, code=links.join_code, name='Anna Amsel', organisation='Amt')
+    await user.open(f'/lead/{links.lead_secret}')
+    await user.should_see(marker='privacy-controls', retries=20)
+
+    await user.should_see(marker='rotate-W1.1', retries=20)
+    user.find(marker='rotate-W1.1').click()
+    await user.should_see('Neuer Moderationslink für W 1.1', retries=20)
+    async with rt.db.session() as s:
+        new_secret = (await s.get(Breakout, links.breakouts[0].breakout_id)).moderator_secret
+    assert new_secret != links.breakouts[0].moderator_secret
+    await user.should_see(f'/m/{new_secret}')
+
+    user.find(marker='anonymise').click()
+    user.find(marker='anonymise-confirm').click()
+    await user.should_see('Anonymisiert.', retries=20)
+    async with rt.db.session() as s:
+        assert (await s.exec(select(Participant.name))).all() == [None]
+
+    user.find(marker='rotate-lead').click()
+    for _ in range(40):
+        async with rt.db.session() as s:
+            lead_secret = (await s.get(Workshop, links.workshop_id)).lead_secret
+        if lead_secret != links.lead_secret:
+            break
+        import asyncio
+        await asyncio.sleep(0.05)
+    assert lead_secret != links.lead_secret
+    await user.should_see(marker='privacy-controls', retries=20)  # on the new link
+    await user.open(f'/lead/{links.lead_secret}')
+    await user.should_see('Moderationslink ist nicht (mehr) gültig')
+
+
+async def test_socket_connections_from_a_foreign_page_are_refused(user: User, caplog):
+    """Cross-site WebSocket hijacking: the Socket.IO handshake checks the Origin header."""
+    path = '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+    foreign = await user.http_client.get(path, headers={'Origin': 'https://evil.example.com'})
+    assert foreign.status_code == 400 and 'not an accepted origin' in foreign.text
+    own = await user.http_client.get(path, headers={'Origin': 'http://workshop.test'})
+    assert own.status_code == 200 and '"sid"' in own.text
+    same = await user.http_client.get(path, headers={'Origin': 'http://test'})  # the request's own host
+    assert same.status_code == 200
+    # engineio logs the refusal as an error (a sign of an attack); here it is expected
+    records = caplog.get_records('call')
+    records[:] = [r for r in records if 'not an accepted origin' not in r.getMessage()]

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from . import security
 from .bus import Bus, InProcessBus, RedisBus
@@ -111,6 +111,8 @@ def _secure(rt: Runtime) -> None:
 
 def serve(settings: Settings) -> None:
     setup(settings)
+    # protocol rendering runs in worker processes; forking a process that runs threads can deadlock
+    run.process_pool_start_method = 'spawn'
     ui.run(host=settings.host, port=settings.port, title='Workshop', language='de', favicon='🗣️',
            storage_secret=settings.ensure_storage_secret(), reload=False, show=False,
            session_middleware_kwargs=security.cookie_settings(settings.public_url),

@@ -124,8 +124,16 @@ def alembic_config(sync_url: str | None = None):  # noqa: ANN201 - alembic.confi
 
 @functools.cache
 def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, read once per process
+    _quiet_alembic()
     from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(alembic_config())
+
+
+def _quiet_alembic() -> None:
+    """Alembic's chatter (plugins, context) stays out of the log; our own line says what changed."""
+    alembic_log = logging.getLogger('alembic')
+    if alembic_log.level == logging.NOTSET:
+        alembic_log.setLevel(logging.WARNING)
 
 
 def head_revision() -> str:
@@ -176,6 +184,7 @@ class Database:
         (PostgreSQL: an advisory lock; SQLite: the write lock, BEGIN IMMEDIATE); the later
         ones find the schema up to date.
         """
+        _quiet_alembic()
         from alembic.runtime.migration import MigrationContext
         script = _scripts()
         target = script.get_current_head() if revision == 'head' else revision
@@ -231,6 +240,7 @@ class Database:
 
     def schema_revision(self) -> str | None:
         """The revision the database is at (None: no migration history)."""
+        _quiet_alembic()
         from alembic.runtime.migration import MigrationContext
         engine = migration_engine(self.sync_url)
         try:

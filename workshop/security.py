@@ -37,7 +37,7 @@ CSP = '; '.join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",  # no page, not even a wall, may be framed (clickjacking)
-    "frame-src 'self'",  # protocol previews (PDF) from this server only
+    "frame-src 'none'",  # the app frames nothing
     "worker-src 'self' blob:",
     "manifest-src 'self'",
 ])

@@ -14,7 +14,8 @@ from pathlib import Path
 from .conftest import REPO
 
 LIVE = 3000  # ms: how fast an idea or a question change must reach the other screens
-PAGE_LOAD = 15000  # ms: generous for the first page load of a cold server
+SOON = 20000  # ms: patience for changes in the long scenarios, so that a busy CI machine does not fail them
+PAGE_LOAD = 30000  # ms: generous for the first page load of a cold server on a busy machine
 
 PHONE = {'viewport': {'width': 390, 'height': 844}, 'is_mobile': True, 'has_touch': True,
          'device_scale_factor': 2, 'locale': 'de-DE'}
@@ -82,21 +83,25 @@ def wait_for_room(page, room: str) -> None:  # noqa: ANN001
 
 
 def post(page, text: str) -> None:  # noqa: ANN001
-    """Type an idea on a phone and send it; wait for the confirmation and the emptied box."""
+    """Type an idea on a phone and send it; wait for the emptied box and the idea in the phone's own list."""
     from playwright.sync_api import expect
 
     box = page.get_by_label('Ihre Idee')
     box.tap()
     box.fill(text)
     page.get_by_role('button', name='Senden').tap()
-    expect(page.get_by_text('Gespeichert ✓')).to_be_visible(timeout=LIVE)
-    expect(box).to_have_value('')
+    expect(box).to_have_value('', timeout=SOON)  # emptied once the server has stored it
+    expect(idea(page, text)).to_be_visible(timeout=SOON)
+
+
+def idea(page, text: str):  # noqa: ANN001, ANN201 - a playwright Locator
+    """An idea in the page's list of ideas (not the same text elsewhere, e.g. in the phone's outbox)."""
+    return page.get_by_role('list', name='Beiträge').get_by_text(text, exact=True)
 
 
 def idea_card(page, text: str):  # noqa: ANN001, ANN201 - a playwright Locator
     """The smallest part of the page that holds the idea's text and its dot buttons."""
-    return page.get_by_text(text, exact=True).locator(
-        'xpath=ancestor::*[.//button[@aria-label="Punkt vergeben"]][1]')
+    return idea(page, text).locator('xpath=ancestor::*[.//button[@aria-label="Punkt vergeben"]][1]')
 
 
 def give_dot(page, text: str, *, left: int, budget: int = 3) -> None:  # noqa: ANN001
@@ -104,7 +109,7 @@ def give_dot(page, text: str, *, left: int, budget: int = 3) -> None:  # noqa: A
     from playwright.sync_api import expect
 
     idea_card(page, text).get_by_role('button', name='Punkt vergeben').tap()
-    expect(page.get_by_text(f'Sie haben noch {left} von {budget} Punkten.')).to_be_visible(timeout=LIVE)
+    expect(page.get_by_text(f'Sie haben noch {left} von {budget} Punkten.')).to_be_visible(timeout=SOON)
 
 
 def set_phase(moderator, phase: str) -> None:  # noqa: ANN001
@@ -114,3 +119,17 @@ def set_phase(moderator, phase: str) -> None:  # noqa: ANN001
     button = moderator.get_by_role('button', name=phase, exact=True)
     button.click()
     expect(button).to_have_attribute('aria-pressed', 'true')
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF (pypdf), for checking what a downloaded protocol says."""
+    import io
+
+    from pypdf import PdfReader
+    assert content.startswith(b'%PDF'), content[:40]
+    return '\n'.join(page.extract_text() or '' for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def squash(text: str) -> str:
+    """Text without line breaks and hyphenation at line ends, for searching in a PDF's text."""
+    return re.sub(r'\s+', ' ', re.sub(r'-\n(?=[a-zäöüß])', '', text))

@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from workshop.pages.announce import ANNOUNCE_INTERVAL
-
 from .conftest import LiveServer, LiveWorkshop
-from .helpers import LAPTOP, LIVE, PHONE, PROJECTOR, Browsers, join, post
+from .helpers import LAPTOP, PHONE, PROJECTOR, SOON, Browsers, idea, join, pdf_text, post, squash
 
 pytestmark = pytest.mark.browser
+
+ANNOUNCE_INTERVAL = 8  # s: at most one announcement of new ideas per interval (ANNOUNCE_MS in idea_board.js)
 
 
 @pytest.fixture(scope='module')
@@ -77,9 +77,9 @@ def test_participant_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  
         _tab_to(page, send, limit=3)
         _assert_focus_visible(page)
         page.keyboard.press('Enter')
-        expect(page.get_by_role('status').filter(has_text='Gespeichert ✓')).to_be_visible(timeout=LIVE)
-        expect(page.get_by_text('Per Tastatur: Förderlotsen für kleine Unternehmen', exact=True)) \
-            .to_be_visible(timeout=LIVE)
+        expect(box).to_have_value('', timeout=SOON)
+        expect(page.get_by_role('list', name='Beiträge')
+               .get_by_text('Per Tastatur: Förderlotsen für kleine Unternehmen', exact=True)).to_be_visible(timeout=SOON)
     finally:
         browsers.close()
 
@@ -101,20 +101,20 @@ def test_moderator_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  # 
         _assert_focus_visible(moderator)
         moderator.keyboard.press('Enter')
         expect(vote).to_have_attribute('aria-pressed', 'true')
-        expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=LIVE)
+        expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=SOON)
 
         collect = moderator.get_by_role('button', name='Ideen sammeln', exact=True)
         moderator.keyboard.press('Shift+Tab')  # back to the previous option of the toggle
         expect(collect).to_be_focused()
         moderator.keyboard.press('Space')
         expect(collect).to_have_attribute('aria-pressed', 'true')
-        expect(phone.get_by_label('Ihre Idee')).to_be_visible(timeout=LIVE)
+        expect(phone.get_by_label('Ihre Idee')).to_be_visible(timeout=SOON)
 
         next_question = moderator.get_by_role('button', name='Nächste Frage')
         _tab_to(moderator, next_question)
         _assert_focus_visible(moderator)
         moderator.keyboard.press('Enter')
-        expect(phone.get_by_text(re.compile('Beitrag von Clusterstrategien'))).to_be_visible(timeout=LIVE)
+        expect(phone.get_by_text(re.compile('Beitrag von Clusterstrategien'))).to_be_visible(timeout=SOON)
     finally:
         browsers.close()
 
@@ -130,10 +130,18 @@ def test_page_language_follows_the_workshop(chromium, german: LiveWorkshop, engl
             page.goto(links.lead)
             expect(page.get_by_role('heading', name=heading)).to_be_visible()
             assert page.evaluate('document.documentElement.lang') == lang
+            assert page.evaluate('Quasar.lang.props.isoName') == lang  # Quasar's own texts (e.g. "no options")
         wall = browsers.page(PROJECTOR)
         wall.goto(english.walls['W 1.1'])
         expect(wall.get_by_text('Join code', exact=True)).to_be_visible()
         assert wall.evaluate('document.documentElement.lang') == 'en-GB'
+        # the protocol speaks the workshop's language, too
+        for links, chapters, other in ((english, ['1 Agenda', 'Key results of the workshops'], 'Ablauf'),
+                                       (german, ['1 Ablauf', 'Kernergebnisse der einzelnen Workshops'], 'Agenda')):
+            response = page.request.get(links.lead + '/protocol/download/pdf')
+            assert response.ok, response.status
+            text = squash(pdf_text(response.body()))
+            assert all(c in text for c in chapters) and other not in text, text[:600]
     finally:
         browsers.close()
 
@@ -162,7 +170,7 @@ def test_a_phone_switches_its_own_language(chromium, german: LiveWorkshop) -> No
 
         join(other, german.participants, 'W 1.1')  # a German phone in the same room
         post(other, 'Eine Idee auf Deutsch')
-        expect(phone.get_by_text('Eine Idee auf Deutsch', exact=True)).to_be_visible(timeout=LIVE)
+        expect(phone.get_by_role('list', name='Ideas').get_by_text('Eine Idee auf Deutsch', exact=True)).to_be_visible(timeout=SOON)
         wall = browsers.page(PROJECTOR)
         wall.goto(german.walls['W 1.1'])
         expect(wall.get_by_text('Teilnahmecode', exact=True)).to_be_visible()
@@ -204,9 +212,9 @@ def test_live_updates_are_announced_politely_and_sparingly(chromium, german: Liv
         listener.evaluate(_RECORD_ANNOUNCEMENTS)
         ideas = [f'Idee Nummer {n} für die Ansage' for n in range(1, 11)]
         started = time.monotonic()
-        for idea in ideas:
-            post(writer, idea)
-        expect(listener.get_by_text(ideas[-1], exact=True)).to_be_visible(timeout=LIVE)
+        for text in ideas:
+            post(writer, text)
+        expect(idea(listener, ideas[-1])).to_be_visible(timeout=SOON)
         listener.wait_for_timeout(ANNOUNCE_INTERVAL * 1000 + 500)  # the last batch of news
         seconds = time.monotonic() - started
         announced = listener.evaluate('window.__announced')

@@ -1,8 +1,8 @@
 """End to end in a real browser: phones join a breakout, post, and see each other's ideas live.
 
 Two phones in W 1.1 and one in W 1.2 (separate browser contexts, so separate cookies), the W 1.1 wall on a
-projector-sized screen and the W 1.1 moderator on a laptop. Screenshots of every page land in
-artifacts/screenshots/ (git-ignored).
+projector-sized screen and the W 1.1 moderator on a laptop: every update must arrive within three seconds.
+The whole workshop, accessibility and screenshots: test_full_workshop.py.
 
 Run: .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 """
@@ -10,8 +10,6 @@ Run: .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import pytest
 
 from .conftest import LiveWorkshop
@@ -19,7 +17,7 @@ from .conftest import LiveWorkshop
 pytestmark = pytest.mark.browser
 
 LIVE = 3000  # ms: how fast an idea or a question change must reach the other screens
-PAGE_LOAD = 15000  # ms: generous for the first page load of a cold server
+PAGE_LOAD = 30000  # ms: generous for the first page load of a cold server on a busy machine
 
 PHONE = {'viewport': {'width': 390, 'height': 844}, 'is_mobile': True, 'has_touch': True,
          'device_scale_factor': 2, 'locale': 'de-DE'}
@@ -32,26 +30,22 @@ LONG_IDEA = ('Regelmäßige Matchmaking-Formate zwischen Hochschulen, Forschungs
 SECOND_QUESTION = 'Bestanden bereits vor der Gründung'
 
 
-def _join(page, links: LiveWorkshop, label: str, screenshot: Path | None = None) -> None:  # noqa: ANN001
+def _join(page, links: LiveWorkshop, label: str) -> None:  # noqa: ANN001
     """Open the join link on a phone and tap the breakout's button; wait for the room."""
     from playwright.sync_api import expect
 
     page.goto(links.participants)
     button = page.get_by_role('button', name=re.compile(re.escape(label)))
     expect(button).to_be_visible(timeout=PAGE_LOAD)
-    if screenshot is not None:
-        _shoot(page, screenshot)
     button.tap()
     page.wait_for_url(re.compile(r'/j/[A-Z0-9]+/room$'), timeout=PAGE_LOAD)
     expect(page.get_by_role('heading', name=re.compile(re.escape(label)))).to_be_visible(timeout=PAGE_LOAD)
     expect(page.get_by_label('Ihre Idee')).to_be_visible(timeout=PAGE_LOAD)
 
 
-def _shoot(page, path: Path) -> None:  # noqa: ANN001
-    """A full-page screenshot once images are loaded and Quasar's fade-in of them is over."""
-    page.wait_for_function('Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)')
-    page.wait_for_timeout(600)
-    page.screenshot(path=str(path), full_page=True)
+def _idea(page, text: str):  # noqa: ANN001, ANN202
+    """The idea in the page's list of ideas (a phone also lists its own sent ideas elsewhere)."""
+    return page.get_by_role('list', name='Beiträge').get_by_text(text, exact=True)
 
 
 def _post(page, text: str) -> None:  # noqa: ANN001
@@ -61,11 +55,11 @@ def _post(page, text: str) -> None:  # noqa: ANN001
     box.tap()
     box.fill(text)
     page.get_by_role('button', name='Senden').tap()
-    expect(page.get_by_text('Gespeichert ✓')).to_be_visible(timeout=LIVE)
-    expect(box).to_have_value('')
+    expect(box).to_have_value('', timeout=LIVE)  # emptied once the server has stored it
+    expect(_idea(page, text)).to_be_visible(timeout=LIVE)
 
 
-def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop, screenshots: Path) -> None:  # noqa: ANN001
+def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -> None:  # noqa: ANN001
     from playwright.sync_api import expect
 
     links = live_workshop
@@ -89,32 +83,28 @@ def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop, s
         moderator.goto(links.moderators['W 1.1'])
         expect(moderator.get_by_role('button', name='Nächste Frage')).to_be_visible()
 
-        _join(phone_a, links, 'W 1.1', screenshot=screenshots / 'join-phone.png')
+        _join(phone_a, links, 'W 1.1')
         _join(phone_b, links, 'W 1.1')
         _join(phone_c, links, 'W 1.2')
         expect(phone_c.get_by_role('heading', name=re.compile('W 1.2'))).to_be_visible()
 
         # Phone A posts; phone B and the W 1.1 wall show it within 3 s.
         _post(phone_a, IDEA)
-        expect(phone_b.get_by_text(IDEA, exact=True)).to_be_visible(timeout=LIVE)
-        expect(wall.get_by_text(IDEA, exact=True)).to_be_visible(timeout=LIVE)
-        expect(phone_a.get_by_text(IDEA, exact=True)).to_be_visible(timeout=LIVE)
-        expect(moderator.get_by_text(IDEA, exact=True)).to_be_visible(timeout=LIVE)
+        expect(_idea(phone_b, IDEA)).to_be_visible(timeout=LIVE)
+        expect(_idea(wall, IDEA)).to_be_visible(timeout=LIVE)
+        expect(_idea(phone_a, IDEA)).to_be_visible(timeout=LIVE)
+        expect(_idea(moderator, IDEA)).to_be_visible(timeout=LIVE)
 
-        # A second, longer idea from phone B, so the screenshots show a feed with more than one card.
+        # A second, longer idea from phone B.
         _post(phone_b, LONG_IDEA)
-        expect(phone_a.get_by_text(LONG_IDEA, exact=True)).to_be_visible(timeout=LIVE)
-        expect(wall.get_by_text(LONG_IDEA, exact=True)).to_be_visible(timeout=LIVE)
+        expect(_idea(phone_a, LONG_IDEA)).to_be_visible(timeout=LIVE)
+        expect(_idea(wall, LONG_IDEA)).to_be_visible(timeout=LIVE)
 
         # ... and nothing of it in W 1.2 (the events had ample time to arrive by now).
         phone_c.wait_for_timeout(500)
         expect(phone_c.get_by_text(IDEA)).to_have_count(0)
         expect(phone_c.get_by_text(LONG_IDEA)).to_have_count(0)
         expect(phone_c.get_by_text('Noch keine Beiträge')).to_be_visible()
-
-        _shoot(phone_a, screenshots / 'room-phone.png')
-        _shoot(wall, screenshots / 'wall-desktop.png')
-        _shoot(moderator, screenshots / 'moderator-desktop.png')
 
         # The moderator moves on: both W 1.1 phones show the second question within 3 s.
         moderator.get_by_role('button', name='Nächste Frage').click()
@@ -126,7 +116,6 @@ def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop, s
         lead.goto(links.lead)
         expect(lead.get_by_role('heading', level=1)).to_be_visible()
         expect(lead.get_by_text(re.compile(re.escape(SECOND_QUESTION))).first).to_be_visible()
-        _shoot(lead, screenshots / 'lead-desktop.png')
     finally:
         for ctx in contexts:
             ctx.close()

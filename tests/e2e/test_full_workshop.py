@@ -13,7 +13,6 @@ Run: .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from pathlib import Path
@@ -21,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTIFACTS, Axe, LiveServer
-from .helpers import (LAPTOP, LIVE, PHONE, PROJECTOR, Browsers, give_dot, join, post, set_phase, shoot,
-                      wait_for_room)
+from .helpers import (LAPTOP, PHONE, PROJECTOR, SOON, Browsers, give_dot, join, post, set_phase,
+                      idea as idea_in,
+                      pdf_text, shoot, squash, wait_for_room)
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         in_w11, in_w12 = phones[:3], phones[3:]
         step('joined')
         expect(lead.get_by_role('group', name=re.compile('^W 1.1 ·')).get_by_text('3 beigetreten')) \
-            .to_be_visible(timeout=LIVE)
+            .to_be_visible(timeout=SOON)
 
         # --- round 1: collect ----------------------------------------------------------------------------------
         step('round 1: collect')
@@ -126,13 +126,13 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         for phone, idea in zip(in_w12, IDEAS_W12):
             post(phone, idea)
         for screen in (*in_w11, wall, mod11):
-            for idea in IDEAS_W11:
-                expect(screen.get_by_text(idea, exact=True)).to_be_visible(timeout=LIVE)
+            for text in IDEAS_W11:
+                expect(idea_in(screen, text)).to_be_visible(timeout=SOON)
         for screen in (*in_w12, mod12):
-            for idea in IDEAS_W12:
-                expect(screen.get_by_text(idea, exact=True)).to_be_visible(timeout=LIVE)
-        for idea in IDEAS_W11:  # nothing of W 1.1 in W 1.2 (the events had ample time to arrive by now)
-            expect(in_w12[0].get_by_text(idea, exact=True)).to_have_count(0)
+            for text in IDEAS_W12:
+                expect(idea_in(screen, text)).to_be_visible(timeout=SOON)
+        for text in IDEAS_W11:  # nothing of W 1.1 in W 1.2 (the events had ample time to arrive by now)
+            expect(in_w12[0].get_by_text(text, exact=True)).to_have_count(0)
         axe.check(in_w11[0], 'room: collect')
         axe.check(mod11, 'moderator')
         axe.check(wall, 'wall')
@@ -145,15 +145,15 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         set_phase(mod11, 'Punktabfrage')
         set_phase(mod12, 'Punktabfrage')
         for phone in in_w11:
-            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=SOON)
             expect(phone.get_by_label('Ihre Idee')).to_be_hidden()
         for phone in in_w11:  # one dot per idea and person: the long idea gets three, the first one
             give_dot(phone, IDEAS_W11[1], left=2)
         give_dot(in_w11[0], IDEAS_W11[0], left=1)
         for phone in in_w12:
-            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=SOON)
             give_dot(phone, IDEAS_W12[0], left=2)
-        expect(mod11.get_by_text('4 Punkte vergeben')).to_be_visible(timeout=LIVE)
+        expect(mod11.get_by_text('4 Punkte vergeben')).to_be_visible(timeout=SOON)
         axe.check(in_w11[0], 'room: vote')
         shoot(in_w11[0], screenshots / 'room-vote-phone.png')
 
@@ -162,26 +162,28 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         set_phase(mod11, 'Diskussion')
         set_phase(mod12, 'Diskussion')
         for phone in (*in_w11, *in_w12):
-            expect(phone.get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=LIVE)
-        expect(wall.get_by_text('Diskussion', exact=True)).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=SOON)
+        expect(wall.get_by_text('Diskussion', exact=True)).to_be_visible(timeout=SOON)
         axe.check(in_w11[0], 'room: discuss')
         axe.check(wall, 'wall: results')
         shoot(in_w11[0], screenshots / 'room-discuss-phone.png')
         shoot(wall, screenshots / 'wall-results-desktop.png')
 
+        step('key results')
         mod11.get_by_role('button', name='Entwurf aus markierten und meistbepunkteten Beiträgen').click()
         results = mod11.get_by_placeholder('Ein Kernergebnis pro Zeile').first
-        expect(results).to_have_value(re.compile(re.escape(IDEAS_W11[1][:30])), timeout=LIVE)
+        expect(results).to_have_value(re.compile(re.escape(IDEAS_W11[1][:30])), timeout=SOON)
         mod11.get_by_role('button', name='Kernergebnisse speichern').click()
-        expect(mod11.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=LIVE)
+        expect(mod11.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=SOON)
         # the breakout's own key results (below its questions) go to the plenary summary and the protocol
         mod12.get_by_placeholder('Ein Kernergebnis pro Zeile').last.fill(KEY_RESULT_W12)
         mod12.get_by_role('button', name='Speichern', exact=True).click()
-        expect(mod12.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=LIVE)
+        expect(mod12.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=SOON)
 
+        step('closed')
         set_phase(mod11, 'Abgeschlossen')
         for phone in in_w11:
-            expect(phone.get_by_text('Abgeschlossen', exact=True)).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_text('Abgeschlossen', exact=True)).to_be_visible(timeout=SOON)
         axe.check(in_w11[0], 'room: closed')
         shoot(in_w11[0], screenshots / 'room-closed-phone.png')
 
@@ -189,8 +191,8 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         step('round 2')
         lead.get_by_role('button', name='Durchlauf 2', exact=True).click()
         for phone in phones:
-            expect(phone.get_by_text('Durchlauf 2 hat begonnen', exact=False)).to_be_visible(timeout=LIVE)
-        expect(plenary.get_by_text(re.compile('^W 2.1 ·'))).to_be_visible(timeout=LIVE)
+            expect(phone.get_by_text('Durchlauf 2 hat begonnen', exact=False)).to_be_visible(timeout=SOON)
+        expect(plenary.get_by_text(re.compile('^W 2.1 ·'))).to_be_visible(timeout=SOON)
         mod21 = mod11
         mod21.goto(moderator_links['W 2.1'])
         expect(mod21.get_by_role('heading', level=1, name=re.compile('^W 2.1 ·'))).to_be_visible()
@@ -199,24 +201,24 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
             phone.get_by_role('button', name=re.compile('^' + re.escape(room) + ' ·')).tap()
             wait_for_room(phone, room)
         post(in_w12[0], IDEA_W21)
-        expect(in_w12[1].get_by_text(IDEA_W21, exact=True)).to_be_visible(timeout=LIVE)
-        expect(mod21.get_by_text(IDEA_W21, exact=True)).to_be_visible(timeout=LIVE)
+        expect(idea_in(in_w12[1], IDEA_W21)).to_be_visible(timeout=SOON)
+        expect(idea_in(mod21, IDEA_W21)).to_be_visible(timeout=SOON)
         set_phase(mod21, 'Punktabfrage')
         give_dot(in_w12[1], IDEA_W21, left=2)
         set_phase(mod21, 'Diskussion')
-        expect(in_w12[1].get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=LIVE)
+        expect(in_w12[1].get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=SOON)
 
         # --- the plenary summary ---------------------------------------------------------------------------------
         step('plenary summary')
         lead.get_by_role('button', name='Nächstes Thema').click()
         expect(plenary.get_by_role('heading', level=1)).to_have_text('1. Entstehung von Netzwerken und Clustern',
-                                                                     timeout=LIVE)
-        expect(plenary.get_by_text(IDEAS_W11[1][:40], exact=False).first).to_be_visible(timeout=LIVE)
-        expect(in_w12[1].get_by_text('Plenum: Bitte folgen Sie dem Hauptbildschirm.')).to_be_visible(timeout=LIVE)
+                                                                     timeout=SOON)
+        expect(plenary.get_by_text(IDEAS_W11[1][:40], exact=False).first).to_be_visible(timeout=SOON)
+        expect(in_w12[1].get_by_text('Plenum: Bitte folgen Sie dem Hauptbildschirm.')).to_be_visible(timeout=SOON)
         lead.get_by_role('button', name='Nächstes Thema').click()
         expect(plenary.get_by_role('heading', level=1)).to_have_text('2. Clusterstrategien und Strategieentwicklung',
-                                                                     timeout=LIVE)
-        expect(plenary.get_by_text(KEY_RESULT_W12, exact=False)).to_be_visible(timeout=LIVE)
+                                                                     timeout=SOON)
+        expect(plenary.get_by_text(KEY_RESULT_W12, exact=False)).to_be_visible(timeout=SOON)
         axe.check(plenary, 'plenary wall: summary')
         shoot(plenary, screenshots / 'plenary-summary-desktop.png')
         shoot(lead, screenshots / 'lead-desktop.png')
@@ -231,7 +233,7 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
             lead.get_by_role('link', name='PDF').click()
         pdf = download.value
         assert pdf.suggested_filename.endswith('.pdf')
-        text = _pdf_text(Path(pdf.path()).read_bytes())
+        text = pdf_text(Path(pdf.path()).read_bytes())
         _check_protocol(text)
     finally:
         axe.save(ARTIFACTS / 'axe.json')
@@ -241,24 +243,14 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
     assert not blocking, f'serious or critical accessibility violations:\n{axe.report()}\n{axe.details(blocking)}'
 
 
-def _pdf_text(content: bytes) -> str:
-    from pypdf import PdfReader
-    assert content.startswith(b'%PDF')
-    return '\n'.join(page.extract_text() or '' for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def _squash(text: str) -> str:
-    """The PDF's text without line breaks and hyphenation at line ends, for searching in it."""
-    return re.sub(r'\s+', ' ', re.sub(r'-\n(?=[a-zäöüß])', '', text))
-
-
 def _check_protocol(text: str) -> None:
-    flat = _squash(text)
-    assert _squash(TITLE) in flat
+    flat = squash(text)
+    assert squash(TITLE) in flat
     for idea in (*IDEAS_W11, *IDEAS_W12, IDEA_W21):  # every idea, umlauts and all
-        assert _squash(idea) in flat, f'idea missing from the PDF: {idea}'
+        assert squash(idea) in flat, f'idea missing from the PDF: {idea}'
     assert KEY_RESULT_W12 in flat
     assert 'Entstehung von Netzwerken und Clustern' in flat
+    assert '1 Ablauf' in flat and 'Kernergebnisse der einzelnen Workshops' in flat  # the workshop's language
     # the dots: the idea with three dots carries its tally
     assert re.search(r'Matchmaking-Formate.{0,400}?\b3\b', flat) or re.search(r'\b3\b.{0,40}Regelmäßige', flat), \
         'no tally of 3 dots near the most-voted idea'

@@ -16,7 +16,7 @@ from workshop.services.text import _INVISIBLE, clean_optional, clean_text
 
 from .helpers import member
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # any text, with extra weight on what makes trouble: controls, invisibles, bidi overrides, joiners, emoji, RTL
 TROUBLE = st.sampled_from(['\x00', '\x07', '\x1b', '\r', '\n', '\t', '\u200b', '\u200c', '\u200d', '\u202e',
@@ -119,9 +119,9 @@ async def test_posting_is_idempotent_and_clean(db, bus, cluster, posts):
     assert sorted(i.id for i in stored) == sorted(accepted.values())
 
 
-@given(ops=st.lists(st.tuples(st.sampled_from([1, -1]), st.integers(0, 3)), min_size=1, max_size=25),
+@given(ops=st.lists(st.tuples(st.sampled_from([1, -1]), st.integers(0, 3)), min_size=1, max_size=20),
        per_idea=st.integers(1, 3))
-@SETTINGS
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 async def test_dots_never_exceed_budget_or_cap(db, bus, cluster, ops, per_idea):
     from workshop.services import lead
     await lead.update_voting(db, bus, lead_secret=cluster.lead_secret, max_dots_per_idea=per_idea)

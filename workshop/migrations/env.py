@@ -24,6 +24,7 @@ def _configure(**kwargs) -> None:  # noqa: ANN003
     dialect = kwargs['connection'].dialect.name if 'connection' in kwargs else kwargs.get('dialect_name')
     context.configure(target_metadata=target_metadata, compare_type=True,
                       render_as_batch=dialect == 'sqlite',  # SQLite alters tables by copying them
+                      transactional_ddl=True,  # SQLite too: workshop.db begins its transactions itself
                       **kwargs)
 
 

@@ -60,6 +60,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
                 'vote': _('Give a dot'), 'unvote': _('Take a dot back'), 'mine': _('{n} of your dots'),
                 'curate': _('Curate'), 'edit': _('Edit text'), 'group': _('Heading (cluster) …'),
                 'mark': _('Mark as key point / unmark'), 'merge': _('Merge with …'), 'hide': _('Hide / show'),
+                'newOne': _('A new idea in this room'), 'newMany': _('{n} new ideas in this room'),
             },
         })
         if on_vote:
@@ -73,16 +74,21 @@ class IdeaBoard(ui.element, component='idea_board.js'):
 
     def _connected(self) -> None:
         self._connections += 1
-        if self._connections > 1:  # a reconnect: broadcasts may have been missed, send the whole list once
+        if self._connections == 1:
+            # the list has reached the browser with the page; later updates of this element (phase, timer)
+            # must not carry it again, so the prop is emptied (silently: it only seeds the browser's list)
+            with self._props.suspend_updates():
+                self._props['ideas'] = []
+        else:  # a reconnect: broadcasts may have been missed, send the whole list once
             self._send_all()
 
     def _send_all(self) -> None:
-        """The whole list to the browser. The ``ideas`` prop only seeds the list when the page is built;
-        it is refreshed silently (NiceGUI props copy what they hold and re-send on every change)."""
+        """The whole list to the browser: as the seed prop while the page is built, later as one method call."""
         ideas = list(self.items.values())
         with self._props.suspend_updates():
-            self._props['ideas'] = ideas
             self._props['my-dots'] = self.my_dots
+            if not self.client.has_socket_connection:
+                self._props['ideas'] = ideas
         if self.client.has_socket_connection:
             self.run_method('replace', ideas, self.my_dots)
 

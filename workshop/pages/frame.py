@@ -74,7 +74,7 @@ def language_switch(_: Translate) -> ui.row:
             button = ui.button(code.upper(), on_click=lambda c=code: choose(c)) \
                 .props(f'{"unelevated" if pressed else "flat"} no-caps lang={code}') \
                 .classes('ws-touch').mark(f'language-{code}')
-            button.props['aria-label'] = name  # the language's own name, in that language (lang=…)
+            button.props['aria-label'] = f'{code.upper()} – {name}'  # the visible text, then the language's own name
             button.props['aria-pressed'] = 'true' if pressed else 'false'
     return row
 

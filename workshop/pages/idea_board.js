@@ -5,17 +5,20 @@
 // broadcast per change to every page of the room ("ws_board"), or a method call for
 // what concerns one phone only (its own idea, its own dots). Participant text is
 // only ever rendered as text ({{ }}), never as HTML.
+const ANNOUNCE_MS = 8000; // at most one announcement of new ideas per 8 s (tests/e2e/test_accessibility.py)
+
 export default {
   template: `
     <div>
       <div v-if="shown.length === 0" :class="mode === 'wall' ? 'text-2xl ws-empty' : 'text-grey-8'">{{ labels.empty }}</div>
-      <div :class="listClass" aria-live="polite" aria-relevant="additions" role="list" :aria-label="labels.list">
+      <div v-if="mode !== 'wall'" class="sr-only" role="status" aria-live="polite" aria-atomic="true">{{ announcement }}</div>
+      <div :class="listClass" role="list" :aria-label="labels.list">
         <q-card v-for="idea in shown" :key="idea.id" flat bordered role="listitem"
                 :class="['w-full ws-idea-card', {'ws-own': idea.own, 'opacity-50': idea.hidden}]">
           <q-card-section class="q-pa-md column q-gutter-y-sm">
             <div class="row no-wrap items-start q-gutter-x-md">
               <div :class="['ws-idea col', mode === 'wall' ? 'ws-wall-idea' : 'text-base']">{{ idea.text }}</div>
-              <q-badge v-if="talliesShown && idea.dots > 0" color="primary" class="text-base"
+              <q-badge v-if="talliesShown && idea.dots > 0" color="primary" class="text-base" aria-live="off"
                        :aria-label="format(labels.dots, idea.dots)">{{ idea.dots }}</q-badge>
             </div>
             <div v-if="idea.group || idea.marked || idea.own || idea.hidden || (idea.edited && mode === 'moderator') || mode === 'moderator'"
@@ -23,8 +26,8 @@ export default {
               <span v-if="idea.group" class="ws-group">{{ idea.group }}</span>
               <q-icon v-if="idea.marked" name="star" color="amber-9" :aria-label="labels.keyPoint" role="img" />
               <span v-if="idea.edited && mode === 'moderator'">{{ labels.edited }}</span>
-              <q-badge v-if="idea.own" outline color="primary">{{ labels.own }}</q-badge>
-              <q-badge v-if="idea.hidden" color="grey-8">{{ labels.hidden }}</q-badge>
+              <q-badge v-if="idea.own" outline color="primary" aria-live="off">{{ labels.own }}</q-badge>
+              <q-badge v-if="idea.hidden" color="grey-8" aria-live="off">{{ labels.hidden }}</q-badge>
               <q-space v-if="mode === 'moderator'" />
               <q-btn v-if="mode === 'moderator'" flat round dense icon="more_vert" :aria-label="labels.curate">
                 <q-menu>
@@ -60,7 +63,8 @@ export default {
     myDots: Object,
   },
   data() {
-    return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"] };
+    return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
+             announcement: "", news: 0, announced: 0 };
   },
   computed: {
     talliesShown() {
@@ -107,8 +111,24 @@ export default {
       const dots = new Map(pairs);
       this.list = this.list.map((i) => (dots.has(i.id) ? { ...i, dots: dots.get(i.id) } : i));
     },
+    // Others' new ideas for screen readers: not each card (the list is no live region), but one short
+    // polite sentence, at most every ANNOUNCE_MS — thirty posts at once must not drown the user's typing.
+    announce() {
+      if (this.mode === "wall") return;
+      this.news += 1;
+      if (this.announceTimer) return;
+      const wait = Math.max(0, this.announced + ANNOUNCE_MS - Date.now());
+      this.announceTimer = setTimeout(() => {
+        this.announceTimer = null;
+        const text = this.news === 1 ? this.labels.newOne : this.format(this.labels.newMany, this.news);
+        this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
+        this.news = 0;
+        this.announced = Date.now();
+      }, wait);
+    },
     onBroadcast(msg) {
       if (msg.breakout !== this.breakout || msg.question !== this.question) return;
+      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id)) this.announce();
       if (msg.kind === "add") this.add(msg.idea);
       else if (msg.kind === "change") this.change(msg.idea);
       else if (msg.kind === "remove") this.remove(msg.id);
@@ -122,6 +142,7 @@ export default {
   },
   unmounted() {
     clearTimeout(this.retry);
+    clearTimeout(this.announceTimer);
     window.socket?.off("ws_board", this.onBroadcast);
   },
 };

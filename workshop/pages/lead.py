@@ -176,6 +176,8 @@ class Cockpit:
                         dots_per_question=_int(dots.value), max_dots_per_idea=_int(per_idea.value),
                         hide_tallies=hide.value, require_new_topic=new_topic.value), _('Saved'))) \
                         .props('unelevated no-caps').mark('save-voting')
+            from .privacy_controls import build_privacy_controls
+            build_privacy_controls(self)
         self._show_summary(w.summary_topic)
 
     async def _clear_notice(self) -> None:

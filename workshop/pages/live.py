@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+
 from nicegui import background_tasks, ui
 
 from ..bus import Handler
+from ..events import Event, Resync
 from ..i18n import Translate
 from ..models import Workshop
 from ..runtime import Runtime
 
 
-def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler) -> None:
-    """Subscribe this page to the workshop's events until the page is gone."""
+def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
+                    on_resync: Callable[[], None] | None = None) -> None:
+    """Subscribe this page to the workshop's events until the page is gone.
+
+    ``Resync`` (this app instance may have missed events: its broker connection was back after a
+    loss) goes to ``on_resync``, which must reload from the database all that the page shows; a
+    page without one is reloaded in the browser, a few seconds later (not all pages at once) and
+    not while somebody types.
+    """
     client = ui.context.client
-    subscription = rt.bus.subscribe(workshop_id, handler)
+
+    def deliver(event: Event) -> None:
+        if not isinstance(event, Resync):
+            handler(event)
+        elif on_resync is not None:
+            on_resync()
+        else:
+            client.run_javascript(RELOAD_WHEN_IDLE % random.randint(500, 4000))
+    subscription = rt.bus.subscribe(workshop_id, deliver)
     client.on_delete(subscription.close)
+
+
+# reload the page after a delay; while an input field has the focus and holds text, wait (up to a minute)
+RELOAD_WHEN_IDLE = '''(() => { const until = Date.now() + 60000;
+  const typing = () => { const e = document.activeElement;
+    return e && /^(TEXTAREA|INPUT)$/.test(e.tagName) && e.value && Date.now() < until; };
+  const attempt = () => typing() ? setTimeout(attempt, 1000) : location.reload();
+  setTimeout(attempt, %d); })()'''
 
 
 def track_presence(rt: Runtime, *, workshop_id: int, breakout_id: int) -> None:

@@ -13,9 +13,10 @@ from ..services import facilitation, ideas, participants, votes, workshops
 from ..services.errors import ServiceError
 from ..services.ideas import IDEA_MAX
 from .countdown import Countdown
+from .outbox import IdeaOutbox
 from .earlier import EarlierRounds
 from .boards import IdeaBoard, load_ideas
-from .frame import content, frame
+from .frame import content, frame, language_switch
 from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
 from .session import participant_token
 from .widgets import PhaseBadge, question_heading, show_question
@@ -59,8 +60,10 @@ async def room_page(code: str):
                 ui.label(workshop.title).classes('text-xs text-grey-8')
                 ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-base font-semibold') \
                     .props('role=heading aria-level=1').mark('breakout')
-            ui.button(_('Change room'), icon='swap_horiz').props(
-                f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
+            with ui.column().classes('items-end gap-0 shrink-0'):
+                language_switch(_)
+                ui.button(_('Change room'), icon='swap_horiz').props(
+                    f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
         view.build(shown, mine=mine, left=left, budget=budget, ends_at=breakout_row.timer_ends_at)
         if breakout.round_number > 1:
             view.earlier = EarlierRounds(rt, _, breakout=breakout, question_id=current.id if current else None)
@@ -113,6 +116,11 @@ class RoomView:
                 self.status = ui.label('').classes('text-sm').props('role=status aria-live=polite').mark('post-status')
                 self.send = ui.button(_('Post'), icon='send', on_click=self.post) \
                     .props('unelevated no-caps size=lg').mark('post')
+            # the draft and unconfirmed ideas, kept in the browser until the server confirms them
+            self.outbox = IdeaOutbox(_, storage_key=f'ws:{self.code}:{self.participant_id}:{self.breakout_id}',
+                                     box=self.box, button=self.send, client_id=self.client_id,
+                                     question_id=self.current.id if self.current else None,
+                                     on_resend=self.resend, on_draft=self._restore_draft).classes('w-full')
         self.dots_left = ui.label('').classes('text-base font-semibold text-primary') \
             .props('role=status aria-live=polite').mark('dots-left')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
@@ -138,21 +146,47 @@ class RoomView:
             return
         self.send.disable()
         self.status.set_text(_('Sending …'))
+        sent = self.client_id
         try:
             await ideas.post_idea(self.rt.db, self.rt.bus, token=self.token, breakout_id=self.breakout_id,
-                                  text=text, client_id=self.client_id,
+                                  text=text, client_id=sent,
                                   question_id=self.current.id if self.current else None)
         except ServiceError as e:
             self.status.set_text(translate_error(_, e))
+            self.outbox.refused(sent, translate_error(_, e))
             return
         except Exception:  # keep the typed text; the same client id makes a resend harmless
             self.status.set_text(_('Not sent — please check your connection and try again.'))
             raise
         finally:
             self.send.enable()
-        self.client_id = ideas.new_client_id()
-        self.box.set_value('')
-        self.status.set_text(_('Saved ✓'))
+        self._saved(sent)
+
+    def _saved(self, client_id: str) -> None:
+        """Stored (after the commit): confirm it to the browser's outbox; a new id for the next draft."""
+        if client_id == self.client_id:
+            self.client_id = ideas.new_client_id()
+            self.box.set_value('')
+            self.status.set_text(self._('Saved ✓'))
+            self.outbox.next_id(self.client_id, self.current.id if self.current else None)
+        self.outbox.saved(client_id)
+
+    async def resend(self, client_id: str, text: str, question_id: int | None) -> None:
+        """The browser's outbox sends an idea it has not seen confirmed, with the same client id
+        (after a reload, a reconnect, a restarted server): stored at most once."""
+        if not client_id:
+            return
+        try:
+            await ideas.post_idea(self.rt.db, self.rt.bus, token=self.token, breakout_id=self.breakout_id,
+                                  text=text, client_id=client_id, question_id=question_id)
+        except ServiceError as e:
+            self.outbox.refused(client_id, translate_error(self._, e))
+            return
+        self._saved(client_id)
+
+    def _restore_draft(self, text: str) -> None:
+        if text.strip() and not (self.box.value or '').strip():
+            self.box.set_value(text[:IDEA_MAX])
 
     async def vote(self, idea_id: int, delta: int) -> None:
         try:
@@ -185,6 +219,7 @@ class RoomView:
         elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
+            self.outbox.next_id(self.client_id, self.current.id if self.current else None)
             self._reload(phase=True, my_dots=True)
             if self.earlier:
                 self.earlier.show_question(event.question_id)

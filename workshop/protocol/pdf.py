@@ -192,31 +192,45 @@ class _Doc(BaseDocTemplate):
             lang='de-DE' if doc.language == 'de' else 'en-GB', initialFontName=FONT)
         frame = Frame(LEFT, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, id='body', leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id='page', frames=[frame], onPage=self._decorate)])
+        self.addPageTemplates([PageTemplate(id='page', frames=[frame], onPage=self._decorate,
+                                            onPageEnd=self._running_head)])
         self.protocol = doc
         self.header = _('Minutes') + ' · ' + doc.title
         self.status = layout.status_line(doc)
         self._bookmarks = 0
+        self.section = ''  # the last chapter or topic heading so far, for the running head
 
     def _decorate(self, canv: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
+        """Footer: the status (draft / final version) and, later, "page X of Y"."""
         canv.saveState()
         canv.setFont(FONT, 8)
         canv.setFillColor(MUTED)
-        if canv.getPageNumber() > 1:
-            canv.drawString(LEFT, PAGE_H - 14 * mm, _fit(self.header, FONT, 8, WIDTH - 30 * mm))
-            date = layout.long_date(self.protocol, self.protocol.date)
-            canv.drawRightString(PAGE_W - RIGHT, PAGE_H - 14 * mm, date)
-            canv.setStrokeColor(RULE)
-            canv.setLineWidth(0.5)
-            canv.line(LEFT, PAGE_H - 15.8 * mm, PAGE_W - RIGHT, PAGE_H - 15.8 * mm)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(LEFT, 14.5 * mm, PAGE_W - RIGHT, 14.5 * mm)
         canv.drawString(LEFT, 10.5 * mm, _fit(self.status, FONT, 8, WIDTH - 35 * mm))
         canv.restoreState()
 
+    def _running_head(self, canv: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
+        """Header (drawn when the page is full): the title, and the chapter or topic the page ends in,
+        so that a reader of page 37 knows which workshop's contributions these are."""
+        if canv.getPageNumber() == 1:
+            return
+        canv.saveState()
+        canv.setFont(FONT, 8)
+        canv.setFillColor(MUTED)
+        half = WIDTH / 2 - 4 * mm
+        canv.drawString(LEFT, PAGE_H - 14 * mm, _fit(self.header, FONT, 8, half))
+        canv.drawRightString(PAGE_W - RIGHT, PAGE_H - 14 * mm, _fit(self.section, FONT, 8, half))
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(LEFT, PAGE_H - 15.8 * mm, PAGE_W - RIGHT, PAGE_H - 15.8 * mm)
+        canv.restoreState()
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading) and flowable.outline_level is not None:
+            if flowable.outline_level <= 1:
+                self.section = flowable.outline_title
             self._bookmarks += 1
             key = f'h{self._bookmarks}'
             self.canv.bookmarkPage(key)

@@ -49,7 +49,7 @@ class JoinThrottle:
     def from_env(cls) -> JoinThrottle:
         url = os.environ.get('WORKSHOP_BROKER_URL', '').strip()
         if url.startswith(('redis://', 'rediss://')):
-            return cls(storage_from_string(f'async+{url}'))
+            return cls(storage_from_string(f'async+{url}', implementation='redispy'))  # redis-py, not coredis
         return cls()
 
     async def check_code_attempt(self, address: str | None) -> None:

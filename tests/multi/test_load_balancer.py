@@ -1,0 +1,132 @@
+"""The example load balancer (deploy/): nginx with sticky sessions in front of the two instances.
+
+The nginx configuration under test is the docker-compose site (deploy/docker/nginx.conf) with its
+upstreams pointed at the two loopback instances, and the shared snippets (deploy/nginx/snippets/)
+unchanged; the TLS example for a host (deploy/nginx/workshop.conf) is checked with ``nginx -t``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, Browsers, Cluster, free_port
+from .test_two_instances import LIVE, join, post
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.browser]
+
+DEPLOY = REPO / 'deploy'
+MAIN = '''worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    access_log off;
+    include {site};
+}}
+'''
+
+
+def _nginx() -> str:
+    found = shutil.which('nginx') or ('/usr/sbin/nginx' if Path('/usr/sbin/nginx').exists() else None)
+    if found is None:
+        pytest.skip('nginx not installed (apt-get install nginx-light): needed to test the example load balancer')
+    return found
+
+
+def _prepare(tmp: Path, site: str) -> Path:
+    shutil.copytree(DEPLOY / 'nginx' / 'snippets', tmp / 'snippets')
+    (tmp / 'site.conf').write_text(site, encoding='utf-8')
+    main = tmp / 'nginx.conf'
+    main.write_text(MAIN.format(tmp=tmp, site='site.conf'), encoding='utf-8')
+    return main
+
+
+def _check(nginx: str, tmp: Path, main: Path) -> None:
+    checked = subprocess.run([nginx, '-t', '-p', str(tmp), '-c', str(main)], capture_output=True, text=True,
+                             check=False)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_tls_example_for_a_host_is_valid(tmp_path: Path):
+    nginx = _nginx()
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj',
+                    '/CN=workshop.example.org', '-keyout', str(tmp_path / 'key.pem'), '-out',
+                    str(tmp_path / 'cert.pem')], check=True, capture_output=True)
+    site = (DEPLOY / 'nginx' / 'workshop.conf').read_text(encoding='utf-8')
+    site = site.replace('/etc/letsencrypt/live/workshop.example.org/fullchain.pem', str(tmp_path / 'cert.pem'))
+    site = site.replace('/etc/letsencrypt/live/workshop.example.org/privkey.pem', str(tmp_path / 'key.pem'))
+    site = site.replace('/var/log/nginx/', f'{tmp_path}/')
+    _check(nginx, tmp_path, _prepare(tmp_path, site))
+
+
+@pytest.fixture(scope='module')
+def balancer(instances: Cluster, tmp_path_factory) -> Iterator[tuple[str, Path]]:  # noqa: ANN001
+    """nginx on a free loopback port in front of instances A and B; yields its URL and its access log."""
+    nginx = _nginx()
+    tmp = tmp_path_factory.mktemp('nginx')
+    port = free_port()
+    site = (DEPLOY / 'docker' / 'nginx.conf').read_text(encoding='utf-8')
+    site = site.replace('server app1:8080', f'server {instances.a.url.split("//")[1]}')
+    site = site.replace('server app2:8080', f'server {instances.b.url.split("//")[1]}')
+    site = site.replace('listen 80;', f'listen 127.0.0.1:{port};')
+    site = site.replace('/var/log/nginx/access.log', str(tmp / 'access.log'))
+    assert instances.a.url.split('//')[1] in site and f'127.0.0.1:{port}' in site
+    main = _prepare(tmp, site)
+    _check(nginx, tmp, main)
+    process = subprocess.Popen([nginx, '-p', str(tmp), '-c', str(main), '-g', 'daemon off;'])
+    try:
+        time.sleep(0.3)
+        assert process.poll() is None, (tmp / 'error.log').read_text()
+        yield f'http://127.0.0.1:{port}', tmp / 'access.log'
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _routes(log: Path) -> dict[str, set[str]]:
+    """Route cookie → the upstreams that served it."""
+    served = defaultdict(set)
+    for line in log.read_text(encoding='utf-8').splitlines():
+        match = re.search(r'upstream=(\S+) route=(\w+)', line)
+        if match:
+            served[match.group(2)].add(match.group(1))
+    return served
+
+
+def test_two_instances_behind_the_load_balancer_serve_one_workshop(instances: Cluster, balancer, browsers: Browsers):
+    """Phones reach the workshop only through nginx; each stays on its instance (page and WebSocket alike),
+    phones on different instances see each other's ideas at once."""
+    from playwright.sync_api import expect
+    url, log = balancer
+    a, b = instances.a.url.split('//')[1], instances.b.url.split('//')[1]
+    phones: dict[str, object] = {}  # upstream → a phone served by it
+    for _attempt in range(16):  # new browsers land on a random instance: until both have one
+        page = browsers.page()
+        join(page, url, instances.join_code, 'W 1.3')
+        route = page.context.cookies(url)
+        route = next(c['value'] for c in route if c['name'] == 'workshop_route')
+        served = _routes(log)[route]
+        assert len(served) == 1, f'one browser, several instances: {served}'
+        phones.setdefault(next(iter(served)), page)
+        if {a, b} <= phones.keys():
+            break
+    assert {a, b} <= phones.keys(), 'nginx sent every new browser to the same instance'
+
+    post(phones[a], 'Über nginx auf Instanz A')
+    expect(phones[b].get_by_text('Über nginx auf Instanz A', exact=True)).to_be_visible(timeout=LIVE)
+    post(phones[b], 'Über nginx auf Instanz B')
+    expect(phones[a].get_by_text('Über nginx auf Instanz B', exact=True)).to_be_visible(timeout=LIVE)
+    # the WebSockets went through nginx to the instance of their page
+    for route, upstreams in _routes(log).items():
+        assert len(upstreams) == 1, f'route {route} was served by {upstreams}'
+    assert 'socket.io' in log.read_text(encoding='utf-8')
