@@ -368,10 +368,13 @@ class Screen:
         raise RuntimeError(f'GET {path}: too many redirects')
 
     def _keep_cookie(self, resp: aiohttp.ClientResponse) -> None:
+        """Like a browser, every cookie set goes back: NiceGUI's session, and a load balancer's route
+        (the sticky cookie of deploy/nginx, which keeps the page and its socket on one app instance)."""
+        jar = dict(part.split('=', 1) for part in (self.cookie or '').split('; ') if '=' in part)
         for header in resp.headers.getall('Set-Cookie', []):
-            name_value = header.split(';', 1)[0]
-            if name_value.startswith('session='):
-                self.cookie = name_value
+            name, _, value = header.split(';', 1)[0].partition('=')
+            jar[name.strip()] = value
+        self.cookie = '; '.join(f'{k}={v}' for k, v in jar.items()) or None
 
     async def _load_assets(self, page: Page) -> None:
         """A fresh browser loads every asset once; later pages only the ones it has not seen."""

@@ -232,14 +232,17 @@ class Soak:
         post_every = 60.0 / self.args.ideas_per_phone_minute
         vote_every = 60.0 / self.args.votes_per_phone_minute
         await asyncio.sleep(rng.random() * post_every)
+        backoff = 1.0
         while not stop.is_set():
-            if not phone.screen.connected:
+            if not phone.screen.connected:  # like socket.io's reconnection: growing delays with jitter
+                await asyncio.sleep(backoff * (0.5 + rng.random()))
+                backoff = min(30.0, backoff * 2)
                 try:
                     await phone.reconnect()
                 except Exception as e:  # noqa: BLE001
                     self.errors.append(f'{phone.name}: reconnect failed: {e}')
-                    await asyncio.sleep(5)
                 continue
+            backoff = 1.0
             switches = self.switches  # an action refused because the phase just changed is no error
             if self.phase == 'switching':
                 await asyncio.sleep(0.2)

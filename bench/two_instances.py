@@ -6,8 +6,9 @@
    at a steady rate: latency p50/p95/p99; then as fast as possible: events per second.
 2. **End to end** with ``bench/loadgen.py`` (protocol-level phones, walls and moderator pages):
    the same load on (a) one instance with the in-process bus, and (b) two instances sharing
-   PostgreSQL and Redis behind the example nginx of ``deploy/`` (sticky sessions, so about half of
-   the screens of a room sit on the other instance than the phone that posts). Both on PostgreSQL.
+   PostgreSQL and Redis, each behind the example nginx of ``deploy/`` (sticky sessions: in (b)
+   about half of the screens of a room sit on another instance than the phone that posts).
+   Both on PostgreSQL; ``--pid`` (server CPU in the summary) is the first instance's.
 
 Needs PostgreSQL and Redis on 127.0.0.1 (as the tests: WORKSHOP_TEST_POSTGRES_URL,
 WORKSHOP_TEST_REDIS_URL) and nginx for part 2::
@@ -154,7 +155,7 @@ class Deployment:
         if pair:
             self.env.update(WORKSHOP_BROKER_URL=REDIS_URL, WORKSHOP_BROKER_PREFIX=f'bench-{secrets.token_hex(3)}:')
         self.ports = [free_port() for _ in range(2 if pair else 1)]
-        self.url = f'http://127.0.0.1:{free_port() if pair else self.ports[0]}'
+        self.url = f'http://127.0.0.1:{free_port()}'  # nginx in front of one instance as of two: the same path
         created = subprocess.run([sys.executable, '-m', 'workshop', 'new', 'cluster-workshop', '--public-url',
                                   self.url], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
         self.links = created.stdout
@@ -168,9 +169,8 @@ class Deployment:
                 stdout=log, stderr=subprocess.STDOUT))
         for port in self.ports:
             wait_for(f'http://127.0.0.1:{port}/')
-        if self.pair:
-            self.processes.append(start_nginx(self.tmp, self.url, self.ports))
-            wait_for(self.url + '/')
+        self.processes.append(start_nginx(self.tmp, self.url, self.ports))
+        wait_for(self.url + '/')
 
     def loadgen_target(self) -> list[str]:
         args = ['--url', self.url, '--code', re.search(r'Join code:\s+(\S+)', self.links).group(1),
@@ -178,6 +178,27 @@ class Deployment:
         for label, url in re.findall(r'^\s+(W 1\.\d+)\s+(http\S+)', self.links, re.MULTILINE):
             args += ['--moderator' if '/m/' in url else '--wall', f'{label}={url}']
         return args
+
+    def cpu_seconds(self) -> list[float]:
+        """User + system CPU of each app instance so far (/proc/PID/stat)."""
+        ticks = os.sysconf('SC_CLK_TCK')
+        found = []
+        for process in self.processes[:len(self.ports)]:
+            fields = Path(f'/proc/{process.pid}/stat').read_text().rsplit(')', 1)[1].split()
+            found.append(round((int(fields[11]) + int(fields[12])) / ticks, 2))
+        return found
+
+    def routes_per_instance(self) -> dict[str, int]:
+        """Route keys nginx sent to each instance: one per new browser, and one per request without the cookie."""
+        routes = {}
+        for line in (self.tmp / 'nginx' / 'access.log').read_text(encoding='utf-8').splitlines():
+            match = re.search(r'upstream=(\S+) route=(\w+)', line)
+            if match and match.group(1) != '-':
+                routes[match.group(2)] = match.group(1)
+        counts: dict[str, int] = {}
+        for upstream in routes.values():
+            counts[upstream] = counts.get(upstream, 0) + 1
+        return counts
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -208,7 +229,7 @@ def start_nginx(tmp: Path, url: str, ports: list[int]) -> subprocess.Popen:
     shutil.copytree(ROOT / 'deploy' / 'nginx' / 'snippets', conf / 'snippets')
     site = (ROOT / 'deploy' / 'docker' / 'nginx.conf').read_text(encoding='utf-8')
     site = site.replace('server app1:8080', f'server 127.0.0.1:{ports[0]}')
-    site = site.replace('server app2:8080', f'server 127.0.0.1:{ports[1]}')
+    site = re.sub(r'\n\s*server app2:8080[^\n]*', f'\n    server 127.0.0.1:{ports[1]};' if len(ports) > 1 else '', site)
     site = site.replace('listen 80;', f'listen 127.0.0.1:{url.rsplit(":", 1)[1]};')
     site = site.replace('/var/log/nginx/access.log', str(conf / 'access.log'))
     (conf / 'site.conf').write_text(site, encoding='utf-8')
@@ -239,12 +260,14 @@ def run_loadgen(deployment: Deployment, args: argparse.Namespace, tmp: Path, nam
 def digest(summary: dict) -> dict:
     """The figures compared between one instance and the pair."""
     ideas = summary.get('ideas', {})
-    found = {'phones_joined': summary.get('join', {}).get('joined'),
-             'join_failed': summary.get('join', {}).get('failed'),
+    join = summary.get('join', {})
+    found = {'phones_joined': join.get('joined'), 'join_failed': join.get('failed'),
+             'join_errors': join.get('errors'), 'join_ms': join.get('per_phone_ms'),
              'ideas_posted': ideas.get('posted'), 'deliveries': ideas.get('deliveries'),
              'missed': ideas.get('missed'), 'idea_latency_ms': ideas.get('latency_ms'),
-             'idea_latency_ms_by_kind': ideas.get('latency_ms_by_kind')}
-    for key in ('votes', 'bursts', 'phase_switch', 'connections', 'event_loop'):
+             'idea_latency_ms_by_kind': ideas.get('latency_ms_by_kind'),
+             'vote_settle_ms': summary.get('votes', {}).get('settle_ms')}
+    for key in ('phase_switch', 'drops', 'machine_load', 'server_cpu'):
         if key in summary:
             found[key] = summary[key]
     return found
@@ -257,7 +280,12 @@ def end_to_end(args: argparse.Namespace) -> dict:
         deployment = Deployment(tmp, pair=pair)
         try:
             deployment.start()
+            cpu_before = deployment.cpu_seconds()
             results[name] = digest(run_loadgen(deployment, args, tmp, name))
+            results[name]['instances_cpu_s'] = [round(b - a, 2) for a, b in zip(cpu_before,
+                                                                                deployment.cpu_seconds())]
+            results[name]['routes_per_instance'] = deployment.routes_per_instance()
+            results[name]['load_average_after'] = os.getloadavg()
         finally:
             deployment.stop()
             if not args.keep:

@@ -4,17 +4,24 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from workshop.i18n import LANGUAGES, catalogue, translator
+from workshop.i18n import LANGUAGES, catalogue, plural_catalogue, translator
 
 ROOT = Path(__file__).resolve().parent.parent
+# _('…'), N_('…') for later; counts: _.ngettext(one, many, n), _.plural_forms(one, many), NP_(one, many)
+KEYWORDS = {'_': None, 'N_': None, 'ngettext': (1, 2), 'plural_forms': (1, 2), 'NP_': (1, 2)}
+
+
+def _messages() -> list[str | tuple]:
+    return [message for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT / 'workshop', method_map=[('**.py', 'python')], keywords=KEYWORDS)]
 
 
 def _msgids() -> set[str]:
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / 'workshop', method_map=[('**.py', 'python')], keywords={'_': None, 'N_': None}):
-        found.add(message if isinstance(message, str) else message[0])
-    return found
+    return {message if isinstance(message, str) else message[0] for message in _messages()}
+
+
+def _plural_msgids() -> set[tuple[str, str]]:
+    return {tuple(message[:2]) for message in _messages() if not isinstance(message, str)}
 
 
 def test_code_has_translatable_strings():
@@ -24,6 +31,33 @@ def test_code_has_translatable_strings():
 def test_german_catalogue_is_complete():
     missing = sorted(_msgids() - set(catalogue('de')))
     assert not missing, f'missing in workshop/locale/de/LC_MESSAGES/messages.po: {missing}'
+
+
+def test_every_count_has_both_german_forms():
+    found = _plural_msgids()
+    assert len(found) >= 8
+    missing = sorted(found - set(plural_catalogue('de')))
+    assert not missing, f'missing plural forms in workshop/locale/de/LC_MESSAGES/messages.po: {missing}'
+
+
+def test_counts_take_the_form_of_their_number():
+    de, en = translator('de'), translator('en')
+    assert de.ngettext('{n} idea', '{n} ideas', 1) == '1 Beitrag'
+    assert de.ngettext('{n} idea', '{n} ideas', 0) == '0 Beiträge'
+    assert de.ngettext('{n} dot cast', '{n} dots cast', 1) == '1 Punkt vergeben'
+    assert de.ngettext('{n} dot cast', '{n} dots cast', 7) == '7 Punkte vergeben'
+    assert en.ngettext('{n} idea', '{n} ideas', 1) == '1 idea' and en.ngettext('{n} idea', '{n} ideas', 2) == '2 ideas'
+    assert de.plural_forms('{n} dot', '{n} dots') == ['{n} Punkt', '{n} Punkte']
+
+
+def test_a_refusal_with_a_count_takes_its_form():
+    from workshop.i18n import translate_error
+    from workshop.services.errors import NP_, Invalid
+    one = Invalid(NP_('Only one dot per idea.', 'At most {n} dots per idea.'), n=1)
+    two = Invalid(NP_('Only one dot per idea.', 'At most {n} dots per idea.'), n=2)
+    assert translate_error(translator('de'), one) == 'Nur ein Punkt pro Beitrag.'
+    assert translate_error(translator('de'), two) == 'Höchstens 2 Punkte pro Beitrag.'
+    assert str(one) == 'Only one dot per idea.' and str(two) == 'At most 2 dots per idea.'
 
 
 def test_catalogue_placeholders_match():

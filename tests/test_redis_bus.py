@@ -251,6 +251,13 @@ async def test_presence_is_the_sum_over_instances(make_bus, nicegui_loop):
     await until(lambda: pb.online(11) == 4)
     assert [e.online for e in seen_b if isinstance(e, PresenceChanged)][-1] == 4
 
+    # an instance started now knows the totals before any change: its moderator pages show them at once
+    c = make_bus()
+    pc = SharedPresence(c, window=0.05, ttl=1.5)
+    assert await c.start()
+    await until(lambda: pc.online(11) == 4)
+    await pc.close()
+
     # an instance that dies without saying goodbye: its count expires, the others publish the new total
     pa._heartbeat.cancel()
     await until(lambda: pb.online(11) == 3, timeout=5)

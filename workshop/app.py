@@ -9,7 +9,7 @@ from pathlib import Path
 from nicegui import app, run, ui
 
 from . import security
-from .bus import Bus, InProcessBus, RedisBus
+from .bus import BrokerURLError, Bus, InProcessBus, RedisBus
 from .config import Settings
 from .db import Database, SchemaError, head_revision, safe_url
 from .presence import Presence, SharedPresence
@@ -54,10 +54,28 @@ def make_bus(settings: Settings) -> tuple[Bus, Presence]:
     if not settings.broker_url:
         bus = InProcessBus()
         return bus, Presence(bus)
+    try:
+        import redis  # noqa: F401
+    except ImportError as e:
+        raise BrokerURLError('WORKSHOP_BROKER_URL needs the redis package: pip install -e ".[redis]"') from e
     bus = RedisBus(settings.broker_url, prefix=os.environ.get('WORKSHOP_BROKER_PREFIX', 'workshop:'))
     app.on_startup(bus.start)  # subscribed before the first page is served (or retrying in the background)
     _share_storage(settings, bus)
+    bus.on_reconnect(_revive_storage_listeners)
     return bus, SharedPresence(bus)
+
+
+async def _revive_storage_listeners() -> None:
+    """NiceGUI's Redis-backed user storage stops listening for other instances' changes when its
+    connection fails for longer than its retries; after Redis is back, load and listen again."""
+    try:
+        from nicegui.persistence import RedisPersistentDict
+        for storage in list(app.storage._users.values()):  # noqa: SLF001 - no public way to reach them
+            task = getattr(storage, '_listener_task', None)
+            if isinstance(storage, RedisPersistentDict) and task is not None and task.done():
+                await storage.initialize()
+    except Exception:  # noqa: BLE001 - a session may then need a reload; never break the bus for it
+        log.exception('cannot restart the session storage listeners')
 
 
 def _share_storage(settings: Settings, bus: RedisBus) -> None:

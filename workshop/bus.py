@@ -165,6 +165,10 @@ def redis_database(url: str) -> int:
     return int(path[1]) if len(path) > 1 and path[1].isdigit() else 0
 
 
+class BrokerURLError(ValueError):
+    pass
+
+
 class RedisBus:
     """The bus of several app instances: every event travels through Redis pub/sub.
 
@@ -185,6 +189,8 @@ class RedisBus:
 
     def __init__(self, url: str, *, hub: Hub | None = None, prefix: str = 'workshop:',
                  instance: str | None = None) -> None:
+        if not url.startswith(('redis://', 'rediss://', 'unix://')):
+            raise BrokerURLError(f'not a Redis URL: {url.split("@")[-1]!r} (use redis://HOST:PORT/DB or rediss://…)')
         self.url = url
         self.hub = hub or Hub()
         self.instance = instance or instance_name()
@@ -210,8 +216,7 @@ class RedisBus:
         return json.dumps({'event': event.to_dict(), 'origin': self.instance}, ensure_ascii=False)
 
     async def publish(self, event: Event) -> None:
-        if self._outbox is None:
-            await self.start()
+        self._launch()
         future = asyncio.get_running_loop().create_future()
         self._outbox.put_nowait((self.channel(event.workshop_id), self.envelope(event), event, future))
         await future  # sent to Redis (or, with Redis away, delivered here and marked for a resync)
@@ -239,13 +244,16 @@ class RedisBus:
         return redis.Redis.from_url(self.url, socket_connect_timeout=2, socket_keepalive=True,
                                     retry=Retry(NoBackoff(), kwargs.pop('retries', 1)), **kwargs)
 
-    async def start(self, timeout: float = 10.0) -> bool:
-        """Connect and subscribe; True when subscribed within ``timeout`` (else it keeps trying in the background)."""
+    def _launch(self) -> None:
         if self._outbox is None:
             self._outbox = asyncio.Queue()
             self._publisher = self._client(socket_timeout=5, client_name=f'workshop-publish:{self.instance}')
             self._writer = asyncio.create_task(self._write(), name='redis bus writer')
             self._listener = asyncio.create_task(self._listen(), name='redis bus listener')
+
+    async def start(self, timeout: float = 10.0) -> bool:
+        """Connect and subscribe; True when subscribed within ``timeout`` (else it keeps trying in the background)."""
+        self._launch()
         try:
             await asyncio.wait_for(self._subscribed.wait(), timeout)
             return True
@@ -264,6 +272,10 @@ class RedisBus:
                     await task
                 except (asyncio.CancelledError, Exception):  # noqa: BLE001 - closing anyway
                     pass
+        while self._outbox is not None and not self._outbox.empty():  # nobody waits for ever on a closed bus
+            *_rest, future = self._outbox.get_nowait()
+            if not future.done():
+                future.set_result(None)
         if self._publisher is not None:
             await self._publisher.aclose()
         self.hub.close()

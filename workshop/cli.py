@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from .bus import BrokerURLError
 from .config import Settings
 from .db import Database, DatabaseURLError, SchemaError
 from .qr import qr_text
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     try:
         return args.func(args)
-    except (TemplateError, DatabaseURLError, SchemaError) as e:
+    except (TemplateError, DatabaseURLError, SchemaError, BrokerURLError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
 

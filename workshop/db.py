@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -74,14 +75,35 @@ def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
+BUSY_TIMEOUT_MS = 10_000
+MIGRATION_BUSY_TIMEOUT_MS = 600_000
+
+
+def _switch_to_wal(cursor) -> None:  # noqa: ANN001
+    """Switching a new file to WAL needs an exclusive lock, and SQLite reports a competing
+    connection (another instance creating the same file) at once instead of calling the busy
+    handler: try again until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute('PRAGMA journal_mode=WAL')
+            return
+        except Exception as e:  # sqlite3's or the async driver's OperationalError
+            if 'locked' not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)  # only while connecting, which runs in a worker thread or at startup
+            delay = min(delay * 2, 0.2)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin)
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute('PRAGMA journal_mode=WAL')  # readers never block the writer
+    cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
+    _switch_to_wal(cursor)  # readers never block the writer
     cursor.execute('PRAGMA synchronous=NORMAL')  # durable at commit in WAL mode across process crashes
     cursor.execute('PRAGMA foreign_keys=ON')
-    cursor.execute('PRAGMA busy_timeout=10000')
     cursor.close()
 
 
@@ -89,6 +111,8 @@ def _sqlite_migration_pragmas(dbapi_connection, record) -> None:  # noqa: ANN001
     # batch migrations copy and drop tables; foreign keys are checked once afterwards instead
     _sqlite_pragmas(dbapi_connection, record)
     dbapi_connection.execute('PRAGMA foreign_keys=OFF')
+    # an instance starting while another migrates waits for it, however long the migration takes
+    dbapi_connection.execute(f'PRAGMA busy_timeout={MIGRATION_BUSY_TIMEOUT_MS}')
 
 
 def _sqlite_begin(connection) -> None:  # noqa: ANN001

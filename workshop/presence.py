@@ -108,6 +108,28 @@ return total
 """
 
 
+# The totals of some breakouts, from the counts that have not expired (read only).
+_TOTALS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local totals = {}
+for k = 1, #KEYS do
+  local total = 0
+  local entries = redis.call('HGETALL', KEYS[k])
+  for i = 1, #entries, 2 do
+    if entries[i] ~= '=total' then
+      local sep = string.find(entries[i + 1], ':', 1, true)
+      if tonumber(string.sub(entries[i + 1], sep + 1)) >= now then
+        total = total + tonumber(string.sub(entries[i + 1], 1, sep - 1))
+      end
+    end
+  end
+  totals[k] = total
+end
+return totals
+"""
+
+
 class SharedPresence(Presence):
     """Presence of several instances: each keeps its counts in Redis (hash ``presence:{breakout}``,
     one field per instance, refreshed every third of ``PRESENCE_TTL``, expiring after it)
@@ -123,6 +145,7 @@ class SharedPresence(Presence):
         self._reported: set[int] = set()  # breakouts with a count of this instance in Redis
         self._client = bus._client(socket_timeout=5, client_name=f'workshop-presence:{bus.instance}')
         self._script = self._client.register_script(_ANNOUNCE)
+        self._totals_script = self._client.register_script(_TOTALS)
         self._heartbeat: asyncio.Task | None = None
         bus.hub.observe(self._observe)
         bus.on_reconnect(self.refresh)
@@ -158,11 +181,30 @@ class SharedPresence(Presence):
             self._reported.discard(breakout_id)
 
     async def refresh(self, *, force: bool = True) -> None:
-        """Write this instance's counts again (and publish the totals): after a reconnect, on the heartbeat."""
+        """Write this instance's counts again (and publish the totals): after a reconnect, on the heartbeat;
+        and learn the totals of rooms with no page here (what a page opened now shows first)."""
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.create_task(self._beat(), name='presence heartbeat')
         for breakout_id in sorted(set(self._reported) | set(self._clients)):
             workshop_id = self._workshop_of.get(breakout_id)
             if workshop_id is not None:
                 await self._announce(workshop_id, breakout_id, force=force)
+        await self._load_totals()
+
+    async def _load_totals(self) -> None:
+        try:
+            keys = [key async for key in self._client.scan_iter(match=f'{self._redis_bus.namespace}presence:*',
+                                                                 count=500)]
+            if not keys:
+                return
+            totals = await self._totals_script(keys=keys)
+        except Exception as e:  # noqa: BLE001 - the next heartbeat tries again
+            log.warning('presence: cannot read the totals (%s)', e)
+            return
+        for key, total in zip(keys, totals):
+            breakout = (key.decode() if isinstance(key, bytes) else key).rsplit(':', 1)[1]
+            if breakout.isdigit():
+                self._totals[int(breakout)] = int(total)
 
     async def _beat(self) -> None:
         while True:

@@ -68,6 +68,8 @@ async def test_ideas_appear_where_they_should_and_nowhere_else(user: User, creat
     for outsider in (cara, other_wall):
         await outsider.should_not_see('Hochschulen und Kammern als Initiatoren')
 
+    await moderator.should_see('1 Beitrag zu dieser Frage', retries=20)  # the singular, not "1 Beiträge"
+
     # the author's own idea is marked, on her phone only
     assert [i['own'] for i in _board(anna).items.values()] == [True]
     assert [i['own'] for i in _board(ben).items.values()] == [False]
@@ -129,7 +131,7 @@ async def test_lead_sees_all_rooms_live(user: User, create_user: Callable[[], Us
     await lead.should_see(marker='members-W1.3', content='1 beigetreten', retries=20)
     await lead.should_see(marker='online-W1.3', content='1 online', retries=20)
     await _post(anna, 'Wasserstoff als Zukunftsthema')
-    await lead.should_see(marker='ideas-W1.3', content='1 Beiträge', retries=20)
+    await lead.should_see(marker='ideas-W1.3', content='1 Beitrag', retries=20)
     await lead.should_see(marker='ideas-W1.1', content='0 Beiträge', retries=20)
 
 

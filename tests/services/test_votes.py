@@ -23,7 +23,7 @@ async def test_budget_cap_and_taking_dots_back(db, bus, cluster):
     assert (status.mine, status.left, status.budget) == (1, 2, 3)
     with pytest.raises(Invalid) as e:  # at most one dot per idea by default
         await votes.cast_dot(db, bus, token=token, idea_id=ids[0])
-    assert 'At most 1' in str(e.value)
+    assert str(e.value) == 'Only one dot per idea.'
     await votes.cast_dot(db, bus, token=token, idea_id=ids[1])
     assert (await votes.cast_dot(db, bus, token=token, idea_id=ids[2])).left == 0
     with pytest.raises(Invalid) as e:

@@ -56,11 +56,11 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             'breakout': breakout_id, 'question': question_id, 'my-dots': {},
             'labels': {
                 'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
-                'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'), 'dots': _('{n} dots'),
-                'vote': _('Give a dot'), 'unvote': _('Take a dot back'), 'mine': _('{n} of your dots'),
+                'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'), 'dots': _.plural_forms('{n} dot', '{n} dots'),
+                'vote': _('Give a dot'), 'unvote': _('Take a dot back'), 'mine': _.plural_forms('One of your dots', '{n} of your dots'),
                 'curate': _('Curate'), 'edit': _('Edit text'), 'group': _('Heading (cluster) …'),
                 'mark': _('Mark as key point / unmark'), 'merge': _('Merge with …'), 'hide': _('Hide / show'),
-                'newOne': _('A new idea in this room'), 'newMany': _('{n} new ideas in this room'),
+                'news': _.plural_forms('A new idea in this room', '{n} new ideas in this room'),
             },
         })
         if on_vote:

@@ -359,7 +359,7 @@ class Editor:
                 .classes('w-20').tooltip(_('Dots per person for this question; empty: the workshop\'s setting')) \
                 .mark(f'{key}-dots')
             if ideas:
-                ui.badge(_('{n} ideas', n=ideas)).props('outline').classes('shrink-0')
+                ui.badge(_.ngettext('{n} idea', '{n} ideas', ideas)).props('outline').classes('shrink-0')
 
             async def remove() -> None:
                 if await self.confirm(_('Delete the guiding question "{label} {text}"?', label=q.label, text=q.text)):

@@ -86,7 +86,9 @@ export default {
     },
   },
   methods: {
-    format(template, n) {
+    format(forms, n) {
+      // [one, other]: the plural forms of the page's language (German and English: 1 and the rest)
+      const template = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms;
       return (template || "").replace("{n}", n);
     },
     replace(ideas, mine) {
@@ -120,7 +122,7 @@ export default {
       const wait = Math.max(0, this.announced + ANNOUNCE_MS - Date.now());
       this.announceTimer = setTimeout(() => {
         this.announceTimer = null;
-        const text = this.news === 1 ? this.labels.newOne : this.format(this.labels.newMany, this.news);
+        const text = this.format(this.labels.news, this.news);
         this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
         this.news = 0;
         this.announced = Date.now();

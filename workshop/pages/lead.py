@@ -243,8 +243,8 @@ class Cockpit:
             with ui.row().classes('gap-4 text-sm items-center'):
                 online = ui.label(_('{n} online', n=self.rt.presence.online(b.id))).mark(f'online-{tag}')
                 members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark(f'members-{tag}')
-                ideas = ui.label(_('{n} ideas', n=self.ideas[b.id])).mark(f'ideas-{tag}')
-                dots_label = ui.label(_('{n} dots cast', n=dots)).mark(f'dots-{tag}')
+                ideas = ui.label(_.ngettext('{n} idea', '{n} ideas', self.ideas[b.id])).mark(f'ideas-{tag}')
+                dots_label = ui.label(_.ngettext('{n} dot cast', '{n} dots cast', dots)).mark(f'dots-{tag}')
             with ui.row().classes('items-center gap-2'):
                 badge = PhaseBadge(_, phase)
                 badge.badge.mark(f'phase-{tag}')
@@ -277,12 +277,12 @@ class Cockpit:
         _ = self._
         if isinstance(event, IdeaPosted):
             self.ideas[event.breakout_id] += 1
-            card['ideas'].set_text(_('{n} ideas', n=self.ideas[event.breakout_id]))
+            card['ideas'].set_text(_.ngettext('{n} idea', '{n} ideas', self.ideas[event.breakout_id]))
         elif isinstance(event, IdeaChanged) and event.merged_into_id is not None:
             self.ideas[event.breakout_id] -= 1
-            card['ideas'].set_text(_('{n} ideas', n=self.ideas[event.breakout_id]))
+            card['ideas'].set_text(_.ngettext('{n} idea', '{n} ideas', self.ideas[event.breakout_id]))
         elif isinstance(event, TalliesChanged):
-            card['dots'].set_text(_('{n} dots cast', n=event.dots_cast))
+            card['dots'].set_text(_.ngettext('{n} dot cast', '{n} dots cast', event.dots_cast))
         elif isinstance(event, PresenceChanged):
             card['online'].set_text(_('{n} online', n=event.online))
         elif isinstance(event, MembersChanged):

@@ -62,7 +62,7 @@ async def moderator_page(secret: str) -> None:
             view.online = ui.label(_('{n} online', n=rt.presence.online(breakout.id))).mark('online')
             view.members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark('members')
             view.idea_count = ui.label('').mark('idea-count')
-            view.dots = ui.label(_('{n} dots cast', n=dots)).mark('dots-cast')
+            view.dots = ui.label(_.ngettext('{n} dot cast', '{n} dots cast', dots)).mark('dots-cast')
         with ui.row().classes('w-full gap-6 items-start no-wrap max-md:flex-wrap'):
             with ui.column().classes('grow gap-3 min-w-0'):
                 view.build_current(shown, breakout_row.timer_ends_at)
@@ -340,7 +340,7 @@ class ModeratorView:
             return
         on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
         if isinstance(event, TalliesChanged):
-            self.dots.set_text(self._('{n} dots cast', n=event.dots_cast))
+            self.dots.set_text(self._.ngettext('{n} dot cast', '{n} dots cast', event.dots_cast))
         elif isinstance(event, PhaseChanged) and on_current:
             self.phase = Phase(event.phase)
             self.phase_toggle.set_value(event.phase)
@@ -396,4 +396,4 @@ class ModeratorView:
                            remove='' if active else 'ws-current font-semibold')
 
     def _show_count(self, n: int) -> None:
-        self.idea_count.set_text(self._('{n} ideas on this question', n=n))
+        self.idea_count.set_text(self._.ngettext('{n} idea on this question', '{n} ideas on this question', n))

@@ -226,7 +226,7 @@ class RoomView:
         elif isinstance(event, TimerChanged):
             self.timer.set(event.ends_at)
         elif isinstance(event, PresenceChanged):
-            self.online.set_text(self._('{n} people online in this room', n=event.online))
+            self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room', event.online))
 
     def _workshop_event(self, event: Event) -> None:
         if isinstance(event, RoundChanged):

@@ -168,7 +168,7 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
                 view.board = IdeaBoard(rt, _, workshop_id=workshop.id, breakout_id=breakout.id,
                                        question_id=current.id if current else None, mode='wall', phase=phase,
                                        hide_tallies=workshop.hide_tallies,
-                                       on_count=lambda n: view.count.set_text(_('{n} ideas', n=n))) \
+                                       on_count=lambda n: view.count.set_text(_.ngettext('{n} idea', '{n} ideas', n))) \
                     .classes('w-full').mark('ideas')
                 view.board.show(shown)
                 view.show_phase()

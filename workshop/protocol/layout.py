@@ -143,7 +143,7 @@ def format_label(doc: ProtocolDocument) -> str:
 
 
 def dots_label(_: Translate, n: int) -> str:
-    return _('{n} dot', n=n) if n == 1 else _('{n} dots', n=n)
+    return _.ngettext('{n} dot', '{n} dots', n)
 
 
 def status_line(doc: ProtocolDocument) -> str:
@@ -302,8 +302,7 @@ def agenda(doc: ProtocolDocument) -> Agenda:
 def participation(doc: ProtocolDocument) -> list[Block]:
     _ = words(doc)
     n = doc.participants
-    sentence = _('One person took part in the workshop.') if n == 1 else \
-        _('{n} people took part in the workshop.', n=n)
+    sentence = _.ngettext('One person took part in the workshop.', '{n} people took part in the workshop.', n)
     groups = [row for row in doc.participation if row.group is not None]
     if groups:
         sentence += ' ' + _('They came from these stakeholder groups:')

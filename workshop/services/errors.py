@@ -9,12 +9,20 @@ def N_(message: str) -> str:  # noqa: N802  # marks a message for extraction; tr
     return message
 
 
-class ServiceError(Exception):
-    """A refusal the user should read. ``message`` is an English catalogue msgid."""
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802  # a message with a count {n}
+    return singular, plural
 
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message.format(**params) if params else message)
-        self.message = message
+
+class ServiceError(Exception):
+    """A refusal the user should read. ``message`` is an English catalogue msgid, or a pair
+    (singular, plural) from ``NP_`` whose form is chosen by the parameter ``n``."""
+
+    def __init__(self, message: str | tuple[str, str], **params: Any) -> None:
+        singular, plural = message if isinstance(message, tuple) else (message, None)
+        english = plural if plural is not None and params.get('n') != 1 else singular
+        super().__init__(english.format(**params) if params else english)
+        self.message = singular
+        self.plural = plural
         self.params = params
 
 

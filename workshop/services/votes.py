@@ -13,7 +13,7 @@ from ..db import Database
 from ..events import VoteChanged
 from ..models import Attendance, Breakout, Idea, Phase, Question, Vote, Workshop
 from .access import acting_participant
-from .errors import N_, Forbidden, Invalid, NotFound
+from .errors import N_, NP_, Forbidden, Invalid, NotFound
 from .facilitation import phase_of
 
 
@@ -67,9 +67,10 @@ async def _change(db: Database, bus: Bus, *, token: str, idea_id: int, delta: in
                              question_id=idea.question_id)
         if delta > 0:
             if spent >= budget:
-                raise Invalid(N_('You have used all your {n} dots for this question.'), n=budget)
+                raise Invalid(NP_('You have used your dot for this question.',
+                                  'You have used all your {n} dots for this question.'), n=budget)
             if mine >= workshop.max_dots_per_idea:
-                raise Invalid(N_('At most {n} dots per idea.'), n=workshop.max_dots_per_idea)
+                raise Invalid(NP_('Only one dot per idea.', 'At most {n} dots per idea.'), n=workshop.max_dots_per_idea)
         elif mine == 0:
             raise Invalid(N_('You have no dot on this idea.'))
         mine += delta
