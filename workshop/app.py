@@ -134,4 +134,13 @@ def serve(settings: Settings) -> None:
     ui.run(host=settings.host, port=settings.port, title='Workshop', language='de', favicon='🗣️',
            storage_secret=settings.ensure_storage_secret(), reload=False, show=False,
            session_middleware_kwargs=security.cookie_settings(settings.public_url),
-           show_welcome_message=False, uvicorn_logging_level='warning')
+           show_welcome_message=False, uvicorn_logging_level='warning',
+           gzip_middleware_factory=compress_assets_once)
+
+
+def compress_assets_once(inner):  # noqa: ANN001, ANN201 - ASGI apps
+    """NiceGUI's GZip middleware, with each unchanging asset compressed once (workshop/static_cache.py)."""
+    from fastapi.middleware.gzip import GZipMiddleware
+
+    from .static_cache import NICEGUI_ASSETS, StaticCache
+    return StaticCache(GZipMiddleware(inner, minimum_size=500, compresslevel=9), prefixes=(*NICEGUI_ASSETS, '/assets/'))

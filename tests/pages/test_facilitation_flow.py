@@ -159,6 +159,7 @@ async def test_second_round_plenary_and_notice(user: User, create_user: Callable
     await plenary_wall.should_see('1. Entstehung von Netzwerken und Clustern', retries=WAIT)
     await plenary_wall.should_see('Kernergebnis W 1.1', retries=WAIT)
     await anna.should_see('Plenum: Bitte folgen Sie dem Hauptbildschirm.', retries=WAIT)
+    await plenary_wall.should_not_see('Plenum: Bitte folgen Sie dem Hauptbildschirm.')  # it is the main screen
     lead.find(marker='summary-next').click()
     await plenary_wall.should_see('2. Clusterstrategien und Strategieentwicklung', retries=WAIT)
     lead.find(marker='summary-end').click()

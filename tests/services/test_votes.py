@@ -108,3 +108,58 @@ async def test_votes_are_coalesced_per_room(db, bus, cluster):
         final.update(dict(update.tallies))
     assert final == {ids[0]: 10, ids[1]: 10, ids[2]: 10}
     assert tallies[-1].dots_cast == 30
+
+
+async def test_a_burst_of_votes_is_written_in_few_transactions_each_vote_checked_on_its_own(db, bus, cluster):
+    from sqlalchemy import event
+
+    from workshop.events import VoteChanged
+    from workshop.services import curation
+    members = [(await member(db, bus, cluster))[0] for _ in range(40)]
+    outsider, _ = await member(db, bus, cluster, index=1)  # W 1.2: may not vote in W 1.1
+    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=4)
+    await curation.hide_idea(db, bus, secret=cluster.breakouts[0].moderator_secret, idea_id=ids[3])
+    transactions = []
+
+    def count(connection) -> None:  # noqa: ANN001
+        transactions.append(connection)
+    event.listen(db.engine.sync_engine, 'begin', count)
+    bus.published.clear()
+    try:
+        requests = [votes.cast_dot(db, bus, token=t, idea_id=ids[i % 3]) for i, t in enumerate(members)]
+        requests += [votes.cast_dot(db, bus, token=members[0], idea_id=ids[0]),  # a second dot on the same idea
+                     votes.cast_dot(db, bus, token=outsider, idea_id=ids[0]),
+                     votes.cast_dot(db, bus, token='forged', idea_id=ids[1]),
+                     votes.cast_dot(db, bus, token=members[1], idea_id=ids[3]),  # hidden
+                     votes.remove_dot(db, bus, token=members[2], idea_id=ids[2]),  # given just before, in the burst
+                     votes.remove_dot(db, bus, token=members[3], idea_id=ids[1])]  # has none there
+        results = await asyncio.gather(*requests, return_exceptions=True)
+    finally:
+        event.remove(db.engine.sync_engine, 'begin', count)
+    assert all(r.mine == 1 and r.left == 2 for r in results[:40])
+    assert [type(r) for r in results[40:]] == [Invalid, Forbidden, Forbidden, NotFound, votes.VoteStatus, Invalid]
+    assert (results[44].mine, results[44].left) == (0, 3)
+    assert 'Only one dot per idea' in str(results[40])
+    assert len(transactions) <= 3  # the first vote at once, the rest together (was: one transaction per vote)
+    async with db.session() as s:
+        assert await votes.tallies(s, breakout_id=breakout_id) == {ids[0]: 14, ids[1]: 13, ids[2]: 12}
+    changes = [e for e in bus.published if isinstance(e, VoteChanged)]
+    final = {e.idea_id: e.total for e in changes}  # the last event of each idea carries its final total
+    assert final == {ids[0]: 14, ids[1]: 13, ids[2]: 12} and changes[-1].breakout_dots == 39
+    assert len(changes) <= 2 * 3  # at most one per idea and transaction
+
+
+async def test_a_failing_batch_is_written_vote_by_vote(db, bus, cluster, monkeypatch):
+    members = [(await member(db, bus, cluster))[0] for _ in range(6)]
+    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=2)
+    real_save = votes._BatchState.save
+
+    async def save(self, session):  # noqa: ANN001, ANN202 - a database error in any batch of more than one vote
+        if len(self.applied) > 1:
+            raise RuntimeError('disk I/O error')
+        return await real_save(self, session)
+    monkeypatch.setattr(votes._BatchState, 'save', save)
+    results = await asyncio.gather(*(votes.cast_dot(db, bus, token=t, idea_id=ids[0]) for t in members))
+    assert [r.mine for r in results] == [1] * 6
+    async with db.session() as s:
+        assert await votes.tallies(s, breakout_id=breakout_id) == {ids[0]: 6}

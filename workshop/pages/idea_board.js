@@ -24,7 +24,7 @@ export default {
             <div v-if="idea.group || idea.marked || idea.own || idea.hidden || (idea.edited && mode === 'moderator') || mode === 'moderator'"
                  class="row items-center q-gutter-x-sm text-xs text-grey-9">
               <span v-if="idea.group" class="ws-group">{{ idea.group }}</span>
-              <q-icon v-if="idea.marked" name="star" color="amber-9" :aria-label="labels.keyPoint" role="img" />
+              <q-icon v-if="idea.marked" name="star" color="orange-10" :aria-label="labels.keyPoint" role="img" />
               <span v-if="idea.edited && mode === 'moderator'">{{ labels.edited }}</span>
               <q-badge v-if="idea.own" outline color="primary" aria-live="off">{{ labels.own }}</q-badge>
               <q-badge v-if="idea.hidden" color="grey-8" aria-live="off">{{ labels.hidden }}</q-badge>
@@ -81,7 +81,7 @@ export default {
     },
     listClass() {
       return this.mode === "wall"
-        ? "grid grid-cols-1 md:grid-cols-2 xl:grid-cols-3 gap-4 items-start"
+        ? "ws-wall-grid"
         : "column q-gutter-y-sm";
     },
   },

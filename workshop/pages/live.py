@@ -62,9 +62,10 @@ def track_presence(rt: Runtime, *, workshop_id: int, breakout_id: int) -> None:
 class NoticeBanner:
     """The lead moderator's notice and the plenary hint, on phones and walls."""
 
-    def __init__(self, _: Translate, workshop: Workshop, *, wall: bool = False) -> None:
+    def __init__(self, _: Translate, workshop: Workshop, *, wall: bool = False, main_screen: bool = False) -> None:
         self._ = _
         self.workshop_id = workshop.id
+        self.main_screen = main_screen  # the plenary wall is the main screen: no hint to follow itself
         size = 'text-3xl p-4' if wall else 'text-base'
         with ui.card().classes(f'w-full bg-amber-2 text-black {size}').props('flat role=status aria-live=polite') \
                 .mark('notice') as self.card:
@@ -77,7 +78,7 @@ class NoticeBanner:
         parts = []
         if workshop.notice:
             parts.append(workshop.notice)
-        if workshop.plenary:
+        if workshop.plenary and not self.main_screen:
             parts.append(self._('Plenary: please follow the main screen.'))
         self.text.set_text(' — '.join(parts))
         self.card.set_visibility(bool(parts))

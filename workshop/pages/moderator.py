@@ -134,7 +134,7 @@ class ModeratorView:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label(_('Key results of this question')).classes('text-base font-semibold') \
                 .props('role=heading aria-level=2')
-            self.question_results = ui.textarea(placeholder=_('One key result per line')) \
+            self.question_results = ui.textarea(_('One key result per line')) \
                 .props('outlined autogrow').classes('w-full').mark('question-results')
             with ui.row().classes('gap-2'):
                 ui.button(_('Draft from marked and top-voted ideas'), icon='auto_awesome',
@@ -163,8 +163,7 @@ class ModeratorView:
         with ui.card().classes('w-full gap-2 mt-4').props('flat bordered'):
             ui.label(_('Key results of this breakout')).classes('text-base font-semibold') \
                 .props('role=heading aria-level=2')
-            self.breakout_results = ui.textarea(value='\n'.join(key_results),
-                                                placeholder=_('One key result per line')) \
+            self.breakout_results = ui.textarea(_('One key result per line'), value='\n'.join(key_results)) \
                 .props('outlined autogrow').classes('w-full').mark('breakout-results')
             with ui.row().classes('gap-2'):
                 ui.button(_('Draft'), icon='auto_awesome', on_click=self.draft_breakout_results) \

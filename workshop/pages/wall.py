@@ -70,7 +70,7 @@ class PlenaryWall:
         self._ = _
         self.workshop_id = workshop.id
         with ui.column().classes('w-full p-8 gap-6 min-h-screen'):
-            self.notice = NoticeBanner(_, workshop, wall=True)
+            self.notice = NoticeBanner(_, workshop, wall=True, main_screen=True)
             with ui.row().classes('w-full gap-12 items-start justify-center no-wrap'):
                 self.body = ui.column().classes('gap-6 grow min-w-0')
                 _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -11,10 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import VoteChanged
-from ..models import Attendance, Breakout, Idea, Phase, Question, Vote, Workshop
-from .access import acting_participant
-from .errors import N_, NP_, Forbidden, Invalid, NotFound
-from .facilitation import phase_of
+from ..models import Attendance, Breakout, BreakoutQuestion, Idea, Participant, Phase, Question, Vote, Workshop
+from .errors import N_, NP_, Forbidden, Invalid, NotFound, ServiceError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,41 +34,169 @@ def budget_for(workshop: Workshop, question: Question) -> int:
 
 
 async def cast_dot(db: Database, bus: Bus, *, token: str, idea_id: int) -> VoteStatus:
-    return await _change(db, bus, token=token, idea_id=idea_id, delta=1)
+    return await _writer(db, bus).submit(token=token, idea_id=idea_id, delta=1)
 
 
 async def remove_dot(db: Database, bus: Bus, *, token: str, idea_id: int) -> VoteStatus:
-    return await _change(db, bus, token=token, idea_id=idea_id, delta=-1)
+    return await _writer(db, bus).submit(token=token, idea_id=idea_id, delta=-1)
 
 
-async def _change(db: Database, bus: Bus, *, token: str, idea_id: int, delta: int) -> VoteStatus:
-    # one transaction with the participant's row locked (SQLite: the write lock), so that
-    # concurrent requests of one participant are counted one after the other
-    async with db.transaction() as session:
-        participant = await acting_participant(session, token, lock=True)
-        # the idea's row share-locked (PostgreSQL): votes on it go on side by side, a merge of it waits
-        # for them (and they for the merge), so that no dot lands on an idea that was merged meanwhile
-        idea = (await session.exec(select(Idea).where(Idea.id == idea_id).with_for_update(read=True))).first()
+MAX_BATCH = 500
+
+
+@dataclass
+class _Request:
+    token: str
+    idea_id: int
+    delta: int
+    future: asyncio.Future
+
+
+def _writer(db: Database, bus: Bus) -> VoteWriter:
+    """The vote writer of this database, bus and event loop (kept on the database object)."""
+    key = ('votes', asyncio.get_running_loop(), id(bus))
+    writer = db.combiners.get(key)
+    if writer is None or writer.bus is not bus:
+        for old in [k for k in db.combiners if k[0] == 'votes' and k[1].is_closed()]:
+            del db.combiners[old]
+        writer = db.combiners[key] = VoteWriter(db, bus)
+    return writer
+
+
+class VoteWriter:
+    """Dots of many phones in one transaction.
+
+    A burst of votes (300 phones within a second) as one transaction each took 13 statements
+    and 18 ms of CPU per vote (SQLAlchemy and the driver's thread hop cost about 0.6 ms per
+    statement), so the tallies settled 7 s after the burst. Here a vote that arrives while
+    the database is idle is written at once, and the votes that arrive meanwhile are written
+    together by the next transaction: about ten statements for the whole batch. Each vote
+    is still checked on its own, in the order of arrival, against the state that the votes
+    before it left (budget, cap per idea, phase, attendance); a refused vote changes nothing.
+    The participants' rows are locked (PostgreSQL: in id order), the ideas' rows share-locked,
+    as before: budgets hold across app instances, and a merge waits for the votes on its ideas.
+    """
+
+    def __init__(self, db: Database, bus: Bus) -> None:
+        self.db = db
+        self.bus = bus
+        self.queue: list[_Request] = []
+        self._task: asyncio.Task | None = None
+
+    async def submit(self, *, token: str, idea_id: int, delta: int) -> VoteStatus:
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append(_Request(token=token, idea_id=idea_id, delta=delta, future=future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain(), name='vote writer')
+        return await future
+
+    async def _drain(self) -> None:
+        while self.queue:  # no await between this check and the end: a vote queued later starts a new task
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                events = await self._write(batch)
+            except Exception:  # noqa: BLE001 - not a refusal: each vote again on its own, so one cannot sink the rest
+                log.exception('vote writer: a batch of %d failed; writing its votes one by one', len(batch))
+                events = []
+                for request in batch:
+                    try:
+                        events += await self._write([request])
+                    except Exception as e:  # noqa: BLE001 - this page gets the error
+                        _settle(request, error=e)
+            for event in events:
+                try:
+                    await self.bus.publish(event)
+                except Exception:  # noqa: BLE001 - the votes are saved; pages resynchronise on the next change
+                    log.exception('vote writer: cannot publish %s', event)
+
+    async def _write(self, batch: list[_Request]) -> list[VoteChanged]:
+        results: list[tuple[_Request, VoteStatus | None, Exception | None]] = []
+        async with self.db.transaction() as session:
+            state = await _BatchState.load(session, batch)
+            for request in batch:
+                try:
+                    results.append((request, state.apply(request), None))
+                except ServiceError as e:
+                    results.append((request, None, e))
+            events = await state.save(session)
+        for request, status, error in results:
+            _settle(request, status=status, error=error)
+        return events
+
+
+def _settle(request: _Request, *, status: VoteStatus | None = None, error: Exception | None = None) -> None:
+    if request.future.done():  # the page went away meanwhile
+        return
+    if error is not None:
+        request.future.set_exception(error)
+    else:
+        request.future.set_result(status)
+
+
+class _BatchState:
+    """What the votes of one batch are checked against, read with a few statements, changed in memory."""
+
+    @classmethod
+    async def load(cls, session: AsyncSession, batch: list[_Request]) -> _BatchState:
+        self = cls()
+        tokens = sorted({r.token for r in batch if r.token})
+        query = select(Participant).where(col(Participant.token).in_(tokens)).order_by(col(Participant.id))
+        # the participants' rows locked, in id order (no deadlock between two instances' batches)
+        self.participants = {p.token: p for p in (await session.exec(query.with_for_update())).all()}
+        # the ideas' rows share-locked (PostgreSQL): votes go on side by side, a merge of them waits
+        query = select(Idea).where(col(Idea.id).in_(sorted({r.idea_id for r in batch}))).order_by(col(Idea.id))
+        self.ideas = {i.id: i for i in (await session.exec(query.with_for_update(read=True))).all()}
+        breakout_ids = sorted({i.breakout_id for i in self.ideas.values()})
+        self.breakouts = {b.id: b for b in (await session.exec(
+            select(Breakout).where(col(Breakout.id).in_(breakout_ids)))).all()}
+        self.workshops = {w.id: w for w in (await session.exec(
+            select(Workshop).where(col(Workshop.id).in_({b.workshop_id for b in self.breakouts.values()})))).all()}
+        self.questions = {q.id: q for q in (await session.exec(
+            select(Question).where(col(Question.id).in_({i.question_id for i in self.ideas.values()})))).all()}
+        self.phases = {(b, q): Phase(phase) for b, q, phase in (await session.exec(
+            select(BreakoutQuestion.breakout_id, BreakoutQuestion.question_id, BreakoutQuestion.phase)
+            .where(col(BreakoutQuestion.breakout_id).in_(breakout_ids)))).all()}
+        participant_ids = sorted(p.id for p in self.participants.values())
+        self.attending = {(p, b) for p, b in (await session.exec(
+            select(Attendance.participant_id, Attendance.breakout_id).where(
+                col(Attendance.participant_id).in_(participant_ids),
+                col(Attendance.breakout_id).in_(breakout_ids)))).all()}
+        # the participants' dots in these breakouts: per idea, and spent per question
+        self.rows: dict[tuple[int, int], Vote] = {}
+        self.mine: dict[tuple[int, int], int] = {}
+        self.spent: dict[tuple[int, int, int], int] = defaultdict(int)
+        for vote, breakout_id, question_id in (await session.exec(
+                select(Vote, Idea.breakout_id, Idea.question_id).join(Idea, Idea.id == Vote.idea_id).where(
+                    col(Vote.participant_id).in_(participant_ids), col(Idea.breakout_id).in_(breakout_ids)))).all():
+            self.rows[(vote.participant_id, vote.idea_id)] = vote
+            self.mine[(vote.participant_id, vote.idea_id)] = vote.dots
+            self.spent[(vote.participant_id, breakout_id, question_id)] += vote.dots
+        self.changed: set[tuple[int, int]] = set()
+        self.applied: list[tuple[Workshop, Breakout, Idea]] = []
+        return self
+
+    def apply(self, request: _Request) -> VoteStatus:
+        """Check one vote against the state so far and change the state (the checks of the single vote)."""
+        participant = self.participants.get(request.token) if request.token else None
+        if participant is None:
+            raise Forbidden(N_('Please join the workshop first.'))
+        if participant.removed:
+            raise Forbidden(N_('The moderation has removed you from this workshop.'))
+        idea = self.ideas.get(request.idea_id)
         if idea is None or idea.hidden or idea.merged_into_id is not None:
             raise NotFound(N_('This idea is no longer available for voting.'))
-        breakout = await session.get(Breakout, idea.breakout_id)
-        workshop = await session.get(Workshop, breakout.workshop_id)
+        breakout = self.breakouts[idea.breakout_id]
+        workshop = self.workshops[breakout.workshop_id]
         if participant.workshop_id != workshop.id:
             raise Forbidden(N_('Please join the workshop first.'))
-        attending = (await session.exec(select(Attendance.id).where(
-            Attendance.participant_id == participant.id, Attendance.breakout_id == breakout.id))).first()
-        if attending is None or breakout.round_id != workshop.current_round_id:
+        if (participant.id, breakout.id) not in self.attending or breakout.round_id != workshop.current_round_id:
             raise Forbidden(N_('You can only vote in the breakout you joined in the current round.'))
-        if await phase_of(session, breakout.id, idea.question_id) != Phase.vote:
+        if self.phases.get((breakout.id, idea.question_id), Phase.collect) != Phase.vote:
             raise Invalid(N_('Voting is not open for this question.'))
-        question = await session.get(Question, idea.question_id)
-        budget = budget_for(workshop, question)
-        vote = (await session.exec(select(Vote).where(Vote.idea_id == idea.id,
-                                                      Vote.participant_id == participant.id))).first()
-        mine = vote.dots if vote else 0
-        spent = await _spent(session, participant_id=participant.id, breakout_id=breakout.id,
-                             question_id=idea.question_id)
-        if delta > 0:
+        budget = budget_for(workshop, self.questions[idea.question_id])
+        key, spent_key = (participant.id, idea.id), (participant.id, breakout.id, idea.question_id)
+        mine, spent = self.mine.get(key, 0), self.spent[spent_key]
+        if request.delta > 0:
             if spent >= budget:
                 raise Invalid(NP_('You have used your dot for this question.',
                                   'You have used all your {n} dots for this question.'), n=budget)
@@ -73,22 +204,42 @@ async def _change(db: Database, bus: Bus, *, token: str, idea_id: int, delta: in
                 raise Invalid(NP_('Only one dot per idea.', 'At most {n} dots per idea.'), n=workshop.max_dots_per_idea)
         elif mine == 0:
             raise Invalid(N_('You have no dot on this idea.'))
-        mine += delta
-        if vote is None:
-            vote = Vote(idea_id=idea.id, participant_id=participant.id, dots=mine)
-            session.add(vote)
-        elif mine == 0:
-            await session.delete(vote)
-        else:
-            vote.dots = mine
+        self.mine[key] = mine + request.delta
+        self.spent[spent_key] = spent + request.delta
+        self.changed.add(key)
+        self.applied.append((workshop, breakout, idea))
+        return VoteStatus(idea_id=idea.id, question_id=idea.question_id, mine=mine + request.delta,
+                          left=budget - (spent + request.delta), budget=budget)
+
+    async def save(self, session: AsyncSession) -> list[VoteChanged]:
+        """Write the changed dots; the events carry the totals after the whole batch."""
+        if not self.changed:
+            return []
+        for key in sorted(self.changed):
+            row, dots = self.rows.get(key), self.mine[key]
+            if row is None and dots > 0:
+                session.add(Vote(participant_id=key[0], idea_id=key[1], dots=dots))
+            elif row is not None and dots == 0:
+                await session.delete(row)
+            elif row is not None:
+                row.dots = dots
         await session.flush()
-        total = await idea_total(session, idea.id)
-        all_dots = await dots_cast(session, breakout_id=breakout.id)
-        status = VoteStatus(idea_id=idea.id, question_id=idea.question_id, mine=mine,
-                            left=budget - (spent + delta), budget=budget)
-    await bus.publish(VoteChanged(workshop_id=workshop.id, breakout_id=breakout.id, question_id=idea.question_id,
-                                  idea_id=idea.id, total=total, breakout_dots=all_dots))
-    return status
+        idea_ids = sorted({idea.id for _, _, idea in self.applied})
+        totals = {idea_id: int(n) for idea_id, n in (await session.exec(
+            select(Vote.idea_id, func.sum(Vote.dots)).where(col(Vote.idea_id).in_(idea_ids))
+            .group_by(Vote.idea_id))).all()}
+        breakout_ids = sorted({breakout.id for _, breakout, _ in self.applied})
+        cast = {breakout_id: int(n) for breakout_id, n in (await session.exec(
+            select(Idea.breakout_id, func.sum(Vote.dots)).join(Vote, Vote.idea_id == Idea.id)
+            .where(col(Idea.breakout_id).in_(breakout_ids)).group_by(Idea.breakout_id))).all()}
+        events, seen = [], set()
+        for workshop, breakout, idea in self.applied:  # one event per idea, in the order of the first vote on it
+            if idea.id not in seen:
+                seen.add(idea.id)
+                events.append(VoteChanged(workshop_id=workshop.id, breakout_id=breakout.id,
+                                          question_id=idea.question_id, idea_id=idea.id,
+                                          total=totals.get(idea.id, 0), breakout_dots=cast.get(breakout.id, 0)))
+        return events
 
 
 async def _spent(session: AsyncSession, *, participant_id: int, breakout_id: int, question_id: int) -> int:
