@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nicegui import app, run, ui
 
-from . import security
+from . import security, speedups
 from .bus import BrokerURLError, Bus, InProcessBus, RedisBus
 from .config import Settings
 from .db import Database, SchemaError, head_revision, safe_url
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 def setup(settings: Settings) -> Runtime:
     """Prepare everything before the first request: schema, bus, pages, static files."""
+    speedups.install()
     db = Database(settings.database_url)
     prepare_schema(db, settings)
     bus, presence = make_bus(settings)
