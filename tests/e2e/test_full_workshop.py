@@ -171,12 +171,12 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
 
         step('key results')
         mod11.get_by_role('button', name='Entwurf aus markierten und meistbepunkteten Beiträgen').click()
-        results = mod11.get_by_placeholder('Ein Kernergebnis pro Zeile').first
+        results = mod11.get_by_label('Ein Kernergebnis pro Zeile').first
         expect(results).to_have_value(re.compile(re.escape(IDEAS_W11[1][:30])), timeout=SOON)
         mod11.get_by_role('button', name='Kernergebnisse speichern').click()
         expect(mod11.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=SOON)
         # the breakout's own key results (below its questions) go to the plenary summary and the protocol
-        mod12.get_by_placeholder('Ein Kernergebnis pro Zeile').last.fill(KEY_RESULT_W12)
+        mod12.get_by_label('Ein Kernergebnis pro Zeile').last.fill(KEY_RESULT_W12)
         mod12.get_by_role('button', name='Speichern', exact=True).click()
         expect(mod12.get_by_text('Kernergebnisse gespeichert')).to_be_visible(timeout=SOON)
 

@@ -40,6 +40,17 @@ async def test_resend_with_same_client_id_is_harmless(db, bus, cluster):
         assert len(await ideas.ideas_of(s, breakout_id=breakout_id)) == 1
 
 
+async def test_a_resend_is_answered_only_to_the_phone_that_posted(db, bus, cluster):
+    token, breakout_id = await _member(db, bus, cluster)
+    other, _ = await _member(db, bus, cluster)
+    await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='Meine Idee', client_id='mine')
+    for stranger in (other, 'forged', ''):  # another phone guessing the id learns nothing and changes nothing
+        with pytest.raises(Forbidden):
+            await ideas.post_idea(db, bus, token=stranger, breakout_id=breakout_id, text='x', client_id='mine')
+    async with db.session() as s:
+        assert [i.text for i in await ideas.ideas_of(s, breakout_id=breakout_id)] == ['Meine Idee']
+
+
 @pytest.mark.parametrize('text, expected', [
     ('', 'must not be empty'),
     ('   \n\t ', 'must not be empty'),

@@ -79,7 +79,8 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             # must not carry it again, so the prop is emptied (silently: it only seeds the browser's list)
             with self._props.suspend_updates():
                 self._props['ideas'] = []
-        else:  # a reconnect: broadcasts may have been missed, send the whole list once
+        else:  # a reconnect: broadcasts may have been missed, send the props (phase) and the whole list once
+            self.update()
             self._send_all()
 
     def _send_all(self) -> None:
@@ -128,13 +129,18 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         self._counted()
         self._send_all()
 
-    def set_phase(self, phase: Phase, *, hide_tallies: bool | None = None) -> None:
+    def set_phase(self, phase: Phase) -> dict[str, Any] | None:
+        """The phase changed: the room's broadcast message for this board (a few bytes, not the list)."""
         with self._props.suspend_updates():
             self._props['phase'] = phase.value
-            if hide_tallies is not None:
-                self._props['hide-tallies'] = hide_tallies
-        self.update()
-        self._send_all()  # tallies that were hidden may now show
+        if not self.client.has_socket_connection:  # not connected yet: the props and list go with the page
+            self.update()
+            self._send_all()
+            return None
+        message: dict[str, Any] = {'kind': 'phase', 'phase': phase.value}
+        if self.tallies_visible:  # tallies hidden while voting were never sent: they come now
+            message['tallies'] = sorted((idea_id, item['dots']) for idea_id, item in self.items.items())
+        return message
 
     def set_my_dots(self, mine: dict[int, int]) -> None:
         self.my_dots = {str(k): v for k, v in mine.items() if v}
@@ -227,17 +233,12 @@ class BoardRegistry:
             self.reload(event.breakout_id)
             return
         question_id = getattr(event, 'question_id', None)
-        if isinstance(event, PhaseChanged):
-            for board in list(boards):
-                if board.question_id == question_id and not board.is_deleted:
-                    board.set_phase(Phase(event.phase))
-            return
-        # one broadcast per distinct message: usually one for the whole room
+        # one broadcast per distinct message: usually one for the whole room (phase: two, with and without tallies)
         audiences: dict[str, tuple[dict[str, Any], list[str]]] = {}
         for board in list(boards):
             if board.question_id != question_id or board.is_deleted:
                 continue
-            message = board.apply(event)
+            message = board.set_phase(Phase(event.phase)) if isinstance(event, PhaseChanged) else board.apply(event)
             if message is not None:
                 key = repr(message)
                 audiences.setdefault(key, (message, []))[1].append(board.client.id)

@@ -40,7 +40,7 @@ export default {
                 </q-menu>
               </q-btn>
             </div>
-            <div v-if="mode === 'phone' && phase === 'vote'" class="row items-center q-gutter-x-md">
+            <div v-if="mode === 'phone' && livePhase === 'vote'" class="row items-center q-gutter-x-md">
               <q-btn round outline dense icon="remove" :disable="!(mine[idea.id] > 0)"
                      :aria-label="labels.unvote" @click="$emit('vote', {id: idea.id, delta: -1})" />
               <span class="text-base" style="min-width: 5rem; text-align: center">
@@ -64,15 +64,21 @@ export default {
   },
   data() {
     return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
-             announcement: "", news: 0, announced: 0 };
+             announcement: "", news: 0, announced: 0, livePhase: this.phase };
+  },
+  watch: {
+    // the phase comes as the prop (page load, reconnect) or with the room's broadcast (a switch)
+    phase(value) {
+      this.livePhase = value;
+    },
   },
   computed: {
     talliesShown() {
-      return this.mode === "moderator" || this.phase === "discuss" || this.phase === "closed" ||
-        (this.phase === "vote" && !this.hideTallies);
+      return this.mode === "moderator" || this.livePhase === "discuss" || this.livePhase === "closed" ||
+        (this.livePhase === "vote" && !this.hideTallies);
     },
     ranked() {
-      return this.phase === "discuss" || this.phase === "closed";
+      return this.livePhase === "discuss" || this.livePhase === "closed";
     },
     shown() {
       const ideas = [...this.list];
@@ -135,6 +141,10 @@ export default {
       else if (msg.kind === "change") this.change(msg.idea);
       else if (msg.kind === "remove") this.remove(msg.id);
       else if (msg.kind === "tallies") this.tallies(msg.tallies);
+      else if (msg.kind === "phase") {
+        if (msg.tallies) this.tallies(msg.tallies); // hidden while voting: they come with the switch
+        this.livePhase = msg.phase;
+      }
     },
   },
   mounted() {

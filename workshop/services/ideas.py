@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaPosted
-from ..models import Attendance, Breakout, Idea, IdeaPublic, Phase, Question, Workshop
+from ..models import Attendance, Breakout, Idea, IdeaPublic, Participant, Phase, Question, Workshop
 from .errors import N_, Forbidden, Invalid, NotFound
 from .facilitation import phase_of
 from .access import acting_participant
@@ -36,7 +36,7 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
         async with db.transaction() as session:
             existing = await _by_client_id(session, client_id)
             if existing is not None:
-                return existing
+                return await _resent(session, existing, token)
             breakout = await session.get(Breakout, breakout_id)
             if breakout is None:
                 raise NotFound(N_('This breakout does not exist.'))
@@ -57,13 +57,21 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
     except IntegrityError:  # the same client id raced in through another request
         async with db.session() as session:
             existing = await _by_client_id(session, client_id)
-        if existing is None:
-            raise
-        return existing
+            if existing is None:
+                raise
+            return await _resent(session, existing, token)
     await bus.publish(IdeaPosted(workshop_id=breakout.workshop_id, breakout_id=breakout_id, question_id=question.id,
                                  idea_id=public.id, participant_id=public.participant_id, text=public.text,
                                  created_at=public.created_at))
     return public
+
+
+async def _resent(session: AsyncSession, existing: IdeaPublic, token: str) -> IdeaPublic:
+    """A resend is answered with the stored idea, but only to the phone that posted it."""
+    author = (await session.exec(select(Participant.id).where(Participant.token == token))).first() if token else None
+    if author is None or author != existing.participant_id:
+        raise Forbidden(N_('Please join the workshop first.'))
+    return existing
 
 
 async def _question_for(session: AsyncSession, breakout: Breakout, question_id: int | None) -> Question:
