@@ -213,9 +213,11 @@ class RoomView:
             return
         if isinstance(event, PhaseChanged) and self.current is not None and event.question_id == self.current.id:
             self.phase = Phase(event.phase)
-            self._show_phase()
             if self.phase == Phase.vote:
-                self._reload(my_dots=True)
+                # this phone's dots are known here (page load, its own votes, a question or voting-setting
+                # change reloads them): no query per phone when a thousand of them switch at once
+                self._show_dots_left(self.budget - sum(self.my_dots.values()))
+            self._show_phase()
         elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
