@@ -1,6 +1,9 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from workshop.cli import main
 
@@ -43,3 +46,33 @@ def test_python_dash_m_and_templates_listing():
     result = subprocess.run([sys.executable, '-m', 'workshop', 'templates'], capture_output=True, text=True,
                             timeout=60, check=True)
     assert 'cluster-workshop' in result.stdout and 'cluster-strategy' in result.stdout
+
+
+@pytest.mark.timeout(120)
+def test_the_readme_demo_starts_in_a_fresh_folder(tmp_path):
+    """``workshop demo`` with nothing prepared: no workshop-data/ yet, default settings (but a free port)."""
+    import time
+
+    import httpx
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'bench'))
+    import loadgen
+    port = loadgen.free_port()
+    env = {k: v for k, v in loadgen.clean_env(Path(__file__).resolve().parent.parent, tmp_path).items()
+           if k != 'WORKSHOP_DATA_DIR'}  # the default folder, relative to where it starts
+    log = tmp_path / 'demo.log'
+    server = subprocess.Popen([sys.executable, '-m', 'workshop', 'demo', '--port', str(port), '--host', '127.0.0.1'],
+                              env=env, cwd=tmp_path, stdout=log.open('w'), stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                response = httpx.get(f'http://127.0.0.1:{port}/', timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert (tmp_path / 'workshop-data' / 'demo.sqlite3').is_file()
+        assert 'Join code' in log.read_text() or 'Teilnahmecode' in log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -231,3 +231,10 @@ async def test_postgresql_sessions_run_in_utc_whatever_the_server_zone():
             await db.dispose()
     finally:
         server.drop_database(url)
+
+
+def test_a_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path):
+    """The README's demo on a fresh checkout: workshop-data/ is made with the database."""
+    url = f'sqlite:///{tmp_path}/not/there/yet/workshop.sqlite3'
+    assert Database(url).create_schema().after == head_revision()
+    assert (tmp_path / 'not' / 'there' / 'yet' / 'workshop.sqlite3').is_file()

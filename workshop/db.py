@@ -216,6 +216,7 @@ class Database:
         """
         _quiet_alembic()
         from alembic.runtime.migration import MigrationContext
+        self._make_sqlite_folder()
         script = _scripts()
         target = script.get_current_head() if revision == 'head' else revision
         engine = migration_engine(self.sync_url)
@@ -257,6 +258,13 @@ class Database:
         log.info('database schema: %s → %s%s', result.before or 'empty', after,
                  ' (a database of the release before migrations, kept and upgraded)' if adopted else '')
         return result
+
+    def _make_sqlite_folder(self) -> None:
+        """SQLite creates the file, not its folder (``workshop-data/`` on a fresh checkout)."""
+        if self.is_sqlite:
+            database = make_url(self.sync_url).database
+            if database and database != ':memory:' and not database.startswith('file:'):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
 
     def _run_migrations(self, connection: Connection, target: str) -> None:
         from alembic import command
