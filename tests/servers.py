@@ -8,9 +8,12 @@ A test that needs a server which does not answer is skipped with the reason; wit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -108,3 +111,41 @@ def redis_url(db: int) -> str:
     except Exception as e:  # noqa: BLE001
         pytest.skip(f'Redis not reachable at {_where(REDIS_URL)}: {e}')
     return url
+
+
+@contextlib.contextmanager
+def app_process(args: list[str], *, cwd: Path, data_dir: Path | None):  # noqa: ANN201 - yields (process, first answer)
+    """``python -m workshop ARGS --port P --host 127.0.0.1`` in ``cwd`` until its home page answers; stopped after.
+
+    ``data_dir`` None: the app's default data folder (``workshop-data/`` in ``cwd``)."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('PYTEST_', 'WORKSHOP_', 'NICEGUI_')) and k != 'PYTHONPATH'}
+    env['PYTHONPATH'] = str(root)
+    if data_dir is not None:
+        env['WORKSHOP_DATA_DIR'] = str(data_dir)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    log = cwd / 'server.log'
+    process = subprocess.Popen([sys.executable, '-m', 'workshop', *args, '--port', str(port), '--host', '127.0.0.1'],
+                               env=env, cwd=cwd, stdout=log.open('w'), stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            try:
+                response = httpx.get(f'http://127.0.0.1:{port}/', timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.1)
+        else:
+            raise AssertionError(f'the app did not answer: {log.read_text()[-3000:]}')
+        yield process, response
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

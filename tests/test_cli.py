@@ -51,28 +51,9 @@ def test_python_dash_m_and_templates_listing():
 @pytest.mark.timeout(120)
 def test_the_readme_demo_starts_in_a_fresh_folder(tmp_path):
     """``workshop demo`` with nothing prepared: no workshop-data/ yet, default settings (but a free port)."""
-    import time
-
-    import httpx
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'bench'))
-    import loadgen
-    port = loadgen.free_port()
-    env = {k: v for k, v in loadgen.clean_env(Path(__file__).resolve().parent.parent, tmp_path).items()
-           if k != 'WORKSHOP_DATA_DIR'}  # the default folder, relative to where it starts
-    log = tmp_path / 'demo.log'
-    server = subprocess.Popen([sys.executable, '-m', 'workshop', 'demo', '--port', str(port), '--host', '127.0.0.1'],
-                              env=env, cwd=tmp_path, stdout=log.open('w'), stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            try:
-                response = httpx.get(f'http://127.0.0.1:{port}/', timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, log.read_text()[-3000:]
-                time.sleep(0.1)
+    from .servers import app_process
+    with app_process(['demo'], cwd=tmp_path, data_dir=None) as (_process, response):
         assert response.status_code == 200
         assert (tmp_path / 'workshop-data' / 'demo.sqlite3').is_file()
-        assert 'Join code' in log.read_text() or 'Teilnahmecode' in log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        log = (tmp_path / 'server.log').read_text()
+        assert 'Join code' in log or 'Teilnahmecode' in log

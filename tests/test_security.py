@@ -624,32 +624,9 @@ async def test_socket_connections_from_a_foreign_page_are_refused(user: User, ca
 @pytest.mark.parametrize('public_url, secure', [('https://ws.example.org', True), (None, False)])
 def test_the_running_server_sets_its_session_cookie_as_configured(tmp_path, public_url, secure):
     """The real server (not only the helper): behind HTTPS the session cookie is Secure, always HttpOnly and Lax."""
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    import httpx
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'bench'))
-    import loadgen
-    port = loadgen.free_port()
-    env = loadgen.clean_env(Path(__file__).resolve().parent.parent, tmp_path)
-    args = [sys.executable, '-m', 'workshop', 'serve', '--db', f'sqlite:///{tmp_path}/w.sqlite3', '--port', str(port)]
-    if public_url:
-        args += ['--public-url', public_url]
-    log = tmp_path / 'server.log'
-    server = subprocess.Popen(args, env=env, cwd=tmp_path, stdout=log.open('w'), stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            try:
-                response = httpx.get(f'http://127.0.0.1:{port}/', timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, log.read_text()
-                time.sleep(0.1)
+    from .servers import app_process
+    args = ['serve', '--db', f'sqlite:///{tmp_path}/w.sqlite3'] + (['--public-url', public_url] if public_url else [])
+    with app_process(args, cwd=tmp_path, data_dir=tmp_path) as (_process, response):
         cookie = response.headers.get('set-cookie', '').lower()
         assert cookie.startswith('session=') and 'httponly' in cookie and 'samesite=lax' in cookie, cookie
         assert ('; secure' in cookie) is secure, cookie
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
