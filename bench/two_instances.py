@@ -222,6 +222,21 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f'{url} did not answer within {timeout:.0f} s')
 
 
+def nginx_main(prefix: Path, site: str, *, worker_connections: int, access_log: bool = True) -> str:
+    """The main nginx.conf of an unprivileged nginx kept in ``prefix`` around the site file ``site``
+    (also used by tests/multi/test_load_balancer.py)."""
+    return f'''worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections {worker_connections}; }}
+http {{
+    client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy; fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+{'' if access_log else '    access_log off;' + chr(10)}    include {site};
+}}
+'''
+
+
 def start_nginx(tmp: Path, url: str, ports: list[int]) -> subprocess.Popen:
     """The compose site of deploy/ with its upstreams on the loopback instances."""
     nginx = shutil.which('nginx') or '/usr/sbin/nginx'
@@ -233,16 +248,7 @@ def start_nginx(tmp: Path, url: str, ports: list[int]) -> subprocess.Popen:
     site = site.replace('listen 80;', f'listen 127.0.0.1:{url.rsplit(":", 1)[1]};')
     site = site.replace('/var/log/nginx/access.log', str(conf / 'access.log'))
     (conf / 'site.conf').write_text(site, encoding='utf-8')
-    (conf / 'nginx.conf').write_text(f'''worker_processes 1;
-pid {conf}/nginx.pid;
-error_log {conf}/error.log warn;
-events {{ worker_connections 8192; }}
-http {{
-    client_body_temp_path {conf}/body; proxy_temp_path {conf}/proxy; fastcgi_temp_path {conf}/fastcgi;
-    uwsgi_temp_path {conf}/uwsgi; scgi_temp_path {conf}/scgi;
-    include site.conf;
-}}
-''', encoding='utf-8')
+    (conf / 'nginx.conf').write_text(nginx_main(conf, 'site.conf', worker_connections=8192), encoding='utf-8')
     return subprocess.Popen([nginx, '-p', str(conf), '-c', str(conf / 'nginx.conf'), '-g', 'daemon off;'])
 
 

@@ -13,10 +13,11 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -76,6 +77,7 @@ def _render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
+T = TypeVar('T')
 BUSY_TIMEOUT_MS = 10_000
 MIGRATION_BUSY_TIMEOUT_MS = 600_000
 
@@ -193,9 +195,8 @@ class Database:
         self._write_sessions = async_sessionmaker(writer, class_=AsyncSession, expire_on_commit=False)
         # SQLite has one writer: this process's write transactions queue here, in order, instead of
         # in SQLite's busy handler, which polls with sleeps of up to 100 ms (a vote burst took 7 s)
-        self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
-        # write combiners of the services, per event loop (services/votes.py: many phones' dots in one transaction)
-        self.combiners: dict[tuple, object] = {}
+        # what lives per event loop (tests run several): the write lock, the services' write combiners
+        self._loop_locals: dict[tuple[asyncio.AbstractEventLoop, Hashable], Any] = {}
 
     # --- schema -------------------------------------------------------------------------------------
 
@@ -306,13 +307,18 @@ class Database:
                 yield session
 
     def _write_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()  # a lock per event loop (tests run several)
-        lock = self._write_locks.get(loop)
-        if lock is None:
-            for old in [old for old in self._write_locks if old.is_closed()]:
-                del self._write_locks[old]
-            lock = self._write_locks[loop] = asyncio.Lock()
-        return lock
+        return self.loop_local('write lock', asyncio.Lock)
+
+    def loop_local(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The object kept under ``key`` for the running event loop, made by ``make`` the first time
+        (the objects of closed loops are dropped then)."""
+        loop = asyncio.get_running_loop()
+        found = self._loop_locals.get((loop, key))
+        if found is None:
+            for old in [k for k in self._loop_locals if k[0].is_closed()]:
+                del self._loop_locals[old]
+            found = self._loop_locals[(loop, key)] = make()
+        return found
 
     async def now(self) -> dt.datetime:
         """The database server's clock (UTC), the one time all app instances share."""

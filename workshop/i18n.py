@@ -24,7 +24,8 @@ PAGE_LANGUAGES = {'de': 'de', 'en': 'en-GB'}
 Translate = Callable[..., str]
 
 
-def _read(language: str):  # noqa: ANN202 - babel.messages.catalog.Catalog, or None
+@lru_cache(maxsize=None)
+def _read(language: str):  # noqa: ANN202 - babel.messages.catalog.Catalog, or None; parsed once per process
     path = LOCALE_DIR / language / 'LC_MESSAGES' / 'messages.po'
     if not path.is_file():
         return None

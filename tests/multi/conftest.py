@@ -26,11 +26,9 @@ from pathlib import Path
 import pytest
 
 from .. import servers
+from ..e2e.conftest import chromium  # noqa: F401  # the same Debian Chromium fixture as the browser tests
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path('/usr/bin/chromium')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
 STARTUP_TIMEOUT = 60.0
 REDIS_DB = 11
 
@@ -185,23 +183,6 @@ def _forget_redis_keys(url: str, prefix: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
-
-
-@pytest.fixture(scope='module')
-def chromium():  # noqa: ANN201 - a playwright Browser
-    """Debian's Chromium via Playwright's sync API (module scope: the sync API holds an event loop in this thread)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f'Chromium not installed at {CHROMIUM}: apt-get install chromium')
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip('Playwright not importable: pip install -e ".[test]" (uses Debian\'s chromium, no download)')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class Browsers:

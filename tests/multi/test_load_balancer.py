@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,20 +21,12 @@ import pytest
 from .conftest import REPO, Browsers, Cluster, free_port
 from .test_two_instances import LIVE, join, post
 
+sys.path.insert(0, str(REPO / 'bench'))
+from two_instances import nginx_main  # noqa: E402  # the benchmark's nginx around the same deploy/ site
+
 pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.browser]
 
 DEPLOY = REPO / 'deploy'
-MAIN = '''worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-    access_log off;
-    include {site};
-}}
-'''
 
 
 def _nginx() -> str:
@@ -47,7 +40,7 @@ def _prepare(tmp: Path, site: str) -> Path:
     shutil.copytree(DEPLOY / 'nginx' / 'snippets', tmp / 'snippets')
     (tmp / 'site.conf').write_text(site, encoding='utf-8')
     main = tmp / 'nginx.conf'
-    main.write_text(MAIN.format(tmp=tmp, site='site.conf'), encoding='utf-8')
+    main.write_text(nginx_main(tmp, 'site.conf', worker_connections=1024, access_log=False), encoding='utf-8')
     return main
 
 

@@ -139,8 +139,12 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             return None
         message: dict[str, Any] = {'kind': 'phase', 'phase': phase.value}
         if self.tallies_visible:  # tallies hidden while voting were never sent: they come now
-            message['tallies'] = sorted((idea_id, item['dots']) for idea_id, item in self.items.items())
+            # which list (filled in once per audience by the registry): with hidden ideas only for moderators
+            message['tallies'] = 'with hidden' if any(item['hidden'] for item in self.items.values()) else 'shown'
         return message
+
+    def tallies(self) -> list[tuple[int, int]]:
+        return sorted((idea_id, item['dots']) for idea_id, item in self.items.items())
 
     def set_my_dots(self, mine: dict[int, int]) -> None:
         self.my_dots = {str(k): v for k, v in mine.items() if v}
@@ -234,15 +238,17 @@ class BoardRegistry:
             return
         question_id = getattr(event, 'question_id', None)
         # one broadcast per distinct message: usually one for the whole room (phase: two, with and without tallies)
-        audiences: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        audiences: dict[str, tuple[dict[str, Any], list[str], IdeaBoard]] = {}
         for board in list(boards):
             if board.question_id != question_id or board.is_deleted:
                 continue
             message = board.set_phase(Phase(event.phase)) if isinstance(event, PhaseChanged) else board.apply(event)
             if message is not None:
                 key = repr(message)
-                audiences.setdefault(key, (message, []))[1].append(board.client.id)
-        for message, rooms in audiences.values():
+                audiences.setdefault(key, (message, [], board))[1].append(board.client.id)
+        for message, rooms, first in audiences.values():
+            if isinstance(message.get('tallies'), str):  # a phase switch: the audience's tallies, made once
+                message = {**message, 'tallies': first.tallies()}
             payload = {'breakout': event.breakout_id, 'question': question_id, **message}
             background_tasks.create(core.sio.emit('ws_board', payload, room=rooms), name='board broadcast')
 

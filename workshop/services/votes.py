@@ -54,13 +54,7 @@ class _Request:
 
 def _writer(db: Database, bus: Bus) -> VoteWriter:
     """The vote writer of this database, bus and event loop (kept on the database object)."""
-    key = ('votes', asyncio.get_running_loop(), id(bus))
-    writer = db.combiners.get(key)
-    if writer is None or writer.bus is not bus:
-        for old in [k for k in db.combiners if k[0] == 'votes' and k[1].is_closed()]:
-            del db.combiners[old]
-        writer = db.combiners[key] = VoteWriter(db, bus)
-    return writer
+    return db.loop_local(('votes', id(bus)), lambda: VoteWriter(db, bus))
 
 
 class VoteWriter:
@@ -240,13 +234,6 @@ class _BatchState:
                                           question_id=idea.question_id, idea_id=idea.id,
                                           total=totals.get(idea.id, 0), breakout_dots=cast.get(breakout.id, 0)))
         return events
-
-
-async def _spent(session: AsyncSession, *, participant_id: int, breakout_id: int, question_id: int) -> int:
-    spent = (await session.exec(select(func.coalesce(func.sum(Vote.dots), 0)).join(Idea, Idea.id == Vote.idea_id)
-                                .where(Vote.participant_id == participant_id, Idea.breakout_id == breakout_id,
-                                       Idea.question_id == question_id))).one()
-    return int(spent)
 
 
 async def idea_total(session: AsyncSession, idea_id: int) -> int:
