@@ -100,6 +100,24 @@ class Page:
         return urlsplit(self.url).path
 
 
+class PlainPage:
+    """A page without NiceGUI (the join page); a redirect may still have led to a NiceGUI page."""
+
+    def __new__(cls, url: str, html: str):  # noqa: ANN204
+        if ELEMENTS_RE.search(html) and QUERY_RE.search(html):
+            return Page(url, html)
+        return super().__new__(cls)
+
+    def __init__(self, url: str, html: str) -> None:
+        self.url = url
+        self.html = html
+        self.elements: dict[str, dict] = {}
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+
 def listener(element: dict, kind: str) -> dict | None:
     """The element's first event listener of this type (``update:`` matches any update event)."""
     for event in element.get('events') or ():
@@ -114,40 +132,29 @@ def ws_name(element: dict) -> str | None:
     return props.get('data-ws')
 
 
-def subtree_texts(elements: dict, eid: str, limit: int = 6) -> list[str]:
-    out: list[str] = []
-    stack = [str(eid)]
-    while stack and len(out) < limit:
-        el = elements.get(stack.pop(0))
-        if not el:
-            continue
-        if el.get('text'):
-            out.append(el['text'])
-        stack.extend(str(c) for c in el.get('children') or ())
-        for slot in (el.get('slots') or {}).values():
-            stack.extend(str(c) for c in (slot or {}).get('ids', ()))
-    return out
-
-
 def slug(label: str) -> str:
     return ''.join(label.split())
 
 
-def breakout_buttons(elements: dict) -> dict[str, tuple[str, dict, str]]:
-    """slug -> (element id, click listener, label) for the join page's breakout buttons."""
-    found: dict[str, tuple[str, dict, str]] = {}
-    for eid, el in elements.items():
-        click = listener(el, 'click')
-        if not click:
-            continue
-        name = ws_name(el)
-        texts = subtree_texts(elements, eid)
-        label = texts[0].split(' · ')[0].strip() if texts else ''
-        if name and name.startswith('breakout-'):
-            found[name[len('breakout-'):]] = (eid, click, label or name[len('breakout-'):])
-        elif el.get('tag') == 'q-btn' and ' · ' in (texts[0] if texts else ''):
-            found.setdefault(slug(label), (eid, click, label))
-    return found
+JOIN_ROOM_RE = re.compile(r'<button type="submit" name="breakout" value="(\d+)"[^>]*?data-ws="breakout-([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+JOIN_LABEL_RE = re.compile(r'data-ws="breakout-([^"]+)"[^>]*>\s*<span class="ws-room-title">([^<]*)</span>')
+
+
+def join_rooms(html: str) -> dict[str, str]:
+    """slug -> label ('W1.1' -> 'W 1.1') of the join page's room buttons."""
+    import html as html_
+    return {slug_: html_.unescape(title).split(' · ')[0].strip() for slug_, title in JOIN_LABEL_RE.findall(html)}
+
+
+def join_form(html: str) -> tuple[str, dict[str, str]]:
+    """The plain join page's form: its token, and slug -> breakout id of its room buttons."""
+    m = CSRF_RE.search(html)
+    if not m:
+        raise ValueError('no join form (no token) on the join page')
+    return m.group(1), {slug_: bid for bid, slug_ in JOIN_ROOM_RE.findall(html)}
 
 
 def find_idea_input(elements: dict) -> tuple[str, dict] | None:
@@ -346,7 +353,8 @@ class Screen:
 
     # --- HTTP ---
 
-    async def load(self, path: str) -> Page:
+    async def load(self, path: str, *, plain: bool = False) -> Page:
+        """GET a page (following redirects); ``plain``: it may be a plain HTML page (the join page)."""
         url = self.ctx.base + path
         for _ in range(6):
             headers = {'User-Agent': UA, 'Accept': 'text/html,application/xhtml+xml,*/*;q=0.8',
@@ -361,11 +369,23 @@ class Screen:
                 body = await resp.text()
                 if resp.status != 200:
                     raise RuntimeError(f'GET {urlsplit(url).path}: HTTP {resp.status}')
-                page = Page(url, body)
+                page = Page(url, body) if not plain else PlainPage(url, body)
                 if self.ctx.load_assets:
                     await self._load_assets(page)
                 return page
         raise RuntimeError(f'GET {path}: too many redirects')
+
+    async def post_form(self, path: str, data: dict[str, str]) -> str:
+        """Post a form like a browser; returns where the server sends the browser next (303)."""
+        headers = {'User-Agent': UA, 'Origin': self.ctx.base, 'Accept': 'text/html,*/*;q=0.8'}
+        if self.cookie:
+            headers['Cookie'] = self.cookie
+        async with self.ctx.http.post(self.ctx.base + path, data=data, headers=headers, allow_redirects=False) as resp:
+            self._keep_cookie(resp)
+            await resp.read()
+            if resp.status not in (302, 303):
+                raise RuntimeError(f'POST {path}: HTTP {resp.status}')
+            return urlsplit(urljoin(self.ctx.base + path, resp.headers['Location'])).path
 
     def _keep_cookie(self, resp: aiohttp.ClientResponse) -> None:
         """Like a browser, every cookie set goes back: NiceGUI's session, and a load balancer's route
@@ -626,20 +646,15 @@ class Screen:
         """Phone: join page, pick the breakout, follow the server to the room page, connect."""
         t0 = now()
         self.stage = 'join page'
-        page = await self.load(f'/j/{self.ctx.code}')
+        page = await self.load(f'/j/{self.ctx.code}', plain=True)
         if not page.path.endswith('/room'):
-            buttons = breakout_buttons(page.elements)
-            if slug_ not in buttons:
-                raise RuntimeError(f'no button for breakout {slug_} on the join page (found {sorted(buttons)})')
-            self.opened.clear()
-            self.stage = 'join page socket'
-            await self.connect(page)
-            self.stage = 'waiting for the room (open)'
-            await self.emit_event(buttons[slug_], [{}])
-            await asyncio.wait_for(self.opened.wait(), timeout)
-            await self.close()  # the browser leaves the page
+            csrf, rooms = join_form(page.html)
+            if slug_ not in rooms:
+                raise RuntimeError(f'no button for breakout {slug_} on the join page (found {sorted(rooms)})')
+            self.stage = 'join form'
+            target = await self.post_form(f'/j/{self.ctx.code}', {'csrf': csrf, 'breakout': rooms[slug_]})
             self.stage = 'room page'
-            page = await self.load(self.open_path or f'/j/{self.ctx.code}/room')
+            page = await self.load(target)
         self.take_page(page)
         self.stage = 'room page socket'
         await self.connect(page)
@@ -822,17 +837,13 @@ async def measure_first_load(base: str, code: str, room_slug: str) -> dict:
         join_html_rec, join_html = await html(f'/j/{code}')
         cache: set[str] = set()
         join_assets = await fetch_assets(ctx.raw_http, base, join_html, phone.cookie, cache)
-        # pick the room the way the phone does
-        page = Page(base + f'/j/{code}', join_html)
-        buttons = breakout_buttons(page.elements)
-        await phone.connect(page)
-        await phone.emit_event(buttons[room_slug], [{}])
-        await asyncio.wait_for(phone.opened.wait(), 30)
-        await phone.close()
-        room_html_rec, room_html = await html(phone.open_path)
+        # pick the room the way the phone does: the join page's form
+        csrf, rooms = join_form(join_html)
+        room_path = await phone.post_form(f'/j/{code}', {'csrf': csrf, 'breakout': rooms[room_slug]})
+        room_html_rec, room_html = await html(room_path)
         room_assets_warm = await fetch_assets(ctx.raw_http, base, room_html, phone.cookie, set(cache))
         room_assets_cold = await fetch_assets(ctx.raw_http, base, room_html, phone.cookie, set())
-        room_page = Page(base + phone.open_path, room_html)
+        room_page = Page(base + room_path, room_html)
         # the live connection's first messages (what arrives within 1 s of connecting)
         phone2 = Screen(ctx, 'probe', room_slug)
         phone2.cookie = phone.cookie
@@ -849,7 +860,7 @@ async def measure_first_load(base: str, code: str, room_slug: str) -> dict:
             'room_page_cold': {**total([room_html_rec, *room_assets_cold]), 'plus_websocket': 1,
                                'html_wire_bytes': room_html_rec['wire'], 'html_decoded_bytes': room_html_rec['decoded'],
                                'elements': len(room_page.elements)},
-            'join_page_cold': {**total([join_html_rec, *join_assets]), 'plus_websocket': 1},
+            'join_page_cold': {**total([join_html_rec, *join_assets]), 'plus_websocket': 0},
             'room_page_after_join': {**total([room_html_rec, *room_assets_warm]), 'plus_websocket': 1},
             'join_flow_total': total([join_html_rec, *join_assets, room_html_rec, *room_assets_warm]),
             'websocket_first_second': ws,
@@ -1088,6 +1099,14 @@ if os.environ.get('LOADGEN_LAG_FILE'):
                         last = time.monotonic()
         asyncio.get_running_loop().create_task(probe())
     app.on_startup(_loop_probe)
+if os.environ.get('LOADGEN_CPROFILE'):  # deterministic profile of a window: SIGUSR1 starts it, SIGUSR2 writes it
+    import cProfile, signal
+    _profiler = cProfile.Profile()
+    signal.signal(signal.SIGUSR1, lambda *_: _profiler.enable())
+    def _dump(*_):
+        _profiler.disable()
+        _profiler.dump_stats(os.environ['LOADGEN_CPROFILE'])
+    signal.signal(signal.SIGUSR2, _dump)
 sys.exit(main(sys.argv[1:]))
 '''
 
@@ -1156,6 +1175,8 @@ class Server:
             env['LOADGEN_SHOW_TALLIES'] = '1'
         if not self.args.no_loop_probe:
             env['LOADGEN_LAG_FILE'] = str(self.lag_file)
+        if self.args.cprofile_join:
+            env['LOADGEN_CPROFILE'] = str(Path(self.args.cprofile_join).resolve())
         cmd = [python, '-c', SERVER_BOOT, 'serve', '--db', str(db), '--host', '127.0.0.1', '--port', str(port),
                '--public-url', base]
         self.proc = subprocess.Popen(cmd, env=env, cwd=self.tmp, stdout=open(self.log_file, 'w'),
@@ -1526,14 +1547,14 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     await ctx.open()
     try:
         s = Screen(ctx, 'probe', '')
-        page = await s.load(f'/j/{code}')
+        page = await s.load(f'/j/{code}', plain=True)
     finally:
         await ctx.close()
-    buttons = breakout_buttons(page.elements)
+    buttons = join_rooms(page.html)
     if not buttons:
         raise RuntimeError('the join page shows no breakout buttons')
     room_slugs = list(buttons)[:args.rooms] if args.rooms else list(buttons)
-    rooms = [{'slug': r, 'label': buttons[r][2],
+    rooms = [{'slug': r, 'label': buttons[r],
               'moderator': info['moderators'].get(r) if not args.no_screens else None,
               'wall': info['walls'].get(r) if not args.no_screens else None} for r in room_slugs]
     result['rooms'] = rooms
@@ -1595,6 +1616,8 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     join_profiler = None
     if args.profile_join and server.pid:
         join_profiler = py_spy(args.profile_join, server.pid, (args.join_window or 10) + 10)
+    if args.cprofile_join and server.pid:
+        os.kill(server.pid, signal.SIGUSR1)
     for _p, conn in workers:
         conn.send(('join',))
     joined: dict[int, float] = {}
@@ -1604,6 +1627,8 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
         joined.update(msg[1])
         failed.update(msg[2])
     marks['join_end'] = now()
+    if args.cprofile_join and server.pid:
+        os.kill(server.pid, signal.SIGUSR2)
     log(f'{len(joined)} phones joined in {marks["join_end"] - marks["join_start"]:.1f} s, {len(failed)} failed')
     await asyncio.sleep(args.settle)
     marks['idle_start'] = now()
@@ -1957,6 +1982,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument('--profile', help='py-spy record the server during ideas and votes into this file '
                                        '(.svg flame graph, .json speedscope, .txt collapsed stacks)')
     run.add_argument('--profile-join', help='py-spy record the server while the phones join, into this file')
+    run.add_argument('--cprofile-join', help='cProfile the server (spawned) while the phones join, into this '
+                                             'file (pstats; slows the server down)')
     run.add_argument('--json', help='also write the summary to this file')
     run.add_argument('--dump-raw', help='write every timestamp the summary is made from (JSON) into this file')
     run.add_argument('--trace', help='write the raw messages of a few screens of each kind into this directory')

@@ -1,26 +1,120 @@
-"""One measured hot spot of NiceGUI's page building, answered once per method instead of per element.
+"""Two measured hot spots of NiceGUI with a thousand connected pages.
 
-Every NiceGUI element makes three observable collections (classes, props, style), and each
+**Page building.** Every NiceGUI element makes three observable collections (classes, props, style), and each
 asks ``helpers.expects_arguments(self._update)``, which runs ``inspect.signature`` on the same
 method again: 17 % of the server's own CPU while 300 phones joined (py-spy, docs/performance.md).
 The answer depends only on the method's function, so it is kept per function. Anything that is
 not a bound method (lambdas, partials, callables) is asked as before.
+
+**Idle pages.** Each page's outbox waits for something to send with ``asyncio.wait_for(…, timeout=1)``
+only to look at its stop flag once a second — but ``Outbox.stop`` sets the same event, so the
+timeout adds nothing. With 1,000 connected phones that was 1,000 wake-ups (a task and a timer each)
+per second: 15 % of a core with nothing happening. The replacement loop is NiceGUI's own with a
+plain wait; it is installed only over the loop it was written against (checked by a hash of its
+source), so a NiceGUI upgrade that changes the loop keeps the upgrade's.
+
+**Every request.** ``ui.run`` adds two of NiceGUI's middlewares written as Starlette's
+``BaseHTTPMiddleware`` (a task and a memory stream per request, to change one header): the
+prefix for redirects behind a proxy, and long caching of NiceGUI's versioned assets. The
+same two as plain ASGI middlewares (same behaviour, tested side by side) are given to
+``ui.run`` instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import inspect
+import logging
 import types
 import weakref
 from collections.abc import Callable
 
-from nicegui import helpers
+from nicegui import core, helpers
+from nicegui import ui_run as nicegui_ui_run
+from nicegui.dependencies import JsComponent
+from nicegui.outbox import Deleted, Outbox
+from nicegui.version import __version__ as NICEGUI_VERSION
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+OUTBOX_LOOP_SHA256 = 'efb7d8934c322314'  # NiceGUI 3.18's Outbox.loop, which outbox_loop repeats without the timeout
+NICEGUI_OUTBOX_LOOP = Outbox.loop  # as NiceGUI defines it (this module is imported before install)
 
 
 def install() -> None:
-    """Replace ``nicegui.helpers.expects_arguments`` by the cached version (idempotent)."""
-    if getattr(helpers.expects_arguments, 'cached', False):
-        return
-    helpers.expects_arguments = cached_expects_arguments(helpers.expects_arguments)
+    """Replace ``nicegui.helpers.expects_arguments`` by the cached version and the outbox loop (idempotent)."""
+    if not getattr(helpers.expects_arguments, 'cached', False):
+        helpers.expects_arguments = cached_expects_arguments(helpers.expects_arguments)
+    nicegui_ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix
+    nicegui_ui_run.SetCacheControlMiddleware = SetCacheControl
+    if Outbox.loop is not outbox_loop:
+        if loop_fingerprint(Outbox.loop) == OUTBOX_LOOP_SHA256:
+            Outbox.loop = outbox_loop
+        else:
+            log.info('NiceGUI\'s outbox loop has changed: keeping it (workshop.speedups knows %s)', OUTBOX_LOOP_SHA256)
+
+
+def loop_fingerprint(loop: Callable) -> str:
+    return hashlib.sha256(inspect.getsource(loop).encode()).hexdigest()[:16]
+
+
+async def outbox_loop(self: Outbox) -> None:
+    """NiceGUI 3.18's ``Outbox.loop``, waiting without a timeout (``stop`` wakes it)."""
+    self._enqueue_event = asyncio.Event()
+    self._enqueue_event.set()
+
+    while not self._should_stop:
+        try:
+            if not self._enqueue_event.is_set():
+                await self._enqueue_event.wait()
+                continue  # look at the stop flag first
+
+            client = self.client
+            if not client or not client.has_socket_connection:
+                await asyncio.sleep(0.1)
+                continue
+
+            self._enqueue_event.clear()
+
+            coros = []
+            if self.updates:
+                data = {
+                    element_id: None if isinstance(element, Deleted) else element._to_dict()  # noqa: SLF001
+                    for element_id, element in self.updates.items()
+                }
+                js_components = [
+                    component
+                    for element in self.updates.values()
+                    if not isinstance(element, Deleted)
+                    and isinstance((component := element.component), JsComponent)
+                    and component.name not in self._loaded_components
+                ]
+                if js_components:
+                    coros.append(self._emit((client.id, 'load_js_components', {
+                        'components': [{'key': c.key, 'tag': c.tag} for c in js_components],
+                    })))
+                    self._loaded_components.update(c.name for c in js_components)
+                coros.append(self._emit((client.id, 'update', data)))
+                self.updates.clear()
+
+            if self.messages:
+                for message in self.messages:
+                    coros.append(self._emit(message))
+                self.messages.clear()
+
+            for coro in coros:
+                try:
+                    await coro
+                except Exception as e:  # noqa: BLE001  # as NiceGUI: report, go on
+                    core.app.handle_exception(e)
+        except asyncio.CancelledError:
+            break
+        except Exception as e:  # noqa: BLE001
+            core.app.handle_exception(e)
+            await asyncio.sleep(0.1)
 
 
 def cached_expects_arguments(original: Callable[[Callable], bool]) -> Callable[[Callable], bool]:
@@ -40,3 +134,48 @@ def cached_expects_arguments(original: Callable[[Callable], bool]) -> Callable[[
     expects_arguments.cached = True  # type: ignore[attr-defined]
     expects_arguments.original = original  # type: ignore[attr-defined]
     return expects_arguments
+
+
+class RedirectWithPrefix:
+    """NiceGUI's ``RedirectWithPrefixMiddleware`` as plain ASGI: a redirect to ``/…`` gets the
+    ``X-Forwarded-Prefix`` of the request in front."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http':
+            await self.app(scope, receive, send)
+            return
+        prefix = next((v.decode('latin-1') for k, v in scope.get('headers', ()) if k == b'x-forwarded-prefix'), '')
+
+        async def send_prefixed(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                headers = MutableHeaders(scope=message)
+                location = headers.get('location')
+                if location is not None and location.startswith('/'):
+                    headers['location'] = prefix + location
+            await send(message)
+        await self.app(scope, receive, send_prefixed)
+
+
+class SetCacheControl:
+    """NiceGUI's ``SetCacheControlMiddleware`` as plain ASGI: NiceGUI's versioned assets (not its
+    dynamic resources) are cached as ``app.config.cache_control_directives`` says."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.versioned = f'/_nicegui/{NICEGUI_VERSION}/'
+        self.dynamic = f'/_nicegui/{NICEGUI_VERSION}/dynamic_resources/'
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get('path', '')
+        if scope['type'] != 'http' or not path.startswith(self.versioned) or path.startswith(self.dynamic):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_cached(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                MutableHeaders(scope=message)['cache-control'] = core.app.config.cache_control_directives
+            await send(message)
+        await self.app(scope, receive, send_cached)

@@ -16,6 +16,7 @@ from workshop.services import facilitation
 from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
+from ..joining import choose, open_join_page
 from .test_live_loop import _join, _post
 
 WAIT = 20
@@ -146,9 +147,9 @@ async def test_second_round_plenary_and_notice(user: User, create_user: Callable
     await lead.should_see(marker='current-round-2', retries=WAIT)
     await plenary_wall.should_see('W 2.1 · Entstehung von Netzwerken und Clustern', retries=WAIT)
     anna.find(marker='choose-new-room').click()
-    await anna.open(f'/j/{links.join_code}?switch=true')
-    await anna.should_see('Sie hatten dieses Thema bereits in einem früheren Durchlauf.', retries=WAIT)
-    anna.find(marker='breakout-W2.1').click()
+    page = await open_join_page(anna, links.join_code, switch=True)
+    assert 'Sie hatten dieses Thema bereits in einem früheren Durchlauf.' in page.text()
+    assert await choose(anna, links.join_code, 'W 2.1', page=page) is None
     await anna.should_see(marker='earlier', retries=WAIT)
     await anna.should_see('Idee aus Durchlauf 1', retries=WAIT)
     await anna.should_see(marker='idea-input', retries=WAIT)
@@ -170,6 +171,7 @@ async def test_joining_can_be_locked(user: User, create_user: Callable[[], User]
     links = await create_from_template(runtime().db, template=load_template('cluster-strategy'))
     lead, late = user, create_user()
     await lead.open(f'/lead/{links.lead_secret}')
+    opened_before = await open_join_page(late, links.join_code)  # a phone that had the page open already
     lead.find(marker='lock-joining').click()
     await _eventually(lambda: _element(lead, 'lock-joining').value is True)
     from workshop.models import Workshop
@@ -181,5 +183,8 @@ async def test_joining_can_be_locked(user: User, create_user: Callable[[], User]
         if await locked():
             break
         await asyncio.sleep(0.02)
-    await late.open(f'/j/{links.join_code}')
-    await late.should_see('Die Teilnahme an diesem Workshop ist geschlossen', retries=WAIT)
+    page = await open_join_page(late, links.join_code)
+    assert 'Die Teilnahme an diesem Workshop ist geschlossen' in page.message and not page.rooms
+    first_room = next(iter(opened_before.rooms)).replace('W', 'W ', 1)
+    refused = await choose(late, links.join_code, first_room, name='Lena Spät', page=opened_before)
+    assert refused.status == 403 and 'Die Teilnahme an diesem Workshop ist geschlossen' in refused.message

@@ -1,3 +1,7 @@
 """NiceGUI pages; importing this package registers every route."""
 
+from nicegui import app
+
 from . import admin, edit, home, join, lead, moderator, protocol, room, wall  # noqa: F401
+
+app.include_router(join.router)  # plain HTML routes (NiceGUI pages register themselves)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nicegui import background_tasks, core, ui
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus, Subscription
 from ..events import Event, IdeaChanged, IdeaPosted, PhaseChanged, QuestionChanged, TalliesChanged, WorkshopChanged
@@ -275,12 +276,15 @@ class BoardRegistry:
 
 
 async def load_ideas(rt: Runtime, *, breakout_id: int, question_id: int | None, include_hidden: bool = False,
-                     limit: int | None = None) -> list[IdeaPublic]:
-    """A question's ideas with their dots, newest first."""
+                     limit: int | None = None, session: AsyncSession | None = None) -> list[IdeaPublic]:
+    """A question's ideas with their dots, newest first (in ``session`` if given, else in a new one)."""
     if question_id is None:
         return []
-    async with rt.db.session() as session:
-        rows = await idea_service.ideas_of(session, breakout_id=breakout_id, question_id=question_id, limit=limit,
-                                           include_hidden=include_hidden)
-        counts = await votes.tallies(session, breakout_id=breakout_id, question_id=question_id)
+    if session is None:
+        async with rt.db.session() as own:
+            return await load_ideas(rt, breakout_id=breakout_id, question_id=question_id,
+                                    include_hidden=include_hidden, limit=limit, session=own)
+    rows = await idea_service.ideas_of(session, breakout_id=breakout_id, question_id=question_id, limit=limit,
+                                       include_hidden=include_hidden)
+    counts = await votes.tallies(session, breakout_id=breakout_id, question_id=question_id)
     return [r.model_copy(update={'dots': counts.get(r.id, 0)}) for r in rows]

@@ -25,29 +25,28 @@ from .widgets import PhaseBadge, question_heading, show_question
 @ui.page('/j/{code}/room')
 async def room_page(code: str):
     rt = runtime()
+    # one session, one query per thing shown (with a thousand phones arriving, each statement counts)
     async with rt.db.session() as session:
         try:
             workshop = await workshops.find_by_code(session, code)
         except ServiceError:
             return RedirectResponse(f'/j/{code}', status_code=303)
-        participant = await participants.participant_by_token(session, participant_token(workshop.id), workshop.id)
-        breakout_id = None
-        if participant is not None:
-            breakout_id = await participants.current_breakout_id(session, participant_id=participant.id,
-                                                                 round_id=workshop.current_round_id)
+        participant, breakout_id = await participants.seat(session, token=participant_token(workshop.id),
+                                                           workshop=workshop)
         if breakout_id is None:
             return RedirectResponse(f'/j/{workshop.join_code}', status_code=303)
-        breakout = await workshops.get_breakout(session, breakout_id)
-        breakout_row = await session.get(workshops.Breakout, breakout_id)
-        questions = await workshops.questions_of(session, breakout.topic_id)
+        breakout, breakout_row = await workshops.breakout_with_row(session, breakout_id)
+        question_rows = await workshops.question_rows(session, breakout.topic_id)
+        questions = [workshops.question_public(q) for q in question_rows]
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
         phase = await facilitation.phase_of(session, breakout_id, current.id if current else None)
         mine, left, budget = {}, 0, 0
         if current is not None:
-            mine, left, budget = await votes.status_for(session, participant_id=participant.id,
-                                                        breakout=breakout_row, question=await session.get(
-                                                            workshops.Question, current.id))
-    shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None)
+            mine, left, budget = await votes.status_for(
+                session, participant_id=participant.id, breakout=breakout_row, workshop=workshop,
+                question=next(q for q in question_rows if q.id == current.id))
+        shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None,
+                                 session=session)
 
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
     view = RoomView(rt, _, workshop=workshop, breakout_id=breakout_id, participant_id=participant.id,

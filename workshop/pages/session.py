@@ -13,6 +13,11 @@ def participant_token(workshop_id: int) -> str | None:
     return app.storage.user.get('participants', {}).get(str(workshop_id))
 
 
+def participant_tokens() -> dict[str, str]:
+    """This browser's participant tokens: workshop id (as text) -> token."""
+    return dict(app.storage.user.get('participants', {}))
+
+
 def remember_participant(workshop_id: int, token: str) -> None:
     tokens = dict(app.storage.user.get('participants', {}))
     tokens[str(workshop_id)] = token

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,22 +32,52 @@ async def join(db: Database, *, code: str, name: str | None = None, organisation
     """
     async with db.transaction() as session:
         workshop = await find_code(session, code, address=address, throttle=throttle)
-        if workshop.status == WorkshopStatus.ended:
-            raise Forbidden(N_('This workshop has ended; joining is no longer possible.'))
-        if workshop.joining_locked:
-            raise Forbidden(N_('Joining is closed for this workshop. Please speak to the moderation.'))
-        name = clean_optional(name, max_length=NAME_MAX, field=N_('Name'))
-        organisation = clean_optional(organisation, max_length=ORGANISATION_MAX, field=N_('Organisation'))
-        group = clean_optional(stakeholder_group, max_length=300, field=N_('Stakeholder group'))
-        if group is not None and workshop.stakeholder_groups and group not in workshop.stakeholder_groups:
-            raise Invalid(N_('Please choose a stakeholder group from the list.'))
-        if throttle is not None:
-            await throttle.new_participant(address)
-        participant = Participant(workshop_id=workshop.id, token=new_secret(), name=name,
-                                  organisation=organisation, stakeholder_group=group)
-        session.add(participant)
-        await session.flush()
+        participant = await _new_participant(session, workshop, name=name, organisation=organisation,
+                                             stakeholder_group=stakeholder_group, address=address, throttle=throttle)
         return _public(participant), participant.token
+
+
+async def _new_participant(session: AsyncSession, workshop: Workshop, *, name: str | None, organisation: str | None,
+                           stakeholder_group: str | None, address: str | None,
+                           throttle: JoinThrottle | None) -> Participant:
+    if workshop.status == WorkshopStatus.ended:
+        raise Forbidden(N_('This workshop has ended; joining is no longer possible.'))
+    if workshop.joining_locked:
+        raise Forbidden(N_('Joining is closed for this workshop. Please speak to the moderation.'))
+    name = clean_optional(name, max_length=NAME_MAX, field=N_('Name'))
+    organisation = clean_optional(organisation, max_length=ORGANISATION_MAX, field=N_('Organisation'))
+    group = clean_optional(stakeholder_group, max_length=300, field=N_('Stakeholder group'))
+    if group is not None and workshop.stakeholder_groups and group not in workshop.stakeholder_groups:
+        raise Invalid(N_('Please choose a stakeholder group from the list.'))
+    if throttle is not None:
+        await throttle.new_participant(address)
+    participant = Participant(workshop_id=workshop.id, token=new_secret(), name=name,
+                              organisation=organisation, stakeholder_group=group)
+    session.add(participant)
+    await session.flush()
+    return participant
+
+
+async def enter_breakout(db: Database, bus: Bus, *, code: str, tokens: Mapping[str, str], breakout_id: int,
+                         name: str | None = None, organisation: str | None = None,
+                         stakeholder_group: str | None = None, address: str | None = None,
+                         throttle: JoinThrottle | None = None) -> tuple[str, int, str]:
+    """What the join page's form does, in one transaction: join (unless one of the browser's ``tokens``
+    — workshop id → token — is this workshop's participant already) and choose the breakout.
+    Returns the participant's token, the workshop id and its (canonical) join code."""
+    async with db.transaction() as session:
+        workshop = await find_code(session, code, address=address, throttle=throttle)
+        participant = await participant_by_token(session, tokens.get(str(workshop.id)), workshop.id)
+        new = participant is None
+        if new:
+            participant = await _new_participant(session, workshop, name=name, organisation=organisation,
+                                                 stakeholder_group=stakeholder_group, address=address,
+                                                 throttle=throttle)
+        elif participant.removed:
+            raise Forbidden(N_('The moderation has removed you from this workshop.'))
+        members = await _choose(session, participant, workshop, breakout_id, new=new)
+    await _announce_members(bus, workshop.id, members)
+    return participant.token, workshop.id, workshop.join_code
 
 
 async def participant_by_token(session: AsyncSession, token: str | None, workshop_id: int) -> Participant | None:
@@ -61,28 +93,39 @@ async def choose_breakout(db: Database, bus: Bus, *, token: str, workshop_id: in
     """Put the participant into a breakout of the workshop's current round; returns the breakout id."""
     async with db.transaction() as session:
         participant = await acting_participant(session, token, workshop_id=workshop_id)
-        breakout = await session.get(Breakout, breakout_id)
-        if breakout is None or breakout.workshop_id != workshop_id:
-            raise NotFound(N_('This breakout does not exist.'))
         workshop = await session.get(Workshop, workshop_id)
-        if breakout.round_id != workshop.current_round_id:
-            raise Invalid(N_('This breakout is not part of the current round.'))
-        if workshop.require_new_topic and breakout.topic_id in await _earlier_topics(session, participant.id,
-                                                                                      breakout.round_id):
-            raise Invalid(N_('You already worked on this topic in an earlier round. Please choose another one.'))
-        attendance = (await session.exec(select(Attendance).where(
-            Attendance.participant_id == participant.id, Attendance.round_id == breakout.round_id))).first()
-        previous = attendance.breakout_id if attendance else None
-        if attendance is None:
-            session.add(Attendance(participant_id=participant.id, round_id=breakout.round_id, breakout_id=breakout.id))
-        else:
-            attendance.breakout_id = breakout.id
-        await session.flush()
-        changed = [b for b in (previous, breakout.id) if b is not None] if previous != breakout.id else []
-        members = {b: await _members(session, b) for b in changed}
+        members = await _choose(session, participant, workshop, breakout_id)
+    await _announce_members(bus, workshop_id, members)
+    return breakout_id
+
+
+async def _choose(session: AsyncSession, participant: Participant, workshop: Workshop,
+                  breakout_id: int, *, new: bool = False) -> dict[int, int]:
+    """Attend the breakout in the current round; the member counts of the breakouts that changed.
+    (A ``new`` participant, made in this transaction, has attended nothing yet.)"""
+    breakout = await session.get(Breakout, breakout_id)
+    if breakout is None or breakout.workshop_id != workshop.id:
+        raise NotFound(N_('This breakout does not exist.'))
+    if breakout.round_id != workshop.current_round_id:
+        raise Invalid(N_('This breakout is not part of the current round.'))
+    if not new and workshop.require_new_topic and \
+            breakout.topic_id in await _earlier_topics(session, participant.id, breakout.round_id):
+        raise Invalid(N_('You already worked on this topic in an earlier round. Please choose another one.'))
+    attendance = None if new else (await session.exec(select(Attendance).where(
+        Attendance.participant_id == participant.id, Attendance.round_id == breakout.round_id))).first()
+    previous = attendance.breakout_id if attendance else None
+    if attendance is None:
+        session.add(Attendance(participant_id=participant.id, round_id=breakout.round_id, breakout_id=breakout.id))
+    else:
+        attendance.breakout_id = breakout.id
+    await session.flush()
+    changed = [b for b in (previous, breakout.id) if b is not None] if previous != breakout.id else []
+    return {b: await _members(session, b) for b in changed}
+
+
+async def _announce_members(bus: Bus, workshop_id: int, members: dict[int, int]) -> None:
     for b, n in members.items():
         await bus.publish(MembersChanged(workshop_id=workshop_id, breakout_id=b, members=n))
-    return breakout.id
 
 
 async def _earlier_topics(session: AsyncSession, participant_id: int, round_id: int) -> set[int]:
@@ -102,6 +145,20 @@ async def topics_attended(session: AsyncSession, *, participant_id: int) -> dict
 async def _members(session: AsyncSession, breakout_id: int) -> int:
     return (await session.exec(select(func.count()).select_from(Attendance)
                                .where(Attendance.breakout_id == breakout_id))).one()
+
+
+async def seat(session: AsyncSession, *, token: str | None, workshop: Workshop) -> tuple[Participant | None, int | None]:
+    """The participant behind this token in this workshop, and its breakout of the current round (one query)."""
+    if not token:
+        return None, None
+    row = (await session.exec(
+        select(Participant, Attendance.breakout_id)
+        .outerjoin(Attendance, (Attendance.participant_id == Participant.id)
+                   & (Attendance.round_id == (workshop.current_round_id or -1)))
+        .where(Participant.token == token))).first()
+    if row is None or row[0].workshop_id != workshop.id:
+        return None, None
+    return row[0], row[1]
 
 
 async def current_breakout_id(session: AsyncSession, *, participant_id: int, round_id: int | None) -> int | None:

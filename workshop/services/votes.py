@@ -258,9 +258,10 @@ async def my_dots(session: AsyncSession, *, participant_id: int, breakout_id: in
 
 
 async def status_for(session: AsyncSession, *, participant_id: int, breakout: Breakout,
-                     question: Question) -> tuple[dict[int, int], int, int]:
-    """(my dots per idea, dots left, budget) for a participant's phone."""
-    workshop = await session.get(Workshop, breakout.workshop_id)
+                     question: Question, workshop: Workshop | None = None) -> tuple[dict[int, int], int, int]:
+    """(my dots per idea, dots left, budget) for a participant's phone (``workshop``: the breakout's, if at hand)."""
+    if workshop is None or workshop.id != breakout.workshop_id:
+        workshop = await session.get(Workshop, breakout.workshop_id)
     budget = budget_for(workshop, question)
     mine = await my_dots(session, participant_id=participant_id, breakout_id=breakout.id, question_id=question.id)
     return mine, budget - sum(mine.values()), budget

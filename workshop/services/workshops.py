@@ -120,10 +120,14 @@ def _questions(topic_id: int, specs: list) -> list[Question]:
 
 # --- reading ----------------------------------------------------------------------------------------
 
+class UnknownCode(NotFound):
+    """No workshop has this join code."""
+
+
 async def find_by_code(session: AsyncSession, code: str) -> Workshop:
     workshop = (await session.exec(select(Workshop).where(Workshop.join_code == normalise_join_code(code)))).first()
     if workshop is None:
-        raise NotFound(N_('There is no workshop with the code {code}. Please check the code on the screen.'),
+        raise UnknownCode(N_('There is no workshop with the code {code}. Please check the code on the screen.'),
                        code=normalise_join_code(code) or code)
     return workshop
 
@@ -158,19 +162,31 @@ def breakout_public(breakout: Breakout, round_: Round, topic: Topic) -> Breakout
 
 
 async def get_breakout(session: AsyncSession, breakout_id: int) -> BreakoutPublic:
+    return (await breakout_with_row(session, breakout_id))[0]
+
+
+async def breakout_with_row(session: AsyncSession, breakout_id: int) -> tuple[BreakoutPublic, Breakout]:
+    """The breakout's public form and its row (in one query; the row is what services take)."""
     row = (await session.exec(
         select(Breakout, Round, Topic).join(Round, Round.id == Breakout.round_id)
         .join(Topic, Topic.id == Breakout.topic_id).where(Breakout.id == breakout_id))).first()
     if row is None:
         raise NotFound(N_('This breakout does not exist.'))
-    return breakout_public(*row)
+    return breakout_public(*row), row[0]
 
 
 async def questions_of(session: AsyncSession, topic_id: int) -> list[QuestionPublic]:
-    rows = (await session.exec(select(Question).where(Question.topic_id == topic_id)
-                               .order_by(col(Question.position)))).all()
-    return [QuestionPublic(id=q.id, position=q.position, number=q.number, block=q.block, sub=q.sub, text=q.text,
-                           label=q.label) for q in rows]
+    return [question_public(q) for q in await question_rows(session, topic_id)]
+
+
+async def question_rows(session: AsyncSession, topic_id: int) -> list[Question]:
+    return list((await session.exec(select(Question).where(Question.topic_id == topic_id)
+                                    .order_by(col(Question.position)))).all())
+
+
+def question_public(q: Question) -> QuestionPublic:
+    return QuestionPublic(id=q.id, position=q.position, number=q.number, block=q.block, sub=q.sub, text=q.text,
+                          label=q.label)
 
 
 async def agenda_of(session: AsyncSession, workshop_id: int) -> list[AgendaItem]:
