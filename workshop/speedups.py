@@ -1,4 +1,4 @@
-"""Two measured hot spots of NiceGUI with a thousand connected pages.
+"""Measured hot spots of NiceGUI with a thousand connected pages.
 
 **Page building.** Every NiceGUI element makes three observable collections (classes, props, style), and each
 asks ``helpers.expects_arguments(self._update)``, which runs ``inspect.signature`` on the same
@@ -9,9 +9,10 @@ not a bound method (lambdas, partials, callables) is asked as before.
 **Idle pages.** Each page's outbox waits for something to send with ``asyncio.wait_for(…, timeout=1)``
 only to look at its stop flag once a second — but ``Outbox.stop`` sets the same event, so the
 timeout adds nothing. With 1,000 connected phones that was 1,000 wake-ups (a task and a timer each)
-per second: 15 % of a core with nothing happening. The replacement loop is NiceGUI's own with a
-plain wait; it is installed only over the loop it was written against (checked by a hash of its
-source), so a NiceGUI upgrade that changes the loop keeps the upgrade's.
+per second. Measured with 1,000 connected bare pages: idle CPU 25 % → 19.5 % of a core, a page's
+build and connection 15.5 → 13.8 ms. The replacement loop is NiceGUI's own with a plain wait;
+it is installed only over the loop it was written against (checked by a hash of its source),
+so a NiceGUI upgrade that changes the loop keeps the upgrade's.
 
 **Every request.** ``ui.run`` adds two of NiceGUI's middlewares written as Starlette's
 ``BaseHTTPMiddleware`` (a task and a memory stream per request, to change one header): the
