@@ -149,7 +149,45 @@ async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
 
 
 def test_ui_run_gets_the_plain_middlewares():
-    from nicegui import ui_run
+    from nicegui import storage, ui_run
     speedups.install()
+    assert storage.RequestTrackingMiddleware is speedups.RequestTracking
     assert ui_run.RedirectWithPrefixMiddleware is speedups.RedirectWithPrefix
     assert ui_run.SetCacheControlMiddleware is speedups.SetCacheControl
+
+
+async def test_the_plain_request_tracking_behaves_as_nicegui_s(monkeypatch, tmp_path):
+    import httpx
+    from nicegui import app as nicegui_app
+    from nicegui import storage
+    from nicegui.storage import Storage
+    from starlette.applications import Starlette
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    monkeypatch.setattr(Storage, 'path', tmp_path)
+    monkeypatch.setattr(Storage, 'redis_url', None)
+    monkeypatch.setattr(nicegui_app.storage, '_users', {})
+
+    def seen(request):  # noqa: ANN001, ANN202
+        current = storage.request_contextvar.get()
+        session_id = request.session['id']
+        return JSONResponse({'same_request': current is not None and current.scope is request.scope,
+                             'session': session_id, 'storage': session_id in nicegui_app.storage._users,
+                             'active': nicegui_app.storage._active_request_sessions[session_id],
+                             'responded': request.state.responded})
+
+    def make(tracking):  # noqa: ANN001, ANN202
+        app = Starlette(routes=[Route('/', seen)])
+        app.add_middleware(tracking)
+        app.add_middleware(SessionMiddleware, secret_key='s')
+        return app
+    for tracking in (speedups.NICEGUI_REQUEST_TRACKING, speedups.RequestTracking):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make(tracking)), base_url='http://t') as client:
+            first = (await client.get('/')).json()
+            again = (await client.get('/')).json()  # the session cookie came back: the same session
+        assert first == {'same_request': True, 'session': first['session'], 'storage': True, 'active': 1,
+                         'responded': False}, tracking
+        assert again['session'] == first['session']
+        assert nicegui_app.storage._active_request_sessions[first['session']] == 0  # counted out again

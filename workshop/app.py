@@ -27,6 +27,7 @@ def setup(settings: Settings) -> Runtime:
     prepare_schema(db, settings)
     bus, presence = make_bus(settings)
     rt = Runtime(settings=settings, db=db, bus=bus, presence=presence)
+    bus.hub.observe(rt.snapshots.forget_on_change)
     install(rt)
     from . import pages  # noqa: F401  # registers the routes
     from .pages.boards import BoardRegistry

@@ -6,7 +6,7 @@ so no module holds mutable state of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nicegui import app
@@ -15,6 +15,7 @@ from .bus import Bus
 from .config import Settings
 from .db import Database
 from .presence import Presence
+from .snapshots import Snapshots
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Runtime:
     presence: Presence
     boards: Any = None  # pages.boards.BoardRegistry: the idea lists of this process's pages, by room
     throttle: Any = None  # services.throttle.JoinThrottle: join attempts per client address
+    snapshots: Snapshots = field(default_factory=Snapshots)  # short-lived read views (the join page)
 
     def link(self, path: str) -> str:
         return f'{self.settings.public_url}{path}'

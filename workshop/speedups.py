@@ -14,11 +14,11 @@ build and connection 15.5 → 13.8 ms. The replacement loop is NiceGUI's own wit
 it is installed only over the loop it was written against (checked by a hash of its source),
 so a NiceGUI upgrade that changes the loop keeps the upgrade's.
 
-**Every request.** ``ui.run`` adds two of NiceGUI's middlewares written as Starlette's
-``BaseHTTPMiddleware`` (a task and a memory stream per request, to change one header): the
-prefix for redirects behind a proxy, and long caching of NiceGUI's versioned assets. The
-same two as plain ASGI middlewares (same behaviour, tested side by side) are given to
-``ui.run`` instead.
+**Every request.** ``ui.run`` adds three of NiceGUI's middlewares written as Starlette's
+``BaseHTTPMiddleware`` (a task and a memory stream per request): the prefix for redirects
+behind a proxy, long caching of NiceGUI's versioned assets, and the request tracking that
+gives each request its session id and user storage. The same three as plain ASGI
+middlewares (same behaviour, tested side by side) are given to NiceGUI instead.
 """
 
 from __future__ import annotations
@@ -28,27 +28,32 @@ import hashlib
 import inspect
 import logging
 import types
+import uuid
 import weakref
 from collections.abc import Callable
 
 from nicegui import core, helpers
+from nicegui import storage as nicegui_storage
 from nicegui import ui_run as nicegui_ui_run
 from nicegui.dependencies import JsComponent
 from nicegui.outbox import Deleted, Outbox
 from nicegui.version import __version__ as NICEGUI_VERSION
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
 OUTBOX_LOOP_SHA256 = 'efb7d8934c322314'  # NiceGUI 3.18's Outbox.loop, which outbox_loop repeats without the timeout
 NICEGUI_OUTBOX_LOOP = Outbox.loop  # as NiceGUI defines it (this module is imported before install)
+NICEGUI_REQUEST_TRACKING = nicegui_storage.RequestTrackingMiddleware
 
 
 def install() -> None:
     """Replace ``nicegui.helpers.expects_arguments`` by the cached version and the outbox loop (idempotent)."""
     if not getattr(helpers.expects_arguments, 'cached', False):
         helpers.expects_arguments = cached_expects_arguments(helpers.expects_arguments)
+    nicegui_storage.RequestTrackingMiddleware = RequestTracking
     nicegui_ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix
     nicegui_ui_run.SetCacheControlMiddleware = SetCacheControl
     if Outbox.loop is not outbox_loop:
@@ -180,3 +185,41 @@ class SetCacheControl:
                 MutableHeaders(scope=message)['cache-control'] = core.app.config.cache_control_directives
             await send(message)
         await self.app(scope, receive, send_cached)
+
+
+class RequestTracking:
+    """NiceGUI's ``RequestTrackingMiddleware`` as plain ASGI: the request in NiceGUI's request context,
+    a session id for every browser, its user storage ready before the page runs, the request
+    counted as active for its session meanwhile (so that the storage is not pruned under it),
+    and ``request.state.responded`` once the response has started (``app.storage.browser``
+    is read-only from then on)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http':
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        nicegui_storage.request_contextvar.set(request)
+        if 'id' not in request.session:
+            request.session['id'] = str(uuid.uuid4())
+        request.state.responded = False
+        session_id = request.session['id']
+        storage = core.app.storage
+        active = storage._active_request_sessions  # noqa: SLF001 - NiceGUI's own bookkeeping, as its middleware
+        active[session_id] += 1
+        try:
+            if session_id not in storage._users:  # noqa: SLF001
+                await storage._create_user_storage(session_id)  # noqa: SLF001
+
+            async def send_tracked(message: Message) -> None:
+                if message['type'] == 'http.response.start':
+                    request.state.responded = True
+                await send(message)
+            await self.app(scope, receive, send_tracked)
+        finally:
+            active[session_id] -= 1
+            if active[session_id] <= 0:
+                del active[session_id]

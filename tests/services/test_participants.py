@@ -64,3 +64,62 @@ async def test_choose_breakout_refuses_other_rounds_strangers_and_other_workshop
         await participants.choose_breakout(db, bus, token=token, workshop_id=other.workshop_id,
                                            breakout_id=other.breakouts[0].breakout_id)
     assert bus.published == []
+
+
+async def test_enter_breakout_joins_and_chooses_in_one_step(db, bus, cluster):
+    w11, w12 = cluster.breakouts[0].breakout_id, cluster.breakouts[1].breakout_id
+    token, workshop_id, code = await participants.enter_breakout(
+        db, bus, code=cluster.join_code.lower(), tokens={}, breakout_id=w11, name=' Anna ', stakeholder_group='Hochschulen')
+    assert (workshop_id, code) == (cluster.workshop_id, cluster.join_code)
+    assert bus.published == [MembersChanged(workshop_id=workshop_id, breakout_id=w11, members=1)]
+    # the same browser again (its token for this workshop): moved, not joined twice
+    again, _, _ = await participants.enter_breakout(db, bus, code=code, tokens={str(workshop_id): token},
+                                                    breakout_id=w12, name='ignored')
+    assert again == token
+    async with db.session() as s:
+        [anna] = (await s.exec(select(Participant))).all()
+        [seat] = (await s.exec(select(Attendance))).all()
+        assert (anna.name, anna.stakeholder_group, seat.breakout_id) == ('Anna', 'Hochschulen', w12)
+        assert await participants.seat(s, token=token, workshop=await s.get(participants.Workshop, workshop_id)) \
+            == (anna, w12)
+
+
+async def test_enter_breakout_refuses_without_leaving_anything_behind(db, bus, cluster):
+    from workshop.services.workshops import UnknownCode, create_from_template
+    from workshop.templates import load_template
+    w11, w21 = cluster.breakouts[0].breakout_id, cluster.breakouts[3].breakout_id
+    other = await create_from_template(db, template=load_template('cluster-strategy'))
+    with pytest.raises(UnknownCode):
+        await participants.enter_breakout(db, bus, code='ZZZZZZ', tokens={}, breakout_id=w11)
+    with pytest.raises(Invalid):  # round 2 is not open: no participant is created for nothing
+        await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={}, breakout_id=w21)
+    with pytest.raises(NotFound):  # another workshop's room
+        await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={},
+                                          breakout_id=other.breakouts[0].breakout_id)
+    with pytest.raises(Invalid):
+        await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={}, breakout_id=w11,
+                                          stakeholder_group='Piraten')
+    async with db.session() as s:
+        assert (await s.exec(select(Participant))).all() == []
+    # a token of another workshop is nobody here: a new participant
+    token, _, _ = await participants.enter_breakout(db, bus, code=other.join_code, tokens={},
+                                                    breakout_id=other.breakouts[0].breakout_id)
+    mine, _, _ = await participants.enter_breakout(db, bus, code=cluster.join_code,
+                                                   tokens={str(cluster.workshop_id): token}, breakout_id=w11)
+    assert mine != token
+    assert bus.published == [MembersChanged(workshop_id=other.workshop_id, breakout_id=other.breakouts[0].breakout_id,
+                                            members=1),
+                             MembersChanged(workshop_id=cluster.workshop_id, breakout_id=w11, members=1)]
+
+
+async def test_a_removed_participant_cannot_enter_again(db, bus, cluster):
+    from workshop.services import lead
+    w11 = cluster.breakouts[0].breakout_id
+    token, workshop_id, _ = await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={},
+                                                              breakout_id=w11)
+    async with db.session() as s:
+        participant_id = (await s.exec(select(Participant.id))).one()
+    await lead.remove_participant(db, bus, lead_secret=cluster.lead_secret, participant_id=participant_id)
+    with pytest.raises(Forbidden):
+        await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={str(workshop_id): token},
+                                          breakout_id=cluster.breakouts[1].breakout_id)

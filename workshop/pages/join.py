@@ -26,7 +26,8 @@ from nicegui import app
 from nicegui.storage import Storage
 
 from ..i18n import LANGUAGES, Translate, page_language, translate_error, translator
-from ..runtime import runtime
+from ..models import BreakoutPublic, Round, Workshop
+from ..runtime import Runtime, runtime
 from ..services import participants, workshops
 from ..services.codes import JOIN_CODE_LENGTH, normalise_join_code
 from ..services.errors import Forbidden, NotFound, ServiceError
@@ -40,6 +41,7 @@ from .widgets import slug
 
 TEMPLATES = Path(__file__).resolve().parent / 'templates'
 router = APIRouter()  # included by workshop.pages (a NiceGUI test reset removes the app's routes)
+SNAPSHOT_MAX_AGE = 2.0  # seconds a new phone's join page may be behind the database (the post is not)
 FORM_FIELDS = 8  # name, organisation, group, breakout, csrf: a post with more fields is not the join form
 
 
@@ -109,23 +111,25 @@ async def join_by_code(request: Request, code: str = '') -> Response:
 async def _page(request: Request, code: str, *, switch: bool = False, entered: dict[str, str] | None = None,
                 message=None, status: int = 200) -> Response:  # noqa: ANN001 - message: Translate -> str
     rt = runtime()
-    async with rt.db.session() as session:
-        try:
-            workshop = await find_code(session, code, address=_address(request), throttle=rt.throttle)
-        except ServiceError as e:
-            return _error(request, lambda _: translate_error(_, e), status=_status(e))
-        if workshop.join_code != code:  # typed in lower case or with a dash: use the canonical link
-            return RedirectResponse(f'/j/{workshop.join_code}', status_code=307)
-        participant = await participants.participant_by_token(session, participant_token(workshop.id), workshop.id)
-        current = None
-        if participant is not None:
-            current = await participants.current_breakout_id(session, participant_id=participant.id,
-                                                             round_id=workshop.current_round_id)
-        if current is not None and not switch and message is None:
-            return RedirectResponse(f'/j/{workshop.join_code}/room', status_code=303)
-        breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
-        rounds = await workshops.rounds_of(session, workshop.id)
-        attended = await participants.topics_attended(session, participant_id=participant.id) if participant else {}
+    participant, attended = None, {}
+    try:
+        if not participant_tokens():  # a phone new to every workshop: the shared snapshot will do
+            workshop, breakouts, rounds = await _snapshot(rt, code, _address(request))
+        else:
+            async with rt.db.session() as session:
+                workshop = await find_code(session, code, address=_address(request), throttle=rt.throttle)
+                participant, current = await participants.seat(session, token=participant_token(workshop.id),
+                                                               workshop=workshop)
+                if current is not None and not switch and message is None and workshop.join_code == code:
+                    return RedirectResponse(f'/j/{workshop.join_code}/room', status_code=303)
+                breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
+                rounds = await workshops.rounds_of(session, workshop.id)
+                if participant is not None:
+                    attended = await participants.topics_attended(session, participant_id=participant.id)
+    except ServiceError as e:
+        return _error(request, lambda _: translate_error(_, e), status=_status(e))
+    if workshop.join_code != code:  # typed in lower case or with a dash: use the canonical link
+        return RedirectResponse(f'/j/{workshop.join_code}', status_code=307)
     round_ = next((r for r in rounds if r.id == workshop.current_round_id), None)
     earlier_topics = {topic for topic, round_id in attended.items() if round_id != workshop.current_round_id}
 
@@ -150,6 +154,26 @@ async def _page(request: Request, code: str, *, switch: bool = False, entered: d
         name_max=NAME_MAX, organisation_max=ORGANISATION_MAX,
         t=_texts(_, organiser=workshop.organiser or _('the organiser')))
     return HTMLResponse(html, status_code=status, headers={'Cache-Control': 'no-store'})
+
+
+async def _snapshot(rt: Runtime, code: str, address: str | None) -> tuple[Workshop, list[BreakoutPublic], list[Round]]:
+    """The workshop, its current rooms and its rounds, shared by the phones arriving within
+    ``SNAPSHOT_MAX_AGE`` seconds (workshop/snapshots.py: the post checks everything again).
+    Wrong codes count against the address as before; a blocked address is refused first."""
+    if rt.throttle is not None:
+        await rt.throttle.check_code_attempt(address)
+
+    async def load() -> tuple[Workshop, list[BreakoutPublic], list[Round]]:
+        async with rt.db.session() as session:
+            workshop = await workshops.find_by_code(session, code)
+            return (workshop, await workshops.breakouts_of(session, workshop.id, workshop.current_round_id),
+                    await workshops.rounds_of(session, workshop.id))
+    try:
+        return await rt.snapshots.get(('join page', code), load, max_age=SNAPSHOT_MAX_AGE)
+    except UnknownCode:
+        if rt.throttle is not None:
+            await rt.throttle.wrong_code(address)
+        raise
 
 
 def _error(request: Request, message, *, status: int, typed: str = '') -> Response:  # noqa: ANN001
