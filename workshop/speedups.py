@@ -142,9 +142,8 @@ def cached_expects_arguments(original: Callable[[Callable], bool]) -> Callable[[
     return expects_arguments
 
 
-class RedirectWithPrefix:
-    """NiceGUI's ``RedirectWithPrefixMiddleware`` as plain ASGI: a redirect to ``/…`` gets the
-    ``X-Forwarded-Prefix`` of the request in front."""
+class _HTTPMiddleware:
+    """A plain ASGI middleware for HTTP requests (``http``); anything else passes through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -153,6 +152,17 @@ class RedirectWithPrefix:
         if scope['type'] != 'http':
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RedirectWithPrefix(_HTTPMiddleware):
+    """NiceGUI's ``RedirectWithPrefixMiddleware`` as plain ASGI: a redirect to ``/…`` gets the
+    ``X-Forwarded-Prefix`` of the request in front."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         prefix = next((v.decode('latin-1') for k, v in scope.get('headers', ()) if k == b'x-forwarded-prefix'), '')
 
         async def send_prefixed(message: Message) -> None:
@@ -165,18 +175,16 @@ class RedirectWithPrefix:
         await self.app(scope, receive, send_prefixed)
 
 
-class SetCacheControl:
+class SetCacheControl(_HTTPMiddleware):
     """NiceGUI's ``SetCacheControlMiddleware`` as plain ASGI: NiceGUI's versioned assets (not its
     dynamic resources) are cached as ``app.config.cache_control_directives`` says."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.versioned = f'/_nicegui/{NICEGUI_VERSION}/'
-        self.dynamic = f'/_nicegui/{NICEGUI_VERSION}/dynamic_resources/'
+    versioned = f'/_nicegui/{NICEGUI_VERSION}/'
+    dynamic = f'/_nicegui/{NICEGUI_VERSION}/dynamic_resources/'
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get('path', '')
-        if scope['type'] != 'http' or not path.startswith(self.versioned) or path.startswith(self.dynamic):
+        if not path.startswith(self.versioned) or path.startswith(self.dynamic):
             await self.app(scope, receive, send)
             return
 
@@ -187,20 +195,14 @@ class SetCacheControl:
         await self.app(scope, receive, send_cached)
 
 
-class RequestTracking:
+class RequestTracking(_HTTPMiddleware):
     """NiceGUI's ``RequestTrackingMiddleware`` as plain ASGI: the request in NiceGUI's request context,
     a session id for every browser, its user storage ready before the page runs, the request
     counted as active for its session meanwhile (so that the storage is not pruned under it),
     and ``request.state.responded`` once the response has started (``app.storage.browser``
     is read-only from then on)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope['type'] != 'http':
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         nicegui_storage.request_contextvar.set(request)
         if 'id' not in request.session:
