@@ -1175,8 +1175,8 @@ class Server:
             env['LOADGEN_SHOW_TALLIES'] = '1'
         if not self.args.no_loop_probe:
             env['LOADGEN_LAG_FILE'] = str(self.lag_file)
-        if self.args.cprofile_join:
-            env['LOADGEN_CPROFILE'] = str(Path(self.args.cprofile_join).resolve())
+        if self.args.cprofile_join or self.args.cprofile_run:
+            env['LOADGEN_CPROFILE'] = str(Path(self.args.cprofile_join or self.args.cprofile_run).resolve())
         cmd = [python, '-c', SERVER_BOOT, 'serve', '--db', str(db), '--host', '127.0.0.1', '--port', str(port),
                '--public-url', base]
         self.proc = subprocess.Popen(cmd, env=env, cwd=self.tmp, stdout=open(self.log_file, 'w'),
@@ -1645,6 +1645,8 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     profiler = None
     if args.profile and server.pid:
         profiler = py_spy(args.profile, server.pid, args.duration)
+    if args.cprofile_run and server.pid:
+        os.kill(server.pid, signal.SIGUSR1)
     log(f'go: {len(plan["ideas"])} ideas, {len(plan["switches"])} phase switches, {len(plan["bursts"])} vote bursts '
         f'({len(plan["votes"])} votes) in {args.duration:.0f} s')
     for _p, conn in workers:
@@ -1654,6 +1656,9 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
         msg = await recv(conn, args.duration + args.grace + 120)
         results.append(msg[1])
     marks['end'] = now()
+    if args.cprofile_run and server.pid:
+        os.kill(server.pid, signal.SIGUSR2)
+        await asyncio.sleep(1)  # the profile is written by the server
     log('done; collecting')
     if args.spawn:
         server.stop()
@@ -1984,6 +1989,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument('--profile-join', help='py-spy record the server while the phones join, into this file')
     run.add_argument('--cprofile-join', help='cProfile the server (spawned) while the phones join, into this '
                                              'file (pstats; slows the server down)')
+    run.add_argument('--cprofile-run', help='cProfile the server (spawned) during ideas and votes, into this file '
+                                            '(not together with --cprofile-join)')
     run.add_argument('--json', help='also write the summary to this file')
     run.add_argument('--dump-raw', help='write every timestamp the summary is made from (JSON) into this file')
     run.add_argument('--trace', help='write the raw messages of a few screens of each kind into this directory')

@@ -39,3 +39,40 @@ def test_events_round_trip_through_dicts():
     data = event.to_dict()
     assert data['kind'] == 'idea_posted'
     assert Event.from_dict(data) == event
+
+
+async def test_pages_get_coalesced_tallies_not_single_votes():
+    import asyncio
+
+    from workshop.bus import Hub
+    from workshop.events import TalliesChanged, VoteChanged
+    bus = InProcessBus(Hub(tally_window=0.05))
+    seen, observed = [], []
+    bus.subscribe(1, seen.append)
+    bus.hub.observe(observed.append)
+    for total in range(1, 31):
+        await bus.publish(VoteChanged(workshop_id=1, breakout_id=2, question_id=3, idea_id=total % 4, total=total,
+                                      breakout_dots=total))
+    assert seen == [] and len(observed) == 30  # observers see each vote; pages none of them
+    await asyncio.sleep(0.15)
+    assert seen == [TalliesChanged(workshop_id=1, breakout_id=2, question_id=3,
+                                   tallies=((0, 28), (1, 29), (2, 30), (3, 27)), dots_cast=30)]
+
+
+async def test_a_room_subscription_gets_its_room_and_the_workshop_wide_events():
+    from workshop.events import RoundChanged, WorkshopChanged
+    bus = InProcessBus()
+    room_1, room_2, everything = [], [], []
+    s1 = bus.subscribe(1, room_1.append, breakout_id=10)
+    bus.subscribe(1, room_2.append, breakout_id=20)
+    bus.subscribe(1, everything.append)
+    assert bus.subscriber_count(1) == 3 and bus.hub.workshop_ids() == [1]
+    in_10 = QuestionChanged(workshop_id=1, breakout_id=10, question_id=1)
+    in_20 = MembersChanged(workshop_id=1, breakout_id=20, members=4)
+    wide = [WorkshopChanged(workshop_id=1, fields=('notice',)), RoundChanged(workshop_id=1, round_id=2, round_number=2)]
+    for event in (in_10, in_20, *wide, QuestionChanged(workshop_id=2, breakout_id=10, question_id=1)):
+        await bus.publish(event)
+    assert room_1 == [in_10, *wide] and room_2 == [in_20, *wide] and everything == [in_10, in_20, *wide]
+    s1.close()
+    await bus.publish(in_10)
+    assert room_1 == [in_10, *wide] and bus.subscriber_count(1) == 2

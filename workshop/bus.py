@@ -39,7 +39,7 @@ class Subscription:
 class Bus(Protocol):
     async def publish(self, event: Event) -> None: ...
 
-    def subscribe(self, workshop_id: int, handler: Handler) -> Subscription: ...
+    def subscribe(self, workshop_id: int, handler: Handler, *, breakout_id: int | None = None) -> Subscription: ...
 
     async def close(self) -> None: ...
 
@@ -51,11 +51,13 @@ class Hub:
     Handlers must be quick (update a few elements); one failing handler is
     logged and does not keep the event from the others. Vote changes are
     coalesced per question into one ``TalliesChanged`` per window, so that a
-    burst of votes costs rooms × screens updates, not votes × screens.
+    burst of votes costs rooms × screens updates, not votes × screens; the
+    single ``VoteChanged`` reaches observers, not the pages.
     """
 
     def __init__(self, tally_window: float = TALLY_WINDOW) -> None:
-        self._handlers: defaultdict[int, dict[int, Handler]] = defaultdict(dict)
+        # workshop -> breakout (None: the whole workshop) -> subscription key -> handler
+        self._handlers: defaultdict[int, dict[int | None, dict[int, Handler]]] = defaultdict(dict)
         self._next_id = 0
         self._tally_window = tally_window
         self._pending: dict[tuple[int, int, int], dict[int, int]] = {}
@@ -69,12 +71,21 @@ class Hub:
                 observer(event)
             except Exception:
                 log.exception('event observer failed for %s', event.kind)
-        if isinstance(event, VoteChanged):
-            self._coalesce(event)
+        if isinstance(event, VoteChanged):  # pages get the coalesced tallies only: a vote is not worth
+            self._coalesce(event)           # a call to each of a thousand pages' handlers (3 ms per vote)
+            return
         self._deliver_now(event)
 
     def _deliver_now(self, event: Event) -> None:
-        for handler in list(self._handlers.get(event.workshop_id, {}).values()):
+        rooms = self._handlers.get(event.workshop_id)
+        if not rooms:
+            return
+        breakout_id = getattr(event, 'breakout_id', None)
+        if breakout_id is None:  # workshop-wide: every page of the workshop
+            handlers = [h for room in rooms.values() for h in room.values()]
+        else:  # a room's event: the room's pages and the workshop-wide ones (moderators, lead, walls)
+            handlers = [*rooms.get(None, {}).values(), *rooms.get(breakout_id, {}).values()]
+        for handler in handlers:
             try:
                 handler(event)
             except Exception:  # a broken page must not break the others
@@ -96,25 +107,30 @@ class Hub:
                                              question_id=question_id, tallies=tuple(sorted(tallies.items())),
                                              dots_cast=dots[(workshop_id, breakout_id, question_id)]))
 
-    def subscribe(self, workshop_id: int, handler: Handler) -> Subscription:
+    def subscribe(self, workshop_id: int, handler: Handler, *, breakout_id: int | None = None) -> Subscription:
+        """Events of the workshop; with ``breakout_id`` only that room's and the workshop-wide ones
+        (a phone: a thousand phones need not each be called for every other room's event)."""
         self._next_id += 1
         key = self._next_id
-        self._handlers[workshop_id][key] = handler
+        self._handlers[workshop_id].setdefault(breakout_id, {})[key] = handler
 
         def unsubscribe() -> None:
-            handlers = self._handlers.get(workshop_id)
-            if handlers is not None:
-                handlers.pop(key, None)
-                if not handlers:
+            rooms = self._handlers.get(workshop_id)
+            room = rooms.get(breakout_id) if rooms is not None else None
+            if room is not None:
+                room.pop(key, None)
+                if not room:
+                    del rooms[breakout_id]
+                if not rooms:
                     del self._handlers[workshop_id]
         return Subscription(unsubscribe)
 
     def subscriber_count(self, workshop_id: int) -> int:
-        return len(self._handlers.get(workshop_id, {}))
+        return sum(len(room) for room in self._handlers.get(workshop_id, {}).values())
 
     def workshop_ids(self) -> list[int]:
         """The workshops that have subscribers in this process."""
-        return [w for w, handlers in self._handlers.items() if handlers]
+        return [w for w, rooms in self._handlers.items() if any(rooms.values())]
 
     def observe(self, observer: Handler) -> None:
         """Also see every event of every workshop (before its subscribers do), e.g. presence totals."""
@@ -136,8 +152,8 @@ class InProcessBus:
     async def publish(self, event: Event) -> None:
         self.hub.deliver(event)
 
-    def subscribe(self, workshop_id: int, handler: Handler) -> Subscription:
-        return self.hub.subscribe(workshop_id, handler)
+    def subscribe(self, workshop_id: int, handler: Handler, *, breakout_id: int | None = None) -> Subscription:
+        return self.hub.subscribe(workshop_id, handler, breakout_id=breakout_id)
 
     def subscriber_count(self, workshop_id: int) -> int:
         return self.hub.subscriber_count(workshop_id)
@@ -221,8 +237,8 @@ class RedisBus:
         self._outbox.put_nowait((self.channel(event.workshop_id), self.envelope(event), event, future))
         await future  # sent to Redis (or, with Redis away, delivered here and marked for a resync)
 
-    def subscribe(self, workshop_id: int, handler: Handler) -> Subscription:
-        return self.hub.subscribe(workshop_id, handler)
+    def subscribe(self, workshop_id: int, handler: Handler, *, breakout_id: int | None = None) -> Subscription:
+        return self.hub.subscribe(workshop_id, handler, breakout_id=breakout_id)
 
     def subscriber_count(self, workshop_id: int) -> int:
         return self.hub.subscriber_count(workshop_id)

@@ -15,8 +15,9 @@ from ..runtime import Runtime
 
 
 def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
-                    on_resync: Callable[[], None] | None = None) -> None:
-    """Subscribe this page to the workshop's events until the page is gone.
+                    on_resync: Callable[[], None] | None = None, *, breakout_id: int | None = None) -> None:
+    """Subscribe this page to the workshop's events until the page is gone (with ``breakout_id``:
+    only that room's events and the workshop-wide ones).
 
     ``Resync`` (this app instance may have missed events: its broker connection was back after a
     loss) goes to ``on_resync``, which must reload from the database all that the page shows; a
@@ -32,7 +33,7 @@ def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
             on_resync()
         else:
             client.run_javascript(RELOAD_WHEN_IDLE % random.randint(500, 4000))
-    subscription = rt.bus.subscribe(workshop_id, deliver)
+    subscription = rt.bus.subscribe(workshop_id, deliver, breakout_id=breakout_id)
     client.on_delete(subscription.close)
 
 

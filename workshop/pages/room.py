@@ -66,7 +66,7 @@ async def room_page(code: str):
         view.build(shown, mine=mine, left=left, budget=budget, ends_at=breakout_row.timer_ends_at)
         if breakout.round_number > 1:
             view.earlier = EarlierRounds(rt, _, breakout=breakout, question_id=current.id if current else None)
-    follow_workshop(rt, workshop.id, view.on_event)
+    follow_workshop(rt, workshop.id, view.on_event, breakout_id=breakout_id)
     track_presence(rt, workshop_id=workshop.id, breakout_id=breakout_id)
     return None
 
