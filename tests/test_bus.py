@@ -76,3 +76,28 @@ async def test_a_room_subscription_gets_its_room_and_the_workshop_wide_events():
     s1.close()
     await bus.publish(in_10)
     assert room_1 == [in_10, *wide] and bus.subscriber_count(1) == 2
+
+
+async def test_presence_updates_a_big_room_less_often(monkeypatch):
+    import asyncio
+
+    from nicegui import core
+
+    from workshop.events import PresenceChanged
+    from workshop.presence import PRESENCE_WINDOW, PRESENCE_WINDOW_MAX, Presence
+    monkeypatch.setattr(core, 'loop', asyncio.get_running_loop())  # presence updates are NiceGUI background tasks
+    bus = InProcessBus()
+    seen = []
+    bus.subscribe(1, seen.append)
+    presence = Presence(bus, window=0.05)
+    await presence.enter(workshop_id=1, breakout_id=7, client_id='a')
+    assert presence.window(7) == 0.05
+    await asyncio.sleep(0.1)
+    assert seen == [PresenceChanged(workshop_id=1, breakout_id=7, online=1)]
+    for n in range(300):  # a room filling up: one update per few seconds, with the count at its end
+        await presence.enter(workshop_id=1, breakout_id=8, client_id=f'p{n}')
+    assert presence.window(8) == 3.0 and len(seen) == 1
+    assert Presence(bus).window(8) == PRESENCE_WINDOW  # another process: none of these pages
+    for n in range(300, 1000):
+        await presence.enter(workshop_id=1, breakout_id=8, client_id=f'p{n}')
+    assert presence.window(8) == PRESENCE_WINDOW_MAX

@@ -20,6 +20,10 @@ from .events import Event, PresenceChanged
 log = logging.getLogger(__name__)
 
 PRESENCE_WINDOW = 0.5  # seconds: joins and leaves of a room within this window make one update
+# ... and longer in a big room: each update is a change on every page of the room, so a room of
+# 300 phones filling up would cost 600 page updates a second at 0.5 s; one every 3 s is plenty
+PRESENCE_WINDOW_PER_PAGE = 0.01  # seconds per connected page of the room
+PRESENCE_WINDOW_MAX = 5.0
 PRESENCE_TTL = 30.0  # seconds: an instance's counts expire unless it refreshes them (a crashed instance)
 
 
@@ -41,6 +45,11 @@ class Presence:
         """Participant pages of the breakout connected to the app (all instances)."""
         return self.local(breakout_id)
 
+    def window(self, breakout_id: int) -> float:
+        """Seconds that joins and leaves of this room are collected into one update."""
+        return min(max(self._window, self.local(breakout_id) * PRESENCE_WINDOW_PER_PAGE),
+                   max(self._window, PRESENCE_WINDOW_MAX))
+
     async def enter(self, *, workshop_id: int, breakout_id: int, client_id: str) -> None:
         clients = self._clients[breakout_id]
         if client_id not in clients:
@@ -61,7 +70,7 @@ class Presence:
         self._pending.add(breakout_id)
 
         async def later() -> None:
-            await asyncio.sleep(self._window)
+            await asyncio.sleep(self.window(breakout_id))
             self._pending.discard(breakout_id)
             await self._announce(workshop_id, breakout_id)
         background_tasks.create(later(), name='presence')
