@@ -123,3 +123,36 @@ async def test_a_removed_participant_cannot_enter_again(db, bus, cluster):
     with pytest.raises(Forbidden):
         await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={str(workshop_id): token},
                                           breakout_id=cluster.breakouts[1].breakout_id)
+
+
+async def test_the_room_page_loaders_agree_with_the_single_queries(db, bus, cluster):
+    """seat_by_code, room_of and ideas_with_dots: the room page's combined queries give what the
+    one-thing-per-query services give."""
+    from workshop.services import facilitation, ideas, votes, workshops
+    from workshop.services.workshops import UnknownCode
+
+    from .helpers import member, post
+    b = cluster.breakouts[0]
+    token, breakout_id = await member(db, bus, cluster)
+    other, _ = await member(db, bus, cluster)
+    first = await post(db, bus, token, breakout_id, 'Erste Idee')
+    second = await post(db, bus, token, breakout_id, 'Zweite Idee')
+    await facilitation.set_phase(db, bus, secret=b.moderator_secret, phase='vote')
+    await votes.cast_dot(db, bus, token=other, idea_id=second)
+    await votes.cast_dot(db, bus, token=token, idea_id=second)
+    async with db.session() as s:
+        workshop, participant, seat = await participants.seat_by_code(
+            s, code=cluster.join_code.lower(), tokens={'999': other, str(cluster.workshop_id): token})
+        assert (workshop.id, participant.token, seat) == (cluster.workshop_id, token, breakout_id)
+        assert (await participants.seat_by_code(s, code=cluster.join_code, tokens={}))[1:] == (None, None)
+        assert (await participants.seat_by_code(s, code=cluster.join_code, tokens={'999': token}))[1:] == (None, None)
+        with pytest.raises(UnknownCode):
+            await participants.seat_by_code(s, code='ZZZZZZ', tokens={})
+        public, row, phase = await workshops.room_of(s, breakout_id)
+        assert public == await workshops.get_breakout(s, breakout_id) and row.id == breakout_id
+        assert phase == await facilitation.phase_of(s, breakout_id, row.current_question_id) == 'vote'
+        combined = await ideas.ideas_with_dots(s, breakout_id=breakout_id, question_id=row.current_question_id)
+        single = await ideas.ideas_of(s, breakout_id=breakout_id, question_id=row.current_question_id)
+        counts = await votes.tallies(s, breakout_id=breakout_id, question_id=row.current_question_id)
+        assert combined == [i.model_copy(update={'dots': counts.get(i.id, 0)}) for i in single]
+        assert [(i.id, i.dots) for i in combined] == [(second, 2), (first, 0)]

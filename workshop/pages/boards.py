@@ -27,7 +27,7 @@ from ..i18n import Translate
 from ..models import IdeaPublic, Phase
 from ..runtime import Runtime
 from ..models import Breakout, Workshop
-from ..services import facilitation, votes
+from ..services import facilitation
 from ..services import ideas as idea_service
 
 
@@ -284,7 +284,5 @@ async def load_ideas(rt: Runtime, *, breakout_id: int, question_id: int | None, 
         async with rt.db.session() as own:
             return await load_ideas(rt, breakout_id=breakout_id, question_id=question_id,
                                     include_hidden=include_hidden, limit=limit, session=own)
-    rows = await idea_service.ideas_of(session, breakout_id=breakout_id, question_id=question_id, limit=limit,
-                                       include_hidden=include_hidden)
-    counts = await votes.tallies(session, breakout_id=breakout_id, question_id=question_id)
-    return [r.model_copy(update={'dots': counts.get(r.id, 0)}) for r in rows]
+    return await idea_service.ideas_with_dots(session, breakout_id=breakout_id, question_id=question_id,
+                                              limit=limit, include_hidden=include_hidden)

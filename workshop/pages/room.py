@@ -18,30 +18,32 @@ from .earlier import EarlierRounds
 from .boards import IdeaBoard, load_ideas
 from .frame import content, frame, language_switch
 from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
-from .session import participant_token
+from .session import participant_tokens
 from .widgets import PhaseBadge, question_heading, show_question
 
 
 @ui.page('/j/{code}/room')
 async def room_page(code: str):
     rt = runtime()
-    # one session, one query per thing shown (with a thousand phones arriving, each statement counts)
+    # one session and few queries (with a thousand phones arriving, each statement counts): the workshop
+    # with this browser's participant and seat; the room with its phase; the questions; the phone's dots;
+    # the ideas with their dots
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_code(session, code)
+            workshop, participant, breakout_id = await participants.seat_by_code(session, code=code,
+                                                                                  tokens=participant_tokens())
         except ServiceError:
             return RedirectResponse(f'/j/{code}', status_code=303)
-        participant, breakout_id = await participants.seat(session, token=participant_token(workshop.id),
-                                                           workshop=workshop)
         if breakout_id is None:
             return RedirectResponse(f'/j/{workshop.join_code}', status_code=303)
-        breakout, breakout_row = await workshops.breakout_with_row(session, breakout_id)
+        breakout, breakout_row, phase = await workshops.room_of(session, breakout_id)
         question_rows = await workshops.question_rows(session, breakout.topic_id)
         questions = [workshops.question_public(q) for q in question_rows]
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
-        phase = await facilitation.phase_of(session, breakout_id, current.id if current else None)
         mine, left, budget = {}, 0, 0
-        if current is not None:
+        if current is None:
+            phase = Phase.closed
+        else:
             mine, left, budget = await votes.status_for(
                 session, participant_id=participant.id, breakout=breakout_row, workshop=workshop,
                 question=next(q for q in question_rows if q.id == current.id))

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
 from ..events import MembersChanged
 from ..models import Attendance, Breakout, Participant, ParticipantPublic, Workshop, WorkshopStatus
-from .codes import new_secret
+from .codes import new_secret, normalise_join_code
 from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
 from .throttle import JoinThrottle, find_code
-from .workshops import find_by_code
+from .workshops import find_by_code, unknown_code
 
 NAME_MAX = 120
 ORGANISATION_MAX = 200
@@ -159,6 +159,25 @@ async def seat(session: AsyncSession, *, token: str | None, workshop: Workshop) 
     if row is None or row[0].workshop_id != workshop.id:
         return None, None
     return row[0], row[1]
+
+
+async def seat_by_code(session: AsyncSession, *, code: str,
+                       tokens: Mapping[str, str]) -> tuple[Workshop, Participant | None, int | None]:
+    """The workshop of this join code, the browser's participant in it (``tokens``: workshop id → token)
+    and its breakout of the current round — in one query (a phone's room page)."""
+    known = [t for t in tokens.values() if t] or ['']
+    row = (await session.exec(
+        select(Workshop, Participant, Attendance.breakout_id)
+        .outerjoin(Participant, (Participant.workshop_id == Workshop.id) & col(Participant.token).in_(known))
+        .outerjoin(Attendance, (Attendance.participant_id == Participant.id)
+                   & (Attendance.round_id == Workshop.current_round_id))
+        .where(Workshop.join_code == normalise_join_code(code)))).first()
+    if row is None:
+        raise unknown_code(code)
+    workshop, participant, breakout_id = row
+    if participant is not None and tokens.get(str(workshop.id)) != participant.token:
+        participant, breakout_id = None, None  # another workshop's token for this browser: not this one's
+    return workshop, participant, breakout_id
 
 
 async def current_breakout_id(session: AsyncSession, *, participant_id: int, round_id: int | None) -> int | None:

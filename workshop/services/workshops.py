@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..db import Database
-from ..models import (AgendaItem, Attendance, Breakout, BreakoutPublic, Idea, Question, QuestionPublic, Round,
-                      Topic, Workshop)
+from ..models import (AgendaItem, Attendance, Breakout, BreakoutPublic, BreakoutQuestion, Idea, Phase, Question,
+                      QuestionPublic, Round, Topic, Workshop)
 from ..templates import QuestionBlockSpec, WorkshopTemplate
 from .access import INVALID_MODERATOR_LINK
 from .codes import new_join_code, new_secret, normalise_join_code
@@ -124,11 +124,15 @@ class UnknownCode(NotFound):
     """No workshop has this join code."""
 
 
+def unknown_code(code: str) -> UnknownCode:
+    return UnknownCode(N_('There is no workshop with the code {code}. Please check the code on the screen.'),
+                       code=normalise_join_code(code) or code)
+
+
 async def find_by_code(session: AsyncSession, code: str) -> Workshop:
     workshop = (await session.exec(select(Workshop).where(Workshop.join_code == normalise_join_code(code)))).first()
     if workshop is None:
-        raise UnknownCode(N_('There is no workshop with the code {code}. Please check the code on the screen.'),
-                       code=normalise_join_code(code) or code)
+        raise unknown_code(code)
     return workshop
 
 
@@ -173,6 +177,22 @@ async def breakout_with_row(session: AsyncSession, breakout_id: int) -> tuple[Br
     if row is None:
         raise NotFound(N_('This breakout does not exist.'))
     return breakout_public(*row), row[0]
+
+
+async def room_of(session: AsyncSession, breakout_id: int) -> tuple[BreakoutPublic, Breakout, Phase]:
+    """A breakout (public form and row) and the phase of its current question, in one query."""
+    row = (await session.exec(
+        select(Breakout, Round, Topic, BreakoutQuestion.phase).join(Round, Round.id == Breakout.round_id)
+        .join(Topic, Topic.id == Breakout.topic_id)
+        .outerjoin(BreakoutQuestion, (BreakoutQuestion.breakout_id == Breakout.id)
+                   & (BreakoutQuestion.question_id == Breakout.current_question_id))
+        .where(Breakout.id == breakout_id))).first()
+    if row is None:
+        raise NotFound(N_('This breakout does not exist.'))
+    breakout, round_, topic, phase = row
+    # as facilitation.phase_of: no question is closed, a question not yet handled is collecting
+    phase = Phase.closed if breakout.current_question_id is None else Phase(phase) if phase else Phase.collect
+    return breakout_public(breakout, round_, topic), breakout, phase
 
 
 async def questions_of(session: AsyncSession, topic_id: int) -> list[QuestionPublic]:
