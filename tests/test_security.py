@@ -627,3 +627,10 @@ def test_the_running_server_sets_its_session_cookie_as_configured(tmp_path, publ
         cookie = response.headers.get('set-cookie', '').lower()
         assert cookie.startswith('session=') and 'httponly' in cookie and 'samesite=lax' in cookie, cookie
         assert ('; secure' in cookie) is secure, cookie
+
+
+async def test_no_loading_bar_follows_background_requests(user: User):
+    """Quasar's loading bar is an unnamed progress bar; with Socket.IO's polling fallback it would run
+    all the time. The app makes no XMLHttpRequests of its own, so the bar follows none."""
+    page = await user.http_client.get('/')
+    assert re.search(r'"loadingBar":\s*\{[^}]*"skipHijack":\s*true', page.text), 'loading bar still hijacks XHR'

@@ -33,6 +33,9 @@ def setup(settings: Settings) -> Runtime:
     from .pages.boards import BoardRegistry
     rt.boards = BoardRegistry(rt.bus)
     app.add_static_files('/assets', ASSETS)
+    # Quasar's loading bar follows every XMLHttpRequest: the app makes none, but Socket.IO's polling
+    # fallback (a WebSocket blocked by a proxy) would keep an unnamed progress bar running (WCAG 4.1.2)
+    app.config.quasar_config['loadingBar'] = {**app.config.quasar_config.get('loadingBar', {}), 'skipHijack': True}
     app.on_startup(lambda: _check_clock(rt))
     app.on_shutdown(presence.close)  # before the bus closes: takes this instance's counts out of Redis
     app.on_shutdown(rt.close)
