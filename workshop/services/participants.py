@@ -166,18 +166,18 @@ async def seat_by_code(session: AsyncSession, *, code: str,
     """The workshop of this join code, the browser's participant in it (``tokens``: workshop id → token)
     and its breakout of the current round — in one query (a phone's room page)."""
     known = [t for t in tokens.values() if t] or ['']
-    row = (await session.exec(
+    rows = (await session.exec(
         select(Workshop, Participant, Attendance.breakout_id)
         .outerjoin(Participant, (Participant.workshop_id == Workshop.id) & col(Participant.token).in_(known))
         .outerjoin(Attendance, (Attendance.participant_id == Participant.id)
                    & (Attendance.round_id == Workshop.current_round_id))
-        .where(Workshop.join_code == normalise_join_code(code)))).first()
-    if row is None:
+        .where(Workshop.join_code == normalise_join_code(code)))).all()
+    if not rows:
         raise unknown_code(code)
-    workshop, participant, breakout_id = row
-    if participant is not None and tokens.get(str(workshop.id)) != participant.token:
-        participant, breakout_id = None, None  # another workshop's token for this browser: not this one's
-    return workshop, participant, breakout_id
+    workshop = rows[0][0]
+    mine = tokens.get(str(workshop.id))  # only the token this browser keeps for this workshop counts
+    return next(((workshop, participant, breakout_id) for _w, participant, breakout_id in rows
+                 if participant is not None and participant.token == mine), (workshop, None, None))
 
 
 async def current_breakout_id(session: AsyncSession, *, participant_id: int, round_id: int | None) -> int | None:
