@@ -238,3 +238,43 @@ def test_a_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path):
     url = f'sqlite:///{tmp_path}/not/there/yet/workshop.sqlite3'
     assert Database(url).create_schema().after == head_revision()
     assert (tmp_path / 'not' / 'there' / 'yet' / 'workshop.sqlite3').is_file()
+
+
+async def test_a_page_s_reads_in_the_event_loop_see_what_was_committed(db: Database, cluster):
+    """``read_session``: on SQLite in the event loop's own thread (no hop to aiosqlite's), elsewhere the
+    async session; the same answers either way, and every committed write is seen."""
+    from sqlalchemy import event
+    from sqlmodel import select
+    bus = InProcessBus()
+    threads: set[int] = set()
+    engines = [db.engine.sync_engine]
+    async with db.read_session() as session:
+        if db.is_sqlite:
+            engines.append(db._read_engine)
+    listeners = [(e, lambda *a: threads.add(threading.get_ident())) for e in engines]
+    for engine, listener in listeners:
+        event.listen(engine, 'before_cursor_execute', listener)
+    try:
+        token, breakout_id = await _member(db, bus, cluster)
+        async with db.read_session() as session:
+            workshop, participant, seat = await participants.seat_by_code(
+                session, code=cluster.join_code, tokens={str(cluster.workshop_id): token})
+            public, row, phase = await workshops.room_of(session, breakout_id)
+            assert (workshop.id, participant.token, seat, row.id) == (cluster.workshop_id, token, breakout_id,
+                                                                      breakout_id)
+            assert (await session.get(Workshop, cluster.workshop_id)).join_code == cluster.join_code
+            assert len((await session.exec(select(Workshop))).all()) == 1
+        if db.is_sqlite:
+            threads.clear()
+            async with db.read_session() as session:
+                await workshops.room_of(session, breakout_id)
+            assert threads == {threading.get_ident()}  # no thread hop
+    finally:
+        for engine, listener in listeners:
+            event.remove(engine, 'before_cursor_execute', listener)
+
+
+async def _member(db: Database, bus: InProcessBus, links) -> tuple[str, int]:  # noqa: ANN001
+    token, _workshop_id, _code = await participants.enter_breakout(
+        db, bus, code=links.join_code, tokens={}, breakout_id=links.breakouts[0].breakout_id)
+    return token, links.breakouts[0].breakout_id

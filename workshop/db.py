@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from . import models  # noqa: F401  # registers the tables on SQLModel.metadata
@@ -197,6 +197,7 @@ class Database:
         # in SQLite's busy handler, which polls with sleeps of up to 100 ms (a vote burst took 7 s)
         # what lives per event loop (tests run several): the write lock, the services' write combiners
         self._loop_locals: dict[tuple[asyncio.AbstractEventLoop, Hashable], Any] = {}
+        self._read_engine: Engine | None = None  # SQLite: reads in the event loop (read_session)
 
     # --- schema -------------------------------------------------------------------------------------
 
@@ -296,6 +297,26 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for a few quick reads of a page being built (a phone's room page).
+
+        On SQLite the reads run right here in the event loop on a connection of their own: each
+        statement through aiosqlite hops to its thread and back several times (cursor, execute,
+        fetch), which costs four times the CPU of the read itself (docs/performance.md); a read in
+        WAL mode never waits for a writer, so nothing blocks. Elsewhere: ``session()``.
+        """
+        if not self.is_sqlite:
+            async with self.session() as session:
+                yield session
+            return
+        if self._read_engine is None:
+            self._read_engine = create_engine(self.sync_url)
+            event.listen(self._read_engine, 'connect', _sqlite_pragmas)
+            event.listen(self._read_engine, 'begin', _sqlite_begin)  # one snapshot for all reads of the page
+        with Session(self._read_engine, expire_on_commit=False) as session:
+            yield InLoopSession(session)
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on any error."""
         if not self.is_sqlite:
@@ -327,6 +348,24 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+
+
+class InLoopSession:
+    """A synchronous session behind the awaitable methods the services use for reads."""
+
+    def __init__(self, session: Session) -> None:
+        self.sync_session = session
+
+    async def exec(self, statement, **kwargs):  # noqa: ANN001, ANN003, ANN201 - as AsyncSession.exec
+        return self.sync_session.exec(statement, **kwargs)
+
+    async def get(self, entity, ident, **kwargs):  # noqa: ANN001, ANN003, ANN201 - as AsyncSession.get
+        return self.sync_session.get(entity, ident, **kwargs)
+
+    async def execute(self, statement, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        return self.sync_session.execute(statement, *args, **kwargs)
 
 
 async def server_now(session: AsyncSession) -> dt.datetime:

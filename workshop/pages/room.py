@@ -28,7 +28,7 @@ async def room_page(code: str):
     # one session and few queries (with a thousand phones arriving, each statement counts): the workshop
     # with this browser's participant and seat; the room with its phase; the questions; the phone's dots;
     # the ideas with their dots
-    async with rt.db.session() as session:
+    async with rt.db.read_session() as session:
         try:
             workshop, participant, breakout_id = await participants.seat_by_code(session, code=code,
                                                                                   tokens=participant_tokens())
