@@ -116,7 +116,7 @@ async def _page(request: Request, code: str, *, switch: bool = False, entered: d
         if not participant_tokens():  # a phone new to every workshop: the shared snapshot will do
             workshop, breakouts, rounds = await _snapshot(rt, code, _address(request))
         else:
-            async with rt.db.session() as session:
+            async with rt.db.read_session() as session:
                 workshop = await find_code(session, code, address=_address(request), throttle=rt.throttle)
                 participant, current = await participants.seat(session, token=participant_token(workshop.id),
                                                                workshop=workshop)
@@ -164,7 +164,7 @@ async def _snapshot(rt: Runtime, code: str, address: str | None) -> tuple[Worksh
         await rt.throttle.check_code_attempt(address)
 
     async def load() -> tuple[Workshop, list[BreakoutPublic], list[Round]]:
-        async with rt.db.session() as session:
+        async with rt.db.read_session() as session:
             workshop = await workshops.find_by_code(session, code)
             return (workshop, await workshops.breakouts_of(session, workshop.id, workshop.current_round_id),
                     await workshops.rounds_of(session, workshop.id))

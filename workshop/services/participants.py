@@ -180,13 +180,6 @@ async def seat_by_code(session: AsyncSession, *, code: str,
                  if participant is not None and participant.token == mine), (workshop, None, None))
 
 
-async def current_breakout_id(session: AsyncSession, *, participant_id: int, round_id: int | None) -> int | None:
-    if round_id is None:
-        return None
-    return (await session.exec(select(Attendance.breakout_id).where(
-        Attendance.participant_id == participant_id, Attendance.round_id == round_id))).first()
-
-
 def _public(p: Participant) -> ParticipantPublic:
     return ParticipantPublic(id=p.id, workshop_id=p.workshop_id, name=p.name, organisation=p.organisation,
                              stakeholder_group=p.stakeholder_group)

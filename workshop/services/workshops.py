@@ -166,17 +166,7 @@ def breakout_public(breakout: Breakout, round_: Round, topic: Topic) -> Breakout
 
 
 async def get_breakout(session: AsyncSession, breakout_id: int) -> BreakoutPublic:
-    return (await breakout_with_row(session, breakout_id))[0]
-
-
-async def breakout_with_row(session: AsyncSession, breakout_id: int) -> tuple[BreakoutPublic, Breakout]:
-    """The breakout's public form and its row (in one query; the row is what services take)."""
-    row = (await session.exec(
-        select(Breakout, Round, Topic).join(Round, Round.id == Breakout.round_id)
-        .join(Topic, Topic.id == Breakout.topic_id).where(Breakout.id == breakout_id))).first()
-    if row is None:
-        raise NotFound(N_('This breakout does not exist.'))
-    return breakout_public(*row), row[0]
+    return (await room_of(session, breakout_id))[0]
 
 
 async def room_of(session: AsyncSession, breakout_id: int) -> tuple[BreakoutPublic, Breakout, Phase]:
