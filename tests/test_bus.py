@@ -101,3 +101,27 @@ async def test_presence_updates_a_big_room_less_often(monkeypatch):
     for n in range(300, 1000):
         await presence.enter(workshop_id=1, breakout_id=8, client_id=f'p{n}')
     assert presence.window(8) == PRESENCE_WINDOW_MAX
+
+
+async def test_an_older_total_arriving_late_does_not_replace_a_newer_one():
+    """Two instances' vote events can reach Redis in another order than they committed: the tally
+    sequence number decides, per idea and for the room's count; a deleted workshop starts afresh."""
+    from workshop.bus import Hub
+    from workshop.events import TalliesChanged, VoteChanged, WorkshopChanged
+    hub = Hub(tally_window=0)
+    seen = []
+    hub.subscribe(1, seen.append)
+
+    def vote(idea_id: int, total: int, dots: int, seq: int) -> None:
+        hub.deliver(VoteChanged(workshop_id=1, breakout_id=2, question_id=3, idea_id=idea_id, total=total,
+                                breakout_dots=dots, seq=seq))
+        hub.flush_tallies()
+    vote(10, total=5, dots=9, seq=7)
+    vote(10, total=3, dots=6, seq=5)  # older: dropped
+    vote(11, total=4, dots=6, seq=5)  # older than the room's count, but this idea's newest total
+    vote(10, total=6, dots=10, seq=8)
+    tallies = [e for e in seen if isinstance(e, TalliesChanged)]
+    assert [(e.tallies, e.dots_cast) for e in tallies] == [(((10, 5),), 9), (((11, 4),), 9), (((10, 6),), 10)]
+    hub.deliver(WorkshopChanged(workshop_id=1, fields=('deleted', 'structure')))
+    vote(10, total=1, dots=1, seq=1)  # the same id in a new workshop (SQLite may reuse ids)
+    assert seen[-1] == TalliesChanged(workshop_id=1, breakout_id=2, question_id=3, tallies=((10, 1),), dots_cast=1)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from .events import Event, Resync, TalliesChanged, VoteChanged
+from .events import Event, Resync, TalliesChanged, VoteChanged, WorkshopChanged
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,11 @@ class Hub:
     coalesced per question into one ``TalliesChanged`` per window, so that a
     burst of votes costs rooms × screens updates, not votes × screens; the
     single ``VoteChanged`` reaches observers, not the pages.
+
+    Tallies are absolute totals, and with several instances their events can arrive in
+    another order than their transactions committed. Each carries its room's tally
+    sequence number (``Breakout.tally_seq``); an idea's total or a room's count older
+    than one already taken is dropped, so every screen settles on the database's totals.
     """
 
     def __init__(self, tally_window: float = TALLY_WINDOW) -> None:
@@ -62,6 +67,9 @@ class Hub:
         self._tally_window = tally_window
         self._pending: dict[tuple[int, int, int], dict[int, int]] = {}
         self._pending_dots: dict[tuple[int, int, int], int] = {}
+        # per workshop: the tally sequence number of each idea's newest total, and of each room's count
+        self._idea_seq: defaultdict[int, dict[int, int]] = defaultdict(dict)
+        self._room_dots: defaultdict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
         self._flush: asyncio.TimerHandle | None = None
         self._observers: list[Handler] = []
 
@@ -74,6 +82,9 @@ class Hub:
         if isinstance(event, VoteChanged):  # pages get the coalesced tallies only: a vote is not worth
             self._coalesce(event)           # a call to each of a thousand pages' handlers (3 ms per vote)
             return
+        if isinstance(event, WorkshopChanged) and {'deleted', 'structure'} & set(event.fields):
+            self._idea_seq.pop(event.workshop_id, None)  # rows may be gone (SQLite may reuse their ids)
+            self._room_dots.pop(event.workshop_id, None)
         self._deliver_now(event)
 
     def _deliver_now(self, event: Event) -> None:
@@ -92,9 +103,16 @@ class Hub:
                 log.exception('event handler failed for %s', event.kind)
 
     def _coalesce(self, event: VoteChanged) -> None:
+        seen = self._idea_seq[event.workshop_id]
+        if event.seq < seen.get(event.idea_id, 0):
+            return  # an older total that arrived late (another instance's): the newer one stays
+        seen[event.idea_id] = event.seq
+        rooms = self._room_dots[event.workshop_id]
+        if event.seq >= rooms.get(event.breakout_id, (0, 0))[0]:
+            rooms[event.breakout_id] = (event.seq, event.breakout_dots)
         key = (event.workshop_id, event.breakout_id, event.question_id)
         self._pending.setdefault(key, {})[event.idea_id] = event.total
-        self._pending_dots[key] = event.breakout_dots
+        self._pending_dots[key] = rooms[event.breakout_id][1]
         if self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(self._tally_window, self.flush_tallies)
 
@@ -141,6 +159,8 @@ class Hub:
             self._flush.cancel()
             self._flush = None
         self._handlers.clear()
+        self._idea_seq.clear()
+        self._room_dots.clear()
 
 
 class InProcessBus:

@@ -102,6 +102,9 @@ class VoteChanged(Event):
     idea_id: int
     total: int
     breakout_dots: int = 0  # all dots cast in the breakout
+    # ``Breakout.tally_seq`` of the transaction: events of several instances may arrive in any order;
+    # the totals with the higher number are the newer ones (``bus.Hub`` keeps those)
+    seq: int = 0
 
 
 @dataclass(frozen=True)

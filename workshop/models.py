@@ -153,6 +153,9 @@ class Breakout(SQLModel, table=True):
     key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     timer_ends_at: dt.datetime | None = None
     timer_seconds: int | None = None
+    # counts the transactions that changed the room's dots (votes, merges): they take this row's lock one
+    # after the other, so a higher number carries newer tallies, on every instance (docs/deployment.md)
+    tally_seq: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
 
 
 class BreakoutQuestion(SQLModel, table=True):

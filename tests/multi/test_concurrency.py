@@ -13,12 +13,14 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import func, select
 
-from workshop.bus import InProcessBus
+from workshop.bus import Hub, InProcessBus
 from workshop.db import Database
+from workshop.events import TalliesChanged, VoteChanged
 from workshop.models import Idea, Vote
 from workshop.services import curation, facilitation, votes
 from workshop.services.errors import Invalid, NotFound, ServiceError
 
+from ..conftest import RecordingBus
 from ..services.helpers import member, post
 
 
@@ -111,3 +113,76 @@ async def test_timers_started_on_two_instances_use_the_database_clock(db, other,
 
 def test_service_errors_are_what_pages_expect():
     assert issubclass(NotFound, ServiceError) and issubclass(Invalid, ServiceError)
+
+
+async def test_tallies_of_concurrent_batches_on_two_instances_settle_on_the_database_totals(db, other, cluster):
+    """Two instances write vote batches in one room at once; their events reach an instance's pages in
+    any order (Redis orders by publish time, not by commit). Whatever the order, the tallies and the
+    room's dot count that pages end with are the database's (issue: 60 of 100 dots on every screen)."""
+    a, b = RecordingBus(), RecordingBus()  # each instance's writer publishes to its own bus
+    _token, breakout_id, ids = await _voting_room(db, a, cluster, n_ideas=4)
+    voters = [(await member(db, a, cluster))[0] for _ in range(24)]
+    a.published.clear()
+    for turn in range(3):  # three bursts; in each, both instances write one batch of 12 votes on all ideas
+        await asyncio.gather(*[votes.cast_dot(db if n % 2 else other, a if n % 2 else b, token=t,
+                                              idea_id=ids[(n + turn) % 4]) for n, t in enumerate(voters)])
+    from_a = [e for e in a.published if isinstance(e, VoteChanged)]
+    from_b = [e for e in b.published if isinstance(e, VoteChanged)]
+    assert from_a and from_b
+    async with db.session() as s:
+        expected = await votes.tallies(s, breakout_id=breakout_id)
+        expected_dots = await votes.dots_cast(s, breakout_id=breakout_id)
+    assert sum(expected.values()) == expected_dots == 72
+    for arrival in (from_a + from_b, from_b + from_a, [e for pair in zip(from_a, from_b) for e in pair[::-1]]):
+        hub = Hub(tally_window=0)
+        shown: dict[int, int] = {}
+        counts: list[int] = []
+
+        def page(event, shown=shown, counts=counts) -> None:  # noqa: ANN001 - a page's tally handler
+            if isinstance(event, TalliesChanged):
+                shown.update(event.tallies)
+                counts.append(event.dots_cast)
+        hub.subscribe(cluster.workshop_id, page)
+        for event in arrival:  # each event on its own: every intermediate state reaches the page
+            hub.deliver(event)
+            hub.flush_tallies()
+        assert shown == expected
+        assert counts[-1] == expected_dots
+
+
+@pytest.mark.redis
+async def test_vote_bursts_through_two_instances_and_redis_end_in_the_database_totals(db, other, cluster):
+    """The same with the real Redis bus between the two instances: each instance's pages end with the
+    database's tallies and dot count after bursts written by both at once."""
+    import secrets as _secrets
+
+    from workshop.bus import RedisBus
+
+    from .. import servers
+    prefix = f'test-{_secrets.token_hex(4)}:'
+    a, b = (RedisBus(servers.redis_url(db=9), prefix=prefix, hub=Hub(tally_window=0.05)) for _ in range(2))
+    try:
+        assert await a.start() and await b.start()
+        _token, breakout_id, ids = await _voting_room(db, a, cluster, n_ideas=4)
+        voters = [(await member(db, a, cluster))[0] for _ in range(40)]
+        shown: dict[str, dict[int, int]] = {'a': {}, 'b': {}}
+        counts: dict[str, int] = {}
+        for name, bus in (('a', a), ('b', b)):
+            def page(event, name=name) -> None:  # noqa: ANN001
+                if isinstance(event, TalliesChanged):
+                    shown[name].update(event.tallies)
+                    counts[name] = event.dots_cast
+            bus.subscribe(cluster.workshop_id, page)
+        for turn in range(3):
+            await asyncio.gather(*[votes.cast_dot(db if n % 2 else other, a if n % 2 else b, token=t,
+                                                  idea_id=ids[(n + turn) % 4]) for n, t in enumerate(voters)])
+        async with db.session() as s:
+            expected = await votes.tallies(s, breakout_id=breakout_id)
+        assert sum(expected.values()) == 120
+        deadline = asyncio.get_running_loop().time() + 5
+        while not all(shown[n] == expected and counts.get(n) == 120 for n in 'ab'):
+            assert asyncio.get_running_loop().time() < deadline, (shown, counts, expected)
+            await asyncio.sleep(0.05)
+    finally:
+        await a.close()
+        await b.close()

@@ -118,13 +118,14 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
         merged.merged_into_id = keep.id
         keep.marked = keep.marked or merged.marked
         keep.group = keep.group or merged.group
+        breakout.tally_seq += 1  # the room's dots changed (see VoteWriter): the kept idea's total is newer
         await session.flush()
         total = await idea_total(session, keep.id)
         all_dots = await dots_cast(session, breakout_id=breakout.id)
         events = [_changed(breakout, merged), _changed(breakout, keep),
                   VoteChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
                               question_id=keep.question_id, idea_id=keep.id, total=total,
-                              breakout_dots=all_dots)]
+                              breakout_dots=all_dots, seq=breakout.tally_seq)]
     for event in events:
         await bus.publish(event)
     return total

@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -137,12 +137,21 @@ class _BatchState:
         query = select(Participant).where(col(Participant.token).in_(tokens)).order_by(col(Participant.id))
         # the participants' rows locked, in id order (no deadlock between two instances' batches)
         self.participants = {p.token: p for p in (await session.exec(query.with_for_update())).all()}
-        # the ideas' rows share-locked (PostgreSQL): votes go on side by side, a merge of them waits
-        query = select(Idea).where(col(Idea.id).in_(sorted({r.idea_id for r in batch}))).order_by(col(Idea.id))
-        self.ideas = {i.id: i for i in (await session.exec(query.with_for_update(read=True))).all()}
-        breakout_ids = sorted({i.breakout_id for i in self.ideas.values()})
+        # the rooms' rows locked and their tally sequence counted up (in id order, before the ideas, as a
+        # merge does): batches of several instances in one room commit one after the other, each one's
+        # sums see the dots of all before it, and its events carry a higher number than theirs
+        idea_ids = sorted({r.idea_id for r in batch})
+        breakout_ids = sorted(set((await session.exec(
+            select(Idea.breakout_id).where(col(Idea.id).in_(idea_ids)).distinct())).all()))
+        if breakout_ids:
+            await session.exec(update(Breakout).where(col(Breakout.id).in_(breakout_ids))
+                                  .values(tally_seq=Breakout.tally_seq + 1))
         self.breakouts = {b.id: b for b in (await session.exec(
-            select(Breakout).where(col(Breakout.id).in_(breakout_ids)))).all()}
+            select(Breakout).where(col(Breakout.id).in_(breakout_ids)).execution_options(populate_existing=True)))
+            .all()}
+        # the ideas' rows share-locked (PostgreSQL): votes go on side by side, a merge of them waits
+        query = select(Idea).where(col(Idea.id).in_(idea_ids)).order_by(col(Idea.id))
+        self.ideas = {i.id: i for i in (await session.exec(query.with_for_update(read=True))).all()}
         self.workshops = {w.id: w for w in (await session.exec(
             select(Workshop).where(col(Workshop.id).in_({b.workshop_id for b in self.breakouts.values()})))).all()}
         self.questions = {q.id: q for q in (await session.exec(
@@ -232,7 +241,8 @@ class _BatchState:
                 seen.add(idea.id)
                 events.append(VoteChanged(workshop_id=workshop.id, breakout_id=breakout.id,
                                           question_id=idea.question_id, idea_id=idea.id,
-                                          total=totals.get(idea.id, 0), breakout_dots=cast.get(breakout.id, 0)))
+                                          total=totals.get(idea.id, 0), breakout_dots=cast.get(breakout.id, 0),
+                                          seq=breakout.tally_seq))
         return events
 
 
