@@ -1427,9 +1427,12 @@ def loadavg() -> list[float]:
     return []
 
 
+SEED_PER_PHONE = 5
+
+
 async def seed(base: str, code: str, rooms: list[str], per_room: int, rng: random.Random,
                first_token: int) -> tuple[dict[str, list[str]], int, list[str]]:
-    """One extra phone per room posts the ideas the room already has when the measurement starts, then leaves."""
+    """Extra phones (one per 5 ideas) post the ideas each room already has when the measurement starts, then leave."""
     ctx = Ctx(base, code, now())
     await ctx.open()
     seeds: dict[str, list[str]] = {r: [] for r in rooms}
@@ -1438,16 +1441,18 @@ async def seed(base: str, code: str, rooms: list[str], per_room: int, rng: rando
     try:
         if per_room <= 0:
             return seeds, token_no, errors
-        phones = []
+        phones = []  # (phone, how many ideas it posts)
         for r in rooms:
-            s = Screen(ctx, 'seed', r)
-            try:
-                await s.join(r)
-                phones.append(s)
-            except Exception as e:
-                errors.append(f'seed {r}: {type(e).__name__}: {e}')
-        for s in phones:
-            for _ in range(per_room):
+            # a phone may post a burst of 5 ideas (services/post_limits.py): one seed phone per 5
+            for first in range(0, per_room, SEED_PER_PHONE):
+                s = Screen(ctx, 'seed', r)
+                try:
+                    await s.join(r)
+                    phones.append((s, min(SEED_PER_PHONE, per_room - first)))
+                except Exception as e:
+                    errors.append(f'seed {r}: {type(e).__name__}: {e}')
+        for s, count in phones:
+            for _ in range(count):
                 token = f'BX{token_no:06d}Q'
                 token_no += 1
                 await s.post(idea_text(rng, token))
@@ -1456,7 +1461,7 @@ async def seed(base: str, code: str, rooms: list[str], per_room: int, rng: rando
                         break
                     await asyncio.sleep(0.02)
                 seeds[s.room].append(token)
-        for s in phones:
+        for s, _count in phones:
             await s.close()
     finally:
         await ctx.close()

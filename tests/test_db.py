@@ -6,7 +6,6 @@ database on the test server (skipped with the reason when it is not reachable).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -278,3 +277,33 @@ async def _member(db: Database, bus: InProcessBus, links) -> tuple[str, int]:  #
     token, _workshop_id, _code = await participants.enter_breakout(
         db, bus, code=links.join_code, tokens={}, breakout_id=links.breakouts[0].breakout_id)
     return token, links.breakouts[0].breakout_id
+
+
+async def test_the_sqlite_files_are_readable_by_their_owner_only(tmp_path):
+    """The database holds names and organisations: 0600 like the secrets next to it, whatever the umask."""
+    import os
+    import stat
+
+    from workshop.templates import load_template
+    path = tmp_path / 'data' / 'workshop.sqlite3'
+    old_umask = os.umask(0o022)
+    try:
+        db = Database(str(path))
+        db.create_schema()
+        try:
+            await workshops.create_from_template(db, template=load_template('cluster-workshop'))
+            async with db.session() as s:  # the files exist while a connection is open
+                await s.exec(text('SELECT 1'))
+                files = [path, path.with_name(path.name + '-wal'), path.with_name(path.name + '-shm')]
+                assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == \
+                    {f.name: '0o600' for f in files}
+        finally:
+            await db.dispose()
+        # a database made by an earlier version (0644) is tightened when the app opens it again
+        for f in path.parent.iterdir():
+            f.chmod(0o644)
+        Database(str(path)).create_schema()
+        assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in path.parent.iterdir()} == \
+            {f.name: '0o600' for f in path.parent.iterdir()}
+    finally:
+        os.umask(old_umask)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import ipaddress
 import re
 from pathlib import Path
 
@@ -55,3 +56,23 @@ def test_systemd_unit_serves_one_instance_per_port():
     env = (DEPLOY / 'systemd' / 'workshop.env').read_text(encoding='utf-8')
     for name in ('WORKSHOP_PUBLIC_URL', 'WORKSHOP_DATABASE_URL', 'WORKSHOP_BROKER_URL', 'WORKSHOP_STORAGE_SECRET'):
         assert re.search(rf'^{name}=', env, re.MULTILINE), name
+
+
+def test_the_apps_believe_forwarded_addresses_only_from_nginx():
+    """The rate limits count per client address: the apps take X-Forwarded-For only from nginx's own address
+    (compose gives nginx a fixed one), and nginx passes the address it saw, not what the client claimed."""
+    compose = yaml.safe_load((DEPLOY / 'docker-compose.yml').read_text(encoding='utf-8'))
+    services = compose['services']
+    address = services['nginx']['networks']['default']['ipv4_address']
+    subnet = compose['networks']['default']['ipam']['config'][0]['subnet']
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+    for name in ('migrate', 'app1', 'app2'):
+        assert services[name]['environment']['FORWARDED_ALLOW_IPS'] == address, name
+    dockerfile = (DEPLOY / 'docker' / 'Dockerfile').read_text(encoding='utf-8')
+    assert 'FORWARDED_ALLOW_IPS=*' not in dockerfile  # the image alone trusts nobody but 127.0.0.1 (uvicorn)
+    configs = [*(DEPLOY / 'nginx').rglob('*.conf'), DEPLOY / 'docker' / 'nginx.conf']
+    for conf in configs:
+        text = conf.read_text(encoding='utf-8')
+        assert '$proxy_add_x_forwarded_for' not in text and '$http_x_forwarded_for' not in text, conf
+    proxy = (DEPLOY / 'nginx' / 'snippets' / 'workshop-proxy.conf').read_text(encoding='utf-8')
+    assert re.search(r'^proxy_set_header X-Forwarded-For \$remote_addr;', proxy, re.MULTILINE)

@@ -30,6 +30,9 @@ pytestmark = pytest.mark.timeout(240)
 @pytest.fixture
 def server(tmp_path):
     live = LiveServer(tmp_path)
+    # the phones post as fast as the server answers, so that posts are in flight when it is killed:
+    # this is about losing nothing, not about the posting limits (tests/services/test_ideas.py)
+    live.env.update(WORKSHOP_POST_LIMIT='1000/second', WORKSHOP_ROOM_POST_LIMIT='1000/second')
     live.start()
     yield live
     live.stop()

@@ -215,9 +215,12 @@ def test_default_limits_make_guessing_hopeless():
     from workshop.services import throttle
     per_hour = min(item.amount * 3600 / item.get_expiry() for item in parse_many(throttle.WRONG_CODES))
     codes_total = len(codes.JOIN_ALPHABET) ** codes.JOIN_CODE_LENGTH
-    # even with 100 workshops open at once, one address needs years for a 50 % chance to hit any of them
+    # even with 100 workshops open at once, one address needs years for a 50 % chance to hit any of them …
     hours = codes_total / 100 / 2 / per_hour
     assert hours / (24 * 365) > 3
+    # … and more than a year with the whole bonus for joins (which needs hundreds of fake participants)
+    assert codes_total / 100 / 2 / (per_hour + throttle.WRONG_CODES_BONUS_MAX * throttle.WRONG_CODES_PER_JOIN) \
+        / (24 * 365) > 1
 
 
 async def test_home_page_and_join_link_are_rate_limited(user: User):
@@ -236,6 +239,164 @@ async def test_home_page_and_join_link_are_rate_limited(user: User):
     assert page.status == 429 and 'Zu viele Versuche' in page.message
 
 
+async def _try_code(db, code: str, address: str, throttle: JoinThrottle, tokens: dict[str, str] | None = None) -> str:
+    """What the address is told about ``code``: 'found', 'no such code' or 'too many' (with the message)."""
+    async with db.session() as s:
+        try:
+            await find_code(s, code, address=address, throttle=throttle, tokens=tokens)
+        except TooManyAttempts as e:
+            return f'too many: {e}'
+        except NotFound:
+            return 'no such code'
+    return 'found'
+
+
+async def _answered(db, address: str, throttle: JoinThrottle) -> int:
+    """How many wrong codes in a row the address is told are wrong before it is refused."""
+    n = 0
+    while await _try_code(db, 'ZZZZZZ', address, throttle) == 'no such code':
+        n += 1
+        assert n < 1000
+    return n
+
+
+async def test_wrong_codes_from_one_address_do_not_lock_out_the_venue_behind_it(db, cluster):
+    """A venue behind one NAT (the default limits): someone typing 20 wrong codes and the honest
+    typos of 300 people do not stop the people with the right code — each join lets the address
+    get one more code wrong."""
+    throttle, venue = JoinThrottle(), '198.51.100.20'
+    for _ in range(30):  # the first to arrive
+        await participants.join(db, code=cluster.join_code, address=venue, throttle=throttle)
+    for _ in range(20):  # someone types codes at random
+        assert await _try_code(db, 'ZZZZZZ', venue, throttle) == 'no such code'
+    for i in range(300):  # 300 more; every third mistypes first (120 wrong codes in all: over the base 100/hour)
+        if i % 3 == 0:
+            assert await _try_code(db, 'ZZZZZ2', venue, throttle) == 'no such code'
+        await participants.join(db, code=cluster.join_code, address=venue, throttle=throttle)
+
+
+async def test_a_blocked_address_tells_a_guesser_nothing_and_stays_at_the_base_rate(db, cluster, monkeypatch):
+    from workshop.services.rate_storage import LocalStorage
+    now = [1_000_000.0]
+    throttle, guesser = JoinThrottle(LocalStorage(clock=lambda: now[0])), '203.0.113.66'
+    other = await create_from_template(db, template=load_template('cluster-workshop'))
+    seat, token = await participants.join(db, code=cluster.join_code)  # a phone that joined earlier
+    mine = {str(seat.workshop_id): token}
+
+    assert await _answered(db, guesser, throttle) == 20  # no joins from this address: the base rate
+    refused = await _try_code(db, cluster.join_code, guesser, throttle)
+    assert refused.startswith('too many') and await _try_code(db, 'ZZZZZ3', guesser, throttle) == refused
+    with pytest.raises(TooManyAttempts):
+        await participants.join(db, code=other.join_code, address=guesser, throttle=throttle)
+    # a browser with a seat still opens its own workshop; any other code, right or wrong, is refused alike
+    assert await _try_code(db, cluster.join_code, guesser, throttle, tokens=mine) == 'found'
+    assert await _try_code(db, other.join_code, guesser, throttle, tokens=mine) == refused
+    assert await _try_code(db, 'ZZZZZ3', guesser, throttle, tokens=mine) == refused
+
+    for _ in range(4):  # 20 a minute, 100 an hour
+        now[0] += 61
+        assert await _answered(db, guesser, throttle) == 20
+    now[0] += 61
+    assert await _answered(db, guesser, throttle) == 0
+    assert await _try_code(db, other.join_code, guesser, throttle) == refused
+    now[0] += 3600 - 5 * 61 + 1  # an hour after the first wrong code
+    assert await _answered(db, guesser, throttle) == 20
+
+
+async def test_the_allowance_grows_with_joins_only_up_to_its_cap(db, cluster):
+    throttle = JoinThrottle(wrong_codes='5/minute', bonus_max=3)
+    for _ in range(10):  # someone who knows one code and joins it again and again
+        await participants.join(db, code=cluster.join_code, address='203.0.113.70', throttle=throttle)
+    assert await _answered(db, '203.0.113.70', throttle) == 5 + 3
+
+
+async def test_a_refused_join_earns_no_allowance(db, bus, cluster):
+    throttle, address = JoinThrottle(wrong_codes='2/minute', bonus_max=5), '203.0.113.71'
+    other_round = next(b.breakout_id for b in cluster.breakouts if b.label.startswith('W 2'))
+    for _ in range(5):  # a room of another round: refused, nothing made
+        with pytest.raises(ServiceError):
+            await participants.enter_breakout(db, bus, code=cluster.join_code, tokens={}, breakout_id=other_round,
+                                              address=address, throttle=throttle)
+    assert await _answered(db, address, throttle) == 2
+
+
+async def test_a_blocked_address_gets_the_same_page_for_any_code_but_a_seat_still_opens(user: User,
+                                                                                       create_user):
+    rt = runtime()
+    rt.throttle = JoinThrottle(wrong_codes='3/minute', bonus_max=0)
+    links = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    other = await create_from_template(rt.db, template=load_template('cluster-workshop'))
+    await join(user, links.join_code, 'W 1.1')  # this browser joined before its network was blocked
+    form = await open_join_page(user, links.join_code, switch=True)
+    guesser = create_user()  # a fresh browser behind the same address
+    for code in ('ZZZZZ2', 'ZZZZZ3', 'ZZZZZ4'):
+        assert (await guesser.http_client.get(f'/j/{code}')).status_code == 404
+    right = await guesser.http_client.get(f'/j/{other.join_code}')
+    wrong = await guesser.http_client.get('/j/ZZZZZ5')
+    assert right.status_code == wrong.status_code == 429 and right.text == wrong.text
+    posts = [await user.http_client.post(f'/j/{code}', data={'csrf': form.csrf, 'breakout': str(form.rooms['W1.2'])})
+             for code in (other.join_code, 'ZZZZZ5')]
+    assert posts[0].status_code == posts[1].status_code == 429 and posts[0].text == posts[1].text
+    # the seated browser's own workshop still opens: its join page (to switch rooms) and the room
+    page = await open_join_page(user, links.join_code, switch=True)
+    assert page.status == 200 and page.rooms
+    assert await choose(user, links.join_code, 'W 1.2', page=page) is None
+    await user.should_see('W 1.2', retries=20)
+
+
+def test_the_documented_join_limits_are_the_codes():
+    from pathlib import Path
+
+    from limits import parse_many
+
+    from workshop.services import throttle
+    text = (Path(__file__).resolve().parent.parent / 'docs' / 'security.md').read_text(encoding='utf-8')
+
+    def documented(what: str) -> list[int]:
+        m = re.search(rf'\*\*{what}\*\*\s+([\d,]+)\s+per\s+minute\s+and\s+([\d,]+)\s+per\s+hour', text)
+        assert m, f'docs/security.md does not give the limit on {what}'
+        return [int(n.replace(',', '')) for n in m.groups()]
+
+    def coded(spec: str) -> list[int]:
+        return [item.amount for item in sorted(parse_many(spec), key=lambda item: item.get_expiry())]
+    assert documented('wrong codes') == coded(throttle.WRONG_CODES)
+    assert documented('new participants') == coded(throttle.JOINS)
+    bonus = re.search(r'one\s+more\s+wrong\s+code\s+for\s+each\s+new\s+participant[^.]*?up\s+to\s+([\d,]+)', text)
+    assert bonus and int(bonus.group(1).replace(',', '')) == throttle.WRONG_CODES_BONUS_MAX
+    assert throttle.WRONG_CODES_PER_JOIN == 1
+
+
+@pytest.mark.redis
+async def test_installations_sharing_a_redis_database_keep_their_own_join_limits(monkeypatch):
+    import secrets
+
+    import redis.asyncio as aioredis
+
+    from . import servers
+    url, run = servers.redis_url(db=9), secrets.token_hex(4)
+    monkeypatch.setenv('WORKSHOP_BROKER_URL', url)
+    throttles = []
+    for prefix in (f'test-{run}-a:', f'test-{run}-b:'):
+        monkeypatch.setenv('WORKSHOP_BROKER_PREFIX', prefix)
+        throttles.append(JoinThrottle.from_env())
+    a, b = throttles
+    address = f'203.0.113.{run}'
+    try:
+        for _ in range(20):
+            await a.wrong_code(address)
+        with pytest.raises(TooManyAttempts):
+            await a.check_code_attempt(address)
+        await b.check_code_attempt(address)  # the other installation has counted nothing
+        client = aioredis.Redis.from_url(url)
+        try:
+            assert await client.keys(f'test-{run}-a:*') and not await client.keys(f'test-{run}-b:*')
+        finally:
+            await client.aclose()
+    finally:
+        await a.reset()
+        await b.reset()
+
+
 # --- web hardening --------------------------------------------------------------------------------
 
 def _pages(links) -> list[str]:
@@ -247,17 +408,19 @@ def _pages(links) -> list[str]:
 async def test_security_headers_on_every_page(user: User):
     links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
     for path in _pages(links) + [f'/lead/{links.lead_secret}/protocol']:
-        response = await user.http_client.get(path)
-        assert response.status_code == (404 if path == '/j/ZZZZZZ' else 200), path
-        h = response.headers
-        csp = h['content-security-policy']
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
-        assert "connect-src 'self' ws://workshop.test" in csp
-        assert 'http:' not in csp.replace('ws://workshop.test', '') and '*' not in csp
-        assert h['x-frame-options'] == 'DENY'
-        assert h['referrer-policy'] == 'no-referrer'
-        assert h['x-content-type-options'] == 'nosniff'
-        assert h['cache-control'] == 'no-store', path  # pages, and above all those with secrets
+        final = await user.http_client.get(path, follow_redirects=True)  # a secret link: exchanged, redirected
+        assert final.status_code == (404 if path == '/j/ZZZZZZ' else 200), path
+        for response in [*final.history, final]:
+            h = response.headers
+            csp = h['content-security-policy']
+            assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+            assert "connect-src 'self' ws://workshop.test" in csp
+            assert 'http:' not in csp.replace('ws://workshop.test', '') and '*' not in csp
+            assert h['x-frame-options'] == 'DENY'
+            assert h['referrer-policy'] == 'no-referrer'
+            assert h['x-content-type-options'] == 'nosniff'
+            # pages with secrets or personal data, also the ones a secret link's cookie opens (/m/~/…)
+            assert h['cache-control'] == 'no-store', response.url
     static = await user.http_client.get('/assets/style.css')
     assert static.headers['x-content-type-options'] == 'nosniff'
 
@@ -354,6 +517,9 @@ def test_secrets_are_redacted_in_logs(caplog):
     text = '\n'.join(r.getMessage() for r in caplog.records)
     assert secret not in text
     assert '/m/[secret]' in text and '/lead/[secret]/protocol' in text and '/admin/[secret]' in text
+    # the pages a secret link's cookie opens hold no secret: logged as they are
+    for path in ('/m/~/K7M2QX/3', '/lead/~/K7M2QX/protocol/download/pdf', '/admin/~'):
+        assert security.redact(f'"GET {path} HTTP/1.1"') == f'"GET {path} HTTP/1.1"'
 
 
 def test_no_code_logs_a_secret():
@@ -634,3 +800,133 @@ async def test_no_loading_bar_follows_background_requests(user: User):
     all the time. The app makes no XMLHttpRequests of its own, so the bar follows none."""
     page = await user.http_client.get('/')
     assert re.search(r'"loadingBar":\s*\{[^}]*"skipHijack":\s*true', page.text), 'loading bar still hijacks XHR'
+
+
+# --- Socket.IO messages act only on the sending socket's own page ---------------------------------
+
+def _phases_of(server, moderator_path: str) -> set[str]:
+    """The phases the room's questions were set to (none: all still collecting)."""
+    return {phase for (phase,) in server.rows(
+        'SELECT phase FROM breakout_question WHERE breakout_id = (SELECT id FROM breakout WHERE moderator_secret = ?)',
+        moderator_path.rsplit('/', 1)[1])}
+
+
+@pytest.mark.timeout(180)
+async def test_a_phone_cannot_send_events_to_a_moderator_page(tmp_path):
+    """NiceGUI finds the page of an event by the client id inside the message: a phone that learnt a
+    moderator page's client id must still not switch that room's phase (a real server, sockets as
+    phones and moderators open them)."""
+    import asyncio
+    import sys
+    from pathlib import Path
+    bench = str(Path(__file__).resolve().parent.parent / 'bench')
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import loadgen
+    from soak import LiveServer
+
+    server = LiveServer(tmp_path)
+    server.start()
+    ctx = loadgen.Ctx(server.base, server.links['code'], loadgen.now())
+    await ctx.open()
+    try:
+        phone = loadgen.Screen(ctx, 'phone', 'W1.1')
+        await phone.join('W1.1')
+        moderator = loadgen.Screen(ctx, 'moderator', 'W1.1')
+        path = server.links['moderators']['W1.1']
+        await moderator.open_screen(path)
+        assert moderator.toggle is not None, 'no phase toggle on the moderator page'
+        eid, listener, vote = moderator.toggle
+        assert 'vote' not in _phases_of(server, path)
+
+        forged = {'id': int(eid), 'client_id': moderator.client_id, 'listener_id': listener['listener_id'],
+                  'args': loadgen.stringify_args([vote], listener.get('args'))}
+        await phone.sio.emit('event', forged)
+        for name, msg in (('javascript_response', {'request_id': 'x', 'result': None}),
+                          ('ack', {'next_message_id': 10**9}), ('log', {'level': 'error', 'message': 'forged'})):
+            await phone.sio.emit(name, {'client_id': moderator.client_id, **msg})
+        await phone.sio.emit('event', 'not an object')  # nonsense is dropped quietly too
+        # the moderator's browser clicks a listener the page no longer has: one warning line, no traceback
+        await moderator.sio.emit('event', {**forged, 'listener_id': 'gone'})
+        await asyncio.sleep(1.5)
+        assert 'vote' not in _phases_of(server, path)
+        assert phone.connected and moderator.connected
+
+        await moderator.emit_event((eid, listener), [vote])  # the moderator's own socket still works
+        for _ in range(100):
+            if 'vote' in _phases_of(server, path):
+                break
+            await asyncio.sleep(0.05)
+        assert 'vote' in _phases_of(server, path)
+        await phone.close()
+        await moderator.close()
+    finally:
+        await ctx.close()
+        server.stop()
+    log = server.log_text()
+    assert 'Traceback' not in log and 'forged' not in log, log[-3000:]
+    assert log.count('the page no longer listens to it there') == 1, log[-3000:]
+
+
+def test_socket_messages_are_checked_against_the_sending_socket(monkeypatch):
+    """Each handler that takes a client id runs only for a socket that handshook for that client."""
+    from types import SimpleNamespace
+
+    from nicegui.client import Client
+    calls = []
+
+    class _Sio:
+        handlers = {'/': {name: (lambda name: lambda sid, msg: calls.append((name, sid)))(name)
+                          for name in security.CLIENT_MESSAGES}}
+    sio = _Sio()
+    security.guard_client_messages(sio)
+    guarded = dict(sio.handlers['/'])
+    security.guard_client_messages(sio)  # idempotent
+    assert sio.handlers['/'] == guarded
+    monkeypatch.setitem(Client.instances, 'page-a', SimpleNamespace(_socket_to_document_id={'sock-a': 'doc'}))
+    for name in security.CLIENT_MESSAGES:
+        handler = sio.handlers['/'][name]
+        assert handler('sock-a', {'client_id': 'page-a'}) is None
+        for sid, msg in (('sock-b', {'client_id': 'page-a'}), ('sock-a', {'client_id': 'nope'}),
+                         ('sock-a', {'client_id': ['page-a']}), ('sock-a', 'page-a'), ('sock-a', None)):
+            handler(sid, msg)
+    assert calls == [(name, 'sock-a') for name in security.CLIENT_MESSAGES]
+
+
+# What the guard relies on in NiceGUI: the handlers that take a client id, and how the handshake records a
+# page's sockets. An upgrade that changes any of these fails here; check security.socket_owns_client, then
+# update the fingerprints.
+NICEGUI_SOCKET_SOURCES = {  # NiceGUI 3.18
+    '_on_handshake': 'ebde10092987736d',
+    '_on_disconnect': 'dccb581e322a2b7f',
+    '_on_event': 'ccc27fcc74c253da',
+    '_on_javascript_response': 'a8c59efd8b850e92',
+    '_on_ack': 'd7b04b6ebf6ff00b',
+    '_on_log': '5d8e915e7791d899',
+    'Client.accept_handshake': '0b8d2de025d646a0',
+    'Client.handle_handshake': '12cd17eb0269ea29',
+    'Client.handle_disconnect': 'b015c485f51fe8de',
+}
+
+
+def _nicegui_socket_fingerprints() -> dict[str, str]:
+    import hashlib
+
+    from nicegui import nicegui as nicegui_module
+    from nicegui.client import Client
+    found = {}
+    for name in NICEGUI_SOCKET_SOURCES:
+        owner, _, attribute = name.rpartition('.')
+        func = getattr(Client if owner else nicegui_module, attribute)
+        found[name] = hashlib.sha256(inspect.getsource(func).encode()).hexdigest()[:16]
+    return found
+
+
+async def test_the_app_guards_every_nicegui_socket_handler_that_takes_a_client_id(user: User):
+    from nicegui import core
+    handlers = core.sio.handlers['/']
+    assert set(handlers) == {'connect', 'handshake', 'disconnect', *security.CLIENT_MESSAGES}, \
+        'NiceGUI handles other Socket.IO messages now: do they name a client? guard them (security.CLIENT_MESSAGES)'
+    assert all(getattr(handlers[name], 'guarded', False) for name in security.CLIENT_MESSAGES)
+    assert _nicegui_socket_fingerprints() == NICEGUI_SOCKET_SOURCES, \
+        'NiceGUI\'s socket handling changed: check security.socket_owns_client against it, then the fingerprints'

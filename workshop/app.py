@@ -110,12 +110,14 @@ async def _check_clock(rt: Runtime) -> None:
 
 
 def _secure(rt: Runtime) -> None:
-    """Security headers, WebSocket origin check, log redaction, join rate limits, the retention task."""
+    """Security headers, WebSocket origin check, log redaction, join and posting rate limits, the retention task."""
     from nicegui import background_tasks, core
 
+    from .services.post_limits import PostLimits
     from .services.throttle import JoinThrottle
     security.install(app, core.sio, rt.settings.public_url)
     rt.throttle = JoinThrottle.from_env()
+    rt.post_limits = PostLimits.from_env()
 
     async def retention() -> None:
         import asyncio

@@ -12,8 +12,9 @@ import asyncio
 import datetime as dt
 import functools
 import logging
+import os
 import time
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     _switch_to_wal(cursor)  # readers never block the writer
     cursor.execute('PRAGMA synchronous=NORMAL')  # durable at commit in WAL mode across process crashes
     cursor.execute('PRAGMA foreign_keys=ON')
+    # erased personal data is overwritten, not left in freed space (some builds default to off)
+    cursor.execute('PRAGMA secure_delete=ON')
     cursor.close()
 
 
@@ -219,6 +222,7 @@ class Database:
         _quiet_alembic()
         from alembic.runtime.migration import MigrationContext
         self._make_sqlite_folder()
+        self._protect_sqlite_files()
         script = _scripts()
         target = script.get_current_head() if revision == 'head' else revision
         engine = migration_engine(self.sync_url)
@@ -268,6 +272,29 @@ class Database:
             if database and database != ':memory:' and not database.startswith('file:'):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
 
+    def _protect_sqlite_files(self) -> None:
+        """The database file readable by its owner only, like the secrets next to it: created 0600
+        before SQLite opens it (SQLite gives its -wal and -shm the main file's mode); a file made
+        by an earlier version is tightened, with its -wal and -shm."""
+        database = make_url(self.sync_url).database if self.is_sqlite else None
+        if not database or database == ':memory:' or database.startswith('file:'):
+            return
+        path = Path(database)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # no folder (yet): SQLite reports it when it opens the file
+            return
+        for file in (path, path.with_name(path.name + '-wal'), path.with_name(path.name + '-shm')):
+            try:
+                if file.stat().st_mode & 0o077:
+                    file.chmod(0o600)
+            except FileNotFoundError:
+                continue
+            except OSError as e:  # not ours (another user's file): say so, keep working
+                log.warning('cannot make %s readable by its owner only: %s', file, e)
+
     def _run_migrations(self, connection: Connection, target: str) -> None:
         from alembic import command
         from alembic.util import CommandError
@@ -282,6 +309,7 @@ class Database:
         """The revision the database is at (None: no migration history)."""
         _quiet_alembic()
         from alembic.runtime.migration import MigrationContext
+        self._protect_sqlite_files()
         engine = migration_engine(self.sync_url)
         try:
             with engine.connect() as connection:
@@ -340,6 +368,33 @@ class Database:
                 del self._loop_locals[old]
             found = self._loop_locals[(loop, key)] = make()
         return found
+
+    async def reclaim_erased(self, tables: Iterable[str]) -> None:
+        """After personal data was erased, remove the copies the database's files still hold.
+
+        SQLite: every connection deletes securely (freed space is zeroed), but the WAL file still
+        holds the pages as they were; a TRUNCATE checkpoint writes the new pages back and empties it.
+        PostgreSQL: old row versions stay in the tables' files until VACUUM, which makes their space
+        reusable but does not zero it (docs/security.md). Runs outside any transaction, awaited
+        (never blocking the event loop); a failure is logged, the erasure itself stands.
+        """
+        try:
+            if self.is_sqlite:
+                async with self._write_lock(), self.engine.connect() as connection:
+                    # the driver's own connection: SQLAlchemy would wrap the pragma in a transaction
+                    raw = (await connection.get_raw_connection()).driver_connection
+                    cursor = await raw.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+                    busy = (await cursor.fetchone())[0]
+                    await cursor.close()
+                if busy:
+                    log.warning('the WAL file keeps erased data until the next checkpoint: '
+                                'another connection held it')
+            else:
+                async with self.engine.connect() as connection:
+                    connection = await connection.execution_options(isolation_level='AUTOCOMMIT')
+                    await connection.exec_driver_sql('VACUUM ' + ', '.join(f'"{t}"' for t in tables))
+        except Exception as e:  # noqa: BLE001 - the data is erased; only the files' copies may remain
+            log.warning('erased data may remain in the database files for a while: %s', e)
 
     async def now(self) -> dt.datetime:
         """The database server's clock (UTC), the one time all app instances share."""

@@ -26,6 +26,7 @@ class Runtime:
     presence: Presence
     boards: Any = None  # pages.boards.BoardRegistry: the idea lists of this process's pages, by room
     throttle: Any = None  # services.throttle.JoinThrottle: join attempts per client address
+    post_limits: Any = None  # services.post_limits.PostLimits: ideas per participant and per room
     snapshots: Snapshots = field(default_factory=Snapshots)  # short-lived read views (the join page)
 
     def link(self, path: str) -> str:

@@ -22,8 +22,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-# paths whose URL carries a secret: moderator, lead moderator, instance admin (and their downloads)
-SECRET_PATHS = re.compile(r'/(m|lead|admin)/([^/?#\s"\']+)')
+log = logging.getLogger(__name__)
+
+# paths whose URL carries a secret: moderator, lead moderator, instance admin (and their downloads); not the
+# same pages opened with the cookie a secret link was exchanged for (/m/~/CODE/NUMBER: pages/secret_links.py)
+SECRET_PATHS = re.compile(r'/(m|lead|admin)/(?!~(?:[/?#\s"\']|$))([^/?#\s"\']+)')
+# the pages of moderators, lead and admin, with the secret or its cookie: they show secrets and personal data
+PRIVATE_PATHS = re.compile(r'/(?:m|lead|admin)/')
 
 CSP = '; '.join([
     "default-src 'self'",
@@ -80,7 +85,7 @@ class SecurityHeaders:
         if scope['type'] != 'http':
             await self.app(scope, receive, send)
             return
-        secret_path = SECRET_PATHS.match(scope.get('path', '')) is not None
+        secret_path = PRIVATE_PATHS.match(scope.get('path', '')) is not None
 
         async def send_with_headers(message: dict) -> None:
             if message['type'] == 'http.response.start':
@@ -164,8 +169,93 @@ def install_log_redaction() -> None:
                 handler.addFilter(_FILTER)
 
 
+# --- Socket.IO: a message acts on the page of the socket that sent it ----------------------------------
+
+# NiceGUI's handlers of the messages a page sends after its handshake; each finds its page (Client) by
+# the ``client_id`` inside the message, not by the socket it came on
+CLIENT_MESSAGES = ('event', 'javascript_response', 'ack', 'log')
+
+
+def socket_owns_client(sid: str, msg: Any) -> bool:
+    """Whether the socket ``sid`` handshook for the page that ``msg['client_id']`` names.
+
+    Without this, a phone that learnt a moderator page's client id could send events to its
+    elements (switch the phase). The handshake records each socket of a page in
+    ``Client._socket_to_document_id``; a message naming a page the socket does not belong to is
+    refused, as is one that is not an object with a text ``client_id``.
+    """
+    from nicegui.client import Client
+    client_id = msg.get('client_id') if isinstance(msg, dict) else None
+    client = Client.instances.get(client_id) if isinstance(client_id, str) else None
+    return client is not None and sid in getattr(client, '_socket_to_document_id', ())
+
+
+def guard_client_messages(sio: Any) -> None:
+    """Wrap NiceGUI's handlers of ``CLIENT_MESSAGES``: a message from a socket that does not belong to
+    the page it names is dropped, and one the page cannot handle ends in one warning line, not a
+    traceback (idempotent)."""
+    handlers = sio.handlers.get('/', {})
+    for name in CLIENT_MESSAGES:
+        original = handlers.get(name)
+        if original is None or getattr(original, 'guarded', False):
+            continue
+        handlers[name] = _guarded(name, original)
+
+
+# what NiceGUI's handlers raise when a message does not fit the page (no more listener, a missing field,
+# arguments that are not JSON); exceptions of the app's own event handlers never get here (NiceGUI
+# catches them in events.handle_event)
+_UNFIT = (KeyError, ValueError, TypeError)
+
+
+def _guarded(name: str, original: Callable) -> Callable:
+    import functools
+    import inspect
+
+    def refused(sid: str, msg: Any) -> bool:
+        if socket_owns_client(sid, msg):
+            return False
+        # debug only: a browser never sends one, and a forger must not be able to fill the log
+        log.debug('dropped a Socket.IO %r message naming a page that socket %s did not open', name, sid)
+        return True
+
+    if inspect.iscoroutinefunction(original):
+        @functools.wraps(original)
+        async def guarded(sid: str, msg: Any, *args: Any) -> Any:
+            if refused(sid, msg):
+                return None
+            try:
+                return await original(sid, msg, *args)
+            except _UNFIT as e:
+                _unfit(name, msg, e)
+                return None
+    else:
+        @functools.wraps(original)
+        def guarded(sid: str, msg: Any, *args: Any) -> Any:
+            if refused(sid, msg):
+                return None
+            try:
+                return original(sid, msg, *args)
+            except _UNFIT as e:
+                _unfit(name, msg, e)
+                return None
+    guarded.guarded = True
+    return guarded
+
+
+def _unfit(name: str, msg: dict, error: Exception) -> None:
+    if name == 'event' and isinstance(error, KeyError) and error.args == (msg.get('listener_id'),):
+        # the browser clicked an element the page had changed meanwhile (e.g. rebuilt after an update)
+        log.warning('dropped an event for element %s: the page no longer listens to it there', msg.get('id'))
+    else:
+        log.warning('dropped a Socket.IO %r message the page cannot handle (%s: %s)', name,
+                    type(error).__name__, str(error)[:200])
+
+
 def install(app: Any, sio: Any, public_url: str) -> None:
-    """Wire the headers middleware, the WebSocket origin check and the log filter into the app."""
+    """Wire the headers middleware, the WebSocket origin check, the socket message guard and the log filter
+    into the app."""
     app.add_middleware(SecurityHeaders, public_url=public_url)
     sio.eio.cors_allowed_origins = websocket_origin_check(public_url)
+    guard_client_messages(sio)
     install_log_redaction()

@@ -10,6 +10,8 @@ Run: .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
 import pytest
 
 from .conftest import LiveWorkshop
@@ -119,3 +121,36 @@ def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_a_secret_link_from_another_site_opens_the_page_without_the_secret_in_the_address(
+        chromium, live_workshop: LiveWorkshop) -> None:  # noqa: ANN001
+    """The moderator's link, clicked in a mail or a chat on another site, is exchanged for a cookie: the address
+    bar (and so the history) ends without the secret, the page works, a reload too; another browser gets nothing."""
+    from playwright.sync_api import expect
+
+    links = live_workshop
+    link = links.moderators['W 1.1']
+    secret = link.rsplit('/', 1)[1]
+    ctx, stranger = chromium.new_context(**LAPTOP), chromium.new_context(**LAPTOP)
+    try:
+        ctx.set_default_timeout(PAGE_LOAD)
+        page = ctx.new_page()
+        page.set_content(f'<p>Ihr Moderationslink: <a href="{link}">öffnen</a></p>')  # another site: cross-site
+        page.get_by_role('link', name='öffnen').click()
+        expect(page.get_by_role('button', name='Nächste Frage')).to_be_visible()
+        assert secret not in page.url and re.search(rf'/m/~/{links.join_code}/\d+$', page.url), page.url
+        (cookie,) = [c for c in ctx.cookies() if c['name'].startswith('ws_')]
+        assert cookie['httpOnly'] and cookie['sameSite'] == 'Lax' and cookie['path'] == urlsplit(page.url).path
+        page.reload()
+        expect(page.get_by_role('button', name='Nächste Frage')).to_be_visible()
+        # "Copy my link" shows the link itself, to bookmark or pass on
+        page.get_by_role('button', name='Meinen Link kopieren').click()
+        expect(page.get_by_label('Link', exact=True)).to_have_value(link)
+        # the address alone opens nothing
+        other = stranger.new_page()
+        other.goto(page.url)
+        expect(other.get_by_text('Moderationslink ist nicht (mehr) gültig')).to_be_visible(timeout=PAGE_LOAD)
+    finally:
+        ctx.close()
+        stranger.close()

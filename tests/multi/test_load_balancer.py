@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +125,73 @@ def test_two_instances_behind_the_load_balancer_serve_one_workshop(instances: Cl
     for route, upstreams in _routes(log).items():
         assert len(upstreams) == 1, f'route {route} was served by {upstreams}'
     assert 'socket.io' in log.read_text(encoding='utf-8')
+
+
+def _status(url: str, headers: dict[str, str] | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def _forget_wrong_codes(instances: Cluster) -> None:
+    """The wrong-code counters (the limits library's keys in the cluster's Redis, outside the test prefix)."""
+    import redis
+    client = redis.Redis.from_url(instances.redis_url)
+    try:
+        keys = list(client.scan_iter('*wrong-code*'))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+def test_a_forged_x_forwarded_for_does_not_change_the_address_the_app_sees(instances: Cluster, balancer):
+    """nginx tells the apps the address it saw (X-Forwarded-For: $remote_addr), not what the client claims:
+    claiming other addresses neither dodges the per-address limits nor locks out somebody else."""
+    from limits import parse_many
+
+    from workshop.services import throttle
+    url, _log = balancer
+    # the most wrong codes one address may try per minute (earlier joins from 127.0.0.1 may allow a few more)
+    allowance = min(item.amount for item in parse_many(throttle.WRONG_CODES)) + \
+        getattr(throttle, 'WRONG_CODES_BONUS_MAX', 0)
+    _forget_wrong_codes(instances)
+    try:
+        # wrong codes, each request claiming another address: counted against the real one, 127.0.0.1 …
+        for n in range(allowance + 1):
+            claimed = f"{('198.51.100', '203.0.113', '192.0.2')[n // 250 % 3]}.{n % 250}"  # documentation ranges
+            status = _status(f'{url}/j/ZZZZZZ', {'X-Forwarded-For': claimed})
+            if status == 429:
+                break
+            assert status == 404, status
+        assert status == 429, 'claiming other addresses dodged the limit on wrong codes'
+        # … so a request claiming 1.2.3.4 is refused, exactly like one from 127.0.0.1 straight to an instance
+        assert _status(f'{url}/j/{instances.join_code}', {'X-Forwarded-For': '1.2.3.4'}) == 429
+        assert _status(f'{instances.a.url}/j/{instances.join_code}') == 429
+    finally:
+        _forget_wrong_codes(instances)
+
+
+def test_the_access_log_holds_no_secret(instances: Cluster, balancer):
+    """nginx's log format masks the secret of /m/…, /lead/… and /admin/… links; the pages they lead to
+    (/m/~/CODE/NUMBER …) hold none and are logged as they are."""
+    url, log = balancer
+    links = [instances.moderators['W 1.1'], instances.lead, f'{instances.lead}/edit', f'{instances.lead}/protocol',
+             f'{instances.lead}/protocol/download/md', f'/admin/{instances.env["WORKSHOP_ADMIN_SECRET"]}',
+             '/m/not-a-real-secret?lang=de']
+    for link in links:
+        assert _status(url + link) in (200, 404), link  # urllib follows the redirect (without the cookie)
+    for _ in range(50):  # nginx writes a line after it has answered: until the last request is in
+        text = log.read_text(encoding='utf-8')
+        if '?lang=de' in text:
+            break
+        time.sleep(0.1)
+    for link in links:
+        secret = link.split('/')[2].split('?')[0]
+        assert secret not in text, link
+    assert '"GET /m/[secret] HTTP/1.1" 303' in text and '"GET /m/[secret]?lang=de HTTP/1.1"' in text
+    assert '/lead/[secret]/edit' in text and '/lead/[secret]/protocol/download/md' in text
+    assert '"GET /admin/[secret] HTTP/1.1" 303' in text
+    assert re.search(r'"GET /m/~/[A-Z0-9]{6}/\d+ HTTP/1.1" 200', text) and '"GET /admin/~ HTTP/1.1"' in text

@@ -51,3 +51,22 @@ def test_errors_are_clear(tmp_path, capsys):
     assert 'bad.json: workshop.title: is missing' in capsys.readouterr().err
     assert main(['import', str(tmp_path / 'missing.json'), '--db', db]) == 2
     assert 'missing.json' in capsys.readouterr().err
+
+
+def test_a_deeply_nested_archive_is_refused_in_one_line(tmp_path, capsys):
+    """100,000 levels of nesting (a JSON bomb of the simplest kind): the one-line error, no traceback."""
+    import subprocess
+    import sys
+    db = str(tmp_path / 'cli.sqlite3')
+    for name, text in (('arrays.json', '[' * 100_000 + ']' * 100_000),
+                       ('objects.json', '{"workshop": ' + '{"a": ' * 100_000 + '1' + '}' * 100_001)):
+        (tmp_path / name).write_text(text, encoding='utf-8')
+        result = subprocess.run([sys.executable, '-m', 'workshop', 'import', str(tmp_path / name), '--db', db],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert 'Traceback' not in result.stderr
+        assert result.stderr.strip().splitlines() == \
+            [f'error: {tmp_path / name}: nested too deeply to be a workshop archive']
+    (tmp_path / 'latin1.json').write_bytes('{"title": "Übung"}'.encode('latin-1'))
+    assert main(['import', str(tmp_path / 'latin1.json'), '--db', db]) == 2  # not UTF-8: one line as well
+    assert capsys.readouterr().err == f'error: {tmp_path / "latin1.json"}: not valid JSON (not UTF-8 text)\n'

@@ -68,27 +68,41 @@ async def test_preview_follows_the_live_workshop(user: User):
 
 
 async def test_downloads_and_final_versions(user: User):
+    import httpx
+    from nicegui import core
     links = await _workshop()
     client = user.http_client
+    await user.open(f'/lead/{links.lead_secret}/protocol')  # the secret link leaves its cookie in this browser
+    base = f'/lead/~/{links.join_code}/protocol'  # the page's downloads carry no secret
+    assert next(iter(user.find(marker='download-pdf').elements)).props['href'] == f'{base}/download/pdf'
     for fmt, media in (('pdf', 'application/pdf'), ('docx', 'application/vnd.openxmlformats'),
                        ('md', 'text/markdown'), ('csv', 'text/csv'), ('json', 'application/json')):
-        response = await client.get(f'/lead/{links.lead_secret}/protocol/download/{fmt}')
+        response = await client.get(f'{base}/download/{fmt}')
         assert response.status_code == 200 and response.headers['content-type'].startswith(media), fmt
         assert response.headers['content-disposition'].startswith("attachment; filename*=UTF-8''")
-    assert (await client.get(f'/lead/{links.lead_secret}/protocol/download/pdf')).content.startswith(b'%PDF')
+        assert response.headers['cache-control'] == 'no-store'
+    assert (await client.get(f'{base}/download/pdf')).content.startswith(b'%PDF')
+    assert (await client.get(f'{base}/download/exe')).status_code == 404
+    # the old address with the secret still works: exchanged for the cookie on the way
+    old = await client.get(f'/lead/{links.lead_secret}/protocol/download/md', follow_redirects=True)
+    assert old.status_code == 200 and old.url.path == f'{base}/download/md'
     assert (await client.get('/lead/not-the-secret/protocol/download/pdf')).status_code == 404
-    assert (await client.get(f'/lead/{links.lead_secret}/protocol/download/exe')).status_code == 404
+    # another browser, without the cookie, gets nothing
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test') as stranger:
+        assert (await stranger.get(f'{base}/download/pdf')).status_code == 404
 
     await user.open(f'/lead/{links.lead_secret}/protocol')
     user.find(marker='mark-final').click()
     user.find(marker='confirm-final').click()
     await user.should_see('Endfassung 1 gespeichert', retries=100)
     await user.should_see('Fassung 1', retries=30)
-    response = await client.get(f'/lead/{links.lead_secret}/protocol/versions/1/pdf')
+    response = await client.get(f'{base}/versions/1/pdf')
     assert response.status_code == 200 and response.content.startswith(b'%PDF')
     assert '-v1.pdf' in response.headers['content-disposition']
-    assert (await client.get(f'/lead/{links.lead_secret}/protocol/versions/2/pdf')).status_code == 404
-    assert (await client.get(f'/lead/wrong/protocol/versions/1/pdf')).status_code == 404
+    assert (await client.get(f'{base}/versions/2/pdf')).status_code == 404
+    old = await client.get(f'/lead/{links.lead_secret}/protocol/versions/1/pdf', follow_redirects=True)
+    assert old.status_code == 200 and old.url.path == f'{base}/versions/1/pdf'
+    assert (await client.get('/lead/wrong/protocol/versions/1/pdf')).status_code == 404
 
 
 async def test_unknown_secret_shows_an_error(user: User):

@@ -252,3 +252,75 @@ def test_purge_command_anonymises_what_is_due(tmp_path, capsys):
     with sqlite3.connect(db) as con:
         assert con.execute('select name, organisation from participant').fetchall() == [(None, None)]
         assert con.execute('select anonymised_at is not null from workshop').fetchone() == (1,)
+
+
+# --- erased means gone from the files too (docs/security.md) --------------------------------------------
+
+def _files_holding(path, needle: bytes) -> list[str]:
+    """Which of the SQLite files (main, -wal, -shm) hold ``needle`` anywhere in their bytes."""
+    files = [path, path.with_name(path.name + '-wal'), path.with_name(path.name + '-shm')]
+    return [f.name for f in files if f.exists() and needle in f.read_bytes()]
+
+
+async def test_erased_names_are_gone_from_the_sqlite_files(tmp_path, bus):
+    from workshop.db import Database
+    path = tmp_path / 'erase.sqlite3'
+    db = Database(str(path))
+    db.create_schema()
+    try:
+        links = await create_from_template(db, template=load_template('cluster-workshop'))
+        _, token = await participants.join(db, code=links.join_code, name='Zyxwvuts Quorkel',
+                                           organisation='Quorkel Organisation')
+        breakout_id = links.breakouts[0].breakout_id
+        await participants.choose_breakout(db, bus, token=token, workshop_id=links.workshop_id,
+                                           breakout_id=breakout_id)
+        await post(db, bus, token, breakout_id, 'Eine Idee')
+        await protocol.mark_final(db, bus, lead_secret=links.lead_secret)  # a frozen archive names them too
+        assert _files_holding(path, b'Zyxwvuts Quorkel')  # the test finds it where it is
+
+        await privacy.anonymise_workshop(db, bus, lead_secret=links.lead_secret)
+        for needle in (b'Zyxwvuts Quorkel', b'Quorkel Organisation', token.encode()):
+            assert _files_holding(path, needle) == [], needle
+        await privacy.delete_workshop(db, bus, lead_secret=links.lead_secret)
+        for needle in (b'Zyxwvuts Quorkel', b'Quorkel Organisation', b'Eine Idee', links.join_code.encode()):
+            assert _files_holding(path, needle) == [], needle
+    finally:
+        await db.dispose()
+
+
+def test_every_sqlite_connection_deletes_securely():
+    """Where SQLite was built without SECURE_DELETE, freed pages would keep erased names."""
+    import sqlite3
+
+    from workshop.db import _sqlite_pragmas
+    connection = sqlite3.connect(':memory:')
+    connection.execute('PRAGMA secure_delete=OFF')  # what such a build starts with
+    _sqlite_pragmas(connection, None)
+    assert connection.execute('PRAGMA secure_delete').fetchone() == (1,)
+    connection.close()
+
+
+@pytest.mark.postgresql
+async def test_erasing_on_postgresql_vacuums_the_workshop_tables(postgres_test_url, bus):
+    """Dead row versions keep erased names in the table files until VACUUM (docs/security.md)."""
+    from tests import servers
+    from workshop.db import Database
+    servers.truncate_all(postgres_test_url)
+    db = Database(postgres_test_url)
+
+    async def vacuums() -> dict[str, int]:
+        async with db.engine.connect() as connection:
+            rows = (await connection.exec_driver_sql('SELECT relname, vacuum_count FROM pg_stat_user_tables')).all()
+        return dict(rows)
+    try:
+        links = await create_from_template(db, template=load_template('cluster-workshop'))
+        await participants.join(db, code=links.join_code, name='Zyxwvuts Quorkel')
+        before = await vacuums()
+        await privacy.anonymise_workshop(db, bus, lead_secret=links.lead_secret)
+        after_anonymising = await vacuums()
+        assert after_anonymising['participant'] > before['participant']
+        await privacy.delete_workshop(db, bus, lead_secret=links.lead_secret)
+        after_deleting = await vacuums()
+        assert all(after_deleting[t] > after_anonymising[t] for t in ('workshop', 'participant', 'idea', 'vote'))
+    finally:
+        await db.dispose()

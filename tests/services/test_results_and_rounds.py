@@ -116,3 +116,42 @@ async def test_removed_participant_can_no_longer_act(db, bus, cluster):
     assert 'removed' in str(e.value)
     with pytest.raises(NotFound):
         await lead.remove_participant(db, bus, lead_secret=cluster.lead_secret, participant_id=9999)
+
+
+async def test_removing_a_participant_can_hide_all_their_ideas(db, bus, cluster):
+    from workshop.events import IdeaChanged
+    from workshop.models import HideReason, Idea
+    secret = cluster.breakouts[0].moderator_secret
+    spammer, breakout_id = await member(db, bus, cluster)
+    other, _ = await member(db, bus, cluster)
+    spam = [await post(db, bus, spammer, breakout_id, f'Spam {n}') for n in range(4)]
+    kept = await post(db, bus, other, breakout_id, 'Eine echte Idee')
+    await curation.hide_idea(db, bus, secret=secret, idea_id=spam[0], reason='off_topic')  # hidden already
+    await curation.merge_ideas(db, bus, secret=secret, keep_id=spam[1], merge_id=spam[2])  # merged away
+    async with db.session() as s:
+        spammer_id = (await s.get(Idea, spam[1])).participant_id
+        rows = await lead.participant_rows(db, lead_secret=cluster.lead_secret)
+    assert rows[0].id == spammer_id and rows[0].ideas == 3 and rows[0].hidden == 1  # the flood stands at the top
+    assert rows[0].latest == 'Spam 3'
+    bus.published.clear()
+    hidden = await lead.remove_participant(db, bus, lead_secret=cluster.lead_secret, participant_id=spammer_id,
+                                           hide_ideas=True)
+    assert hidden == 2
+    changed = [e for e in bus.published if isinstance(e, IdeaChanged)]
+    assert sorted(e.idea_id for e in changed) == [spam[1], spam[3]]
+    assert all(e.hidden and e.breakout_id == breakout_id and e.merged_into_id is None for e in changed)
+    async with db.session() as s:
+        stored = {i: await s.get(Idea, i) for i in (*spam, kept)}
+        shown = await ideas.ideas_of(s, breakout_id=breakout_id)
+    assert [i.id for i in shown] == [kept]  # phones and walls show only the other person's idea
+    assert stored[spam[3]].hidden_reason == HideReason.abuse
+    assert stored[spam[0]].hidden_reason.value == 'off_topic'  # a moderator's earlier reason stays
+    assert stored[spam[2]].merged_into_id == spam[1] and not stored[spam[2]].hidden
+    assert not stored[kept].hidden
+    rows = await lead.participant_rows(db, lead_secret=cluster.lead_secret)
+    assert rows[0].removed and rows[0].hidden == 3
+    # without the option the ideas stay for curation, as before
+    assert await lead.remove_participant(db, bus, lead_secret=cluster.lead_secret,
+                                         participant_id=rows[1].id) == 0
+    async with db.session() as s:
+        assert not (await s.get(Idea, kept)).hidden

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
@@ -10,24 +11,35 @@ from ..services import admin
 from ..services.errors import ServiceError
 from ..services.workshops import WorkshopLinks
 from ..templates import TemplateError, available_templates, load_template
-from .frame import content, error_page, frame
+from .frame import content, frame
+from .secret_links import ADMIN, MARK, copy_my_link, exchange, held_secret, invalid
 
 SCRATCH = ''
 
 
 @ui.page('/admin/{secret}')
-async def admin_page(secret: str) -> None:
+async def admin_page(request: Request, secret: str) -> Response | None:
+    """``/admin/SECRET`` is exchanged for a cookie (secret_links.py); ``/admin/~`` is the page."""
     rt = runtime()
+    if secret != MARK:
+        try:
+            admin.check_admin(rt.settings.admin_secret, secret)
+        except ServiceError as e:
+            invalid(e)
+            return None
+        return exchange(ADMIN, secret)
+    secret = held_secret(request, ADMIN)
     try:
         listed = await admin.list_workshops(rt.db, configured_secret=rt.settings.admin_secret, secret=secret)
     except ServiceError as e:
-        _ = frame('Workshop', language=None)
-        error_page(_, translate_error(_, e))
-        return
+        invalid(e)
+        return None
     _ = frame(lambda _: _('Workshops on this server'), language=None)
     page = AdminPage(rt, _, secret)
     with content(wide=True):
-        ui.label(_('Workshops on this server')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+        with ui.row().classes('w-full items-center justify-between gap-3'):
+            ui.label(_('Workshops on this server')).classes('text-2xl font-bold').props('role=heading aria-level=1')
+            copy_my_link(_, rt.link(f'/admin/{secret}'))
         page.build_form()
         page.created = ui.column().classes('w-full')
         ui.label(_('All workshops')).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')

@@ -226,6 +226,8 @@ class BoardRegistry:
 
     def deliver(self, event: Event) -> None:
         if isinstance(event, WorkshopChanged):
+            if 'deleted' in event.fields:
+                return  # the pages say so (live.show_workshop_gone); there is nothing left to load
             if {'voting', 'structure'} & set(event.fields):  # hidden tallies or questions may have changed
                 for breakout_id, boards in list(self.by_breakout.items()):
                     if any(b.workshop_id == event.workshop_id for b in boards):
@@ -263,6 +265,8 @@ class BoardRegistry:
         async def load() -> None:
             async with rt.db.session() as session:
                 breakout = await session.get(Breakout, breakout_id)
+                if breakout is None:  # deleted meanwhile (its pages were told)
+                    return
                 workshop = await session.get(Workshop, breakout.workshop_id)
                 question_id = breakout.current_question_id
                 phase = await facilitation.phase_of(session, breakout_id, question_id)

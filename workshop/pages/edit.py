@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
+from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
@@ -16,20 +17,29 @@ from ..models import AgendaItem, AgendaKind, Question, Topic, WorkshopFormat
 from ..runtime import Runtime, runtime
 from ..services import editing
 from ..services.errors import ServiceError
-from .frame import content, error_page, frame
+from .frame import content, frame
+from .secret_links import held_secret, invalid, lead_place, open_lead_link, same_place
 from .widgets import slug
 
 NO_ROUND = 0
 
 
 @ui.page('/lead/{secret}/edit')
-async def edit_page(secret: str) -> None:
+async def edit_link(secret: str) -> Response | None:
+    """The old address with the secret: exchanged for a cookie, on to the page without it (secret_links.py)."""
+    return await open_lead_link(secret, '/edit')
+
+
+@ui.page('/lead/~/{code}/edit')
+async def edit_page(request: Request, code: str) -> None:
     rt = runtime()
+    place = lead_place(code)
+    secret = held_secret(request, place)
     try:
         structure = await editing.load(rt.db, lead_secret=secret)
+        same_place(lead_place(structure.workshop.join_code), place)
     except ServiceError as e:
-        _ = frame('Workshop', language=None)
-        error_page(_, translate_error(_, e))
+        invalid(e)
         return
     _ = frame(lambda _: structure.workshop.title + ' · ' + _('Edit'), language=structure.workshop.language)
     Editor(rt, _, secret, structure).build()
@@ -58,7 +68,7 @@ class Editor:
                     self.heading = ui.label(self.s.workshop.title).classes('text-2xl font-bold leading-tight') \
                         .props('role=heading aria-level=1').mark('workshop-title')
                 ui.button(_('Back to the lead moderation'), icon='arrow_back').props(
-                    f'outline no-caps href=/lead/{self.secret} tag=a').mark('back-to-lead')
+                    f'outline no-caps href={lead_place(self.s.workshop.join_code).path} tag=a').mark('back-to-lead')
             self.build_details()
             for name, title in (('agenda', _('Agenda')), ('rounds', _('Rounds')), ('topics', _('Topics and guiding questions'))):
                 ui.label(title).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')

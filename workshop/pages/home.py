@@ -11,6 +11,7 @@ from ..services.errors import ServiceError
 from ..services.throttle import find_code
 from ..i18n import translate_error
 from .frame import content, frame, language_switch
+from .session import participant_tokens
 
 
 @ui.page('/')
@@ -33,7 +34,8 @@ def code_box(_: Translate) -> None:
         try:
             rt = runtime()
             async with rt.db.session() as session:
-                await find_code(session, code, address=ui.context.client.ip, throttle=rt.throttle)
+                await find_code(session, code, address=ui.context.client.ip, throttle=rt.throttle,
+                                tokens=participant_tokens())
         except ServiceError as e:
             message.set_text(translate_error(_, e))
             return

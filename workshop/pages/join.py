@@ -117,7 +117,8 @@ async def _page(request: Request, code: str, *, switch: bool = False, entered: d
             workshop, breakouts, rounds = await _snapshot(rt, code, _address(request))
         else:
             async with rt.db.read_session() as session:
-                workshop = await find_code(session, code, address=_address(request), throttle=rt.throttle)
+                workshop = await find_code(session, code, address=_address(request), throttle=rt.throttle,
+                                           tokens=participant_tokens())
                 participant, current = await participants.seat(session, token=participant_token(workshop.id),
                                                                workshop=workshop)
                 if current is not None and not switch and message is None and workshop.join_code == code:

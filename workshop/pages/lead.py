@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi import Request, Response
 from nicegui import background_tasks, ui
 
 from ..events import (Event, IdeaChanged, IdeaPosted, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
@@ -12,8 +13,9 @@ from ..runtime import Runtime, runtime
 from ..services import facilitation, lead, votes, workshops
 from ..services.errors import ServiceError
 from .countdown import Countdown
-from .frame import content, error_page, frame
-from .live import ReloadPrompt, follow_workshop
+from .frame import content, frame
+from .live import ReloadPrompt, follow_workshop, show_workshop_gone
+from .secret_links import copy_my_link, held_secret, invalid, lead_place, open_lead_link, same_place
 from .widgets import PhaseBadge, slug
 
 KIND_ICONS = {AgendaKind.plenary: 'groups', AgendaKind.break_: 'coffee', AgendaKind.breakout_round: 'call_split',
@@ -21,14 +23,22 @@ KIND_ICONS = {AgendaKind.plenary: 'groups', AgendaKind.break_: 'coffee', AgendaK
 
 
 @ui.page('/lead/{secret}')
-async def lead_page(secret: str) -> None:
+async def lead_link(secret: str) -> Response | None:
+    """The lead moderator's secret link: exchanged for a cookie, on to the page without it (secret_links.py)."""
+    return await open_lead_link(secret)
+
+
+@ui.page('/lead/~/{code}')
+async def lead_page(request: Request, code: str) -> None:
     rt = runtime()
+    place = lead_place(code)
+    secret = held_secret(request, place)
     async with rt.db.session() as session:
         try:
             workshop = await workshops.find_by_lead_secret(session, secret)
+            same_place(lead_place(workshop.join_code), place)
         except ServiceError as e:
-            _ = frame('Workshop', language=None)
-            error_page(_, translate_error(_, e))
+            invalid(e)
             return
         breakouts = await workshops.breakouts_of(session, workshop.id)
         rounds = await workshops.rounds_of(session, workshop.id)
@@ -60,9 +70,10 @@ async def lead_page(secret: str) -> None:
                     ui.button(_('Plenary wall'), icon='tv').props(
                         f'outline no-caps href=/wall/{workshop.join_code} target=_blank tag=a')
                     ui.button(_('Edit workshop'), icon='edit').props(
-                        f'outline no-caps href=/lead/{secret}/edit tag=a').mark('edit-link')
+                        f'outline no-caps href={place.path}/edit tag=a').mark('edit-link')
                     ui.button(_('Protocol'), icon='description').props(
-                        f'outline no-caps href=/lead/{secret}/protocol tag=a').mark('protocol-link')
+                        f'outline no-caps href={place.path}/protocol tag=a').mark('protocol-link')
+                    copy_my_link(_, rt.link(f'/lead/{secret}'))
             qr_alt = _('QR code for joining')
             ui.image(f'/qr/{workshop.join_code}.png').classes('w-40 h-40 shrink-0') \
                 .props(f'no-spinner alt="{qr_alt}"')
@@ -93,6 +104,7 @@ class Cockpit:
                  questions: dict[int, list[QuestionPublic]]) -> None:
         self.rt = rt
         self._ = _
+        self.client = ui.context.client
         self.secret = secret
         self.workshop = workshop
         self.questions = {q.id: q for qs in questions.values() for q in qs}
@@ -176,7 +188,9 @@ class Cockpit:
                         dots_per_question=_int(dots.value), max_dots_per_idea=_int(per_idea.value),
                         hide_tallies=hide.value, require_new_topic=new_topic.value), _('Saved'))) \
                         .props('unelevated no-caps').mark('save-voting')
+            from .participant_controls import build_participant_controls
             from .privacy_controls import build_privacy_controls
+            build_participant_controls(self)
             build_privacy_controls(self)
         self._show_summary(w.summary_topic)
 
@@ -307,6 +321,9 @@ class Cockpit:
         async def load() -> None:
             async with self.rt.db.session() as session:
                 workshop = await session.get(Workshop, self.workshop.id)
+            if workshop is None:  # deleted while this page missed the event (live.follow_workshop)
+                show_workshop_gone(self.client)
+                return
             self.workshop = workshop
             self.lock.set_value(workshop.joining_locked)
             self.plenary.set_value(workshop.plenary)
@@ -321,8 +338,8 @@ class Cockpit:
         label = f'{q.number}{q.sub}.' if q.sub else q.label  # "2a." is unambiguous outside its block
         return self._('Now: {question}', question=f'{label} {q.text}')
 
-    async def _copy(self, link: str) -> None:
-        await ui.clipboard.write(link)
+    def _copy(self, link: str) -> None:
+        ui.clipboard.write(link)  # NiceGUI 3: not awaitable (awaiting it raised before the notification)
         ui.notify(self._('Link copied'))
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from nicegui import background_tasks, ui
+import logging
+
+from nicegui import Client, background_tasks, ui
 
 from ..bus import Handler
-from ..events import Event, Resync
-from ..i18n import Translate
+from ..events import Event, Resync, WorkshopChanged
+from ..i18n import Translate, translator
 from ..models import Workshop
 from ..runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
@@ -27,7 +31,10 @@ def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
     client = ui.context.client
 
     def deliver(event: Event) -> None:
-        if not isinstance(event, Resync):
+        if isinstance(event, WorkshopChanged) and 'deleted' in event.fields:
+            subscription.close()  # nothing of it is left to show or to reload
+            show_workshop_gone(client)
+        elif not isinstance(event, Resync):
             handler(event)
         elif on_resync is not None:
             on_resync()
@@ -35,6 +42,22 @@ def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
             client.run_javascript(RELOAD_WHEN_IDLE % random.randint(500, 4000))
     subscription = rt.bus.subscribe(workshop_id, deliver, breakout_id=breakout_id)
     client.on_delete(subscription.close)
+
+
+def show_workshop_gone(client: Client) -> None:
+    """Tell the page's user that the workshop was deleted (a dialog that stays; the page's controls
+    would only meet errors now)."""
+    if client.is_deleted:
+        return
+    _ = translator(client.page.language.split('-')[0])
+    with client, ui.dialog().props('persistent') as dialog, ui.card().props('role=alertdialog') \
+            .mark('workshop-deleted'):
+        ui.label(_('This workshop has been deleted.')).classes('text-lg font-semibold')
+        ui.label(_('Its ideas, dots, protocol and links no longer exist.'))
+        ui.button(_('To the start page'), on_click=lambda: ui.navigate.to('/')) \
+            .props('unelevated no-caps').mark('workshop-deleted-home')
+    dialog.open()
+    log.debug('a page of deleted workshop was told so')
 
 
 # reload the page after a delay; while an input field has the focus and holds text, wait (up to a minute)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi import Request, Response
 from nicegui import background_tasks, ui
 
 from ..events import (Event, KeyResultsChanged, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
@@ -15,25 +16,39 @@ from ..services.ideas import IDEA_MAX
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .boards import IdeaBoard, load_ideas
-from .frame import content, error_page, frame
+from .frame import content, frame
 from .live import NoticeBanner, ReloadPrompt, follow_workshop
+from .secret_links import copy_my_link, exchange, held_secret, invalid, moderator_place, moderator_place_of, same_place
 from .widgets import phase_names, question_heading, show_question
 
 TIMER_PRESETS = (2, 5, 10, 15, 20)
 
 
 @ui.page('/m/{secret}')
-async def moderator_page(secret: str) -> None:
+async def moderator_link(secret: str) -> Response | None:
+    """The moderator's secret link: exchanged for a cookie, on to the page without the secret (secret_links.py)."""
+    try:
+        place = await moderator_place_of(secret)
+    except ServiceError as e:
+        invalid(e)
+        return None
+    return exchange(place, secret)
+
+
+@ui.page('/m/~/{code}/{breakout_id}')
+async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
     rt = runtime()
+    place = moderator_place(code, breakout_id)
+    secret = held_secret(request, place)
     async with rt.db.session() as session:
         try:
             breakout_row = await moderation.breakout_by_secret(session, secret)
+            breakout = await workshops.get_breakout(session, breakout_row.id)
+            workshop = await session.get(Workshop, breakout.workshop_id)
+            same_place(moderator_place(workshop.join_code, breakout.id), place)
         except ServiceError as e:
-            _ = frame('Workshop', language=None)
-            error_page(_, translate_error(_, e))
+            invalid(e)
             return
-        breakout = await workshops.get_breakout(session, breakout_row.id)
-        workshop = await session.get(Workshop, breakout.workshop_id)
         questions = await workshops.questions_of(session, breakout.topic_id)
         counts = (await workshops.breakout_counts(session, workshop.id)).get(breakout.id, {})
         current = next((q for q in questions if q.id == breakout.current_question_id), None)
@@ -58,6 +73,7 @@ async def moderator_page(secret: str) -> None:
                 ui.label(workshop.join_code).classes('ws-code text-lg').mark('join-code')
                 ui.button(_('Open wall'), icon='tv').props(
                     f'outline no-caps href=/wall/{workshop.join_code}/{breakout.id} target=_blank tag=a')
+                copy_my_link(_, rt.link(f'/m/{secret}'))
         with ui.row().classes('gap-6 text-base'):
             view.online = ui.label(_('{n} online', n=rt.presence.online(breakout.id))).mark('online')
             view.members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark('members')

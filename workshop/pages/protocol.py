@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Response
+from fastapi import Request, Response
 from nicegui import app, background_tasks, run, ui
 from sqlmodel import col, select
 
 from ..events import Event
 from ..i18n import Translate, translate_error
-from ..models import Conclusion
+from ..models import Conclusion, Workshop
 from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
 from ..protocol.layout import group_name, local_time
 from ..protocol.markdown import render_markdown
@@ -28,8 +28,9 @@ from ..protocol.render import FORMATS, export
 from ..runtime import Runtime, runtime
 from ..services import protocol, results, workshops
 from ..services.errors import ServiceError
-from .frame import content, error_page, frame
+from .frame import content, frame
 from .live import follow_workshop
+from .secret_links import exchange, held_secret, invalid, lead_place, lead_place_of, open_lead_link, same_place
 
 FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON'}
 PREVIEW_DELAY = 2.0  # seconds: live changes are gathered before the preview reloads
@@ -48,43 +49,81 @@ def _attachment(content_: bytes, filename: str, media_type: str) -> Response:
         'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'})
 
 
-@app.get('/lead/{secret}/protocol/download/{fmt}')
-async def download_protocol(secret: str, fmt: str) -> Response:
+async def _led_workshop(request: Request, code: str, session) -> Workshop:  # noqa: ANN001 - an AsyncSession
+    """The workshop whose lead secret this browser holds for ``/lead/~/CODE`` (a ServiceError if none)."""
+    place = lead_place(code)
+    workshop = await workshops.find_by_lead_secret(session, held_secret(request, place))
+    same_place(lead_place(workshop.join_code), place)
+    return workshop
+
+
+@app.get('/lead/~/{code}/protocol/download/{fmt}')
+async def download_protocol(request: Request, code: str, fmt: str) -> Response:
     """The protocol as it is right now, in one format (also while the workshop runs)."""
     rt = runtime()
     if fmt not in FORMATS:
         return Response('unknown format', status_code=404)
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_lead_secret(session, secret)
+            workshop = await _led_workshop(request, code, session)
         except ServiceError:
             return Response('not found', status_code=404)
     result = await export(rt.db, workshop.id, fmt, runner=off_the_loop)
     return _attachment(result.content, result.filename, result.media_type)
 
 
-@app.get('/lead/{secret}/protocol/versions/{number}/{fmt}')
-async def download_version(secret: str, number: int, fmt: str) -> Response:
+@app.get('/lead/~/{code}/protocol/versions/{number}/{fmt}')
+async def download_version(request: Request, code: str, number: int, fmt: str) -> Response:
     """A final version exactly as it was frozen."""
     rt = runtime()
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_lead_secret(session, secret)
+            workshop = await _led_workshop(request, code, session)
             result = await protocol.version_file(session, workshop_id=workshop.id, number=number, fmt=fmt)
         except ServiceError:
             return Response('not found', status_code=404)
     return _attachment(result.content, result.filename, result.media_type)
 
 
+@app.get('/lead/{secret}/protocol/download/{fmt}')
+async def download_protocol_link(secret: str, fmt: str) -> Response:
+    """The old download address with the secret: exchanged for the cookie, on to the one without it."""
+    if fmt not in FORMATS:
+        return Response('unknown format', status_code=404)
+    try:
+        place = await lead_place_of(secret)
+    except ServiceError:
+        return Response('not found', status_code=404)
+    return exchange(place, secret, f'/protocol/download/{fmt}')
+
+
+@app.get('/lead/{secret}/protocol/versions/{number}/{fmt}')
+async def download_version_link(secret: str, number: int, fmt: str) -> Response:
+    """The old address of a final version: exchanged like ``download_protocol_link``."""
+    if fmt not in FORMATS:
+        return Response('not found', status_code=404)
+    try:
+        place = await lead_place_of(secret)
+    except ServiceError:
+        return Response('not found', status_code=404)
+    return exchange(place, secret, f'/protocol/versions/{number}/{fmt}')
+
+
 @ui.page('/lead/{secret}/protocol')
-async def protocol_page(secret: str) -> None:
+async def protocol_link(secret: str) -> Response | None:
+    """The old address with the secret: exchanged for a cookie, on to the page without it (secret_links.py)."""
+    return await open_lead_link(secret, '/protocol')
+
+
+@ui.page('/lead/~/{code}/protocol')
+async def protocol_page(request: Request, code: str) -> None:
     rt = runtime()
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_lead_secret(session, secret)
+            workshop = await _led_workshop(request, code, session)
+            secret = workshop.lead_secret
         except ServiceError as e:
-            _ = frame('Workshop', language=None)
-            error_page(_, translate_error(_, e))
+            invalid(e)
             return
         doc = await load_document(session, workshop.id)
         breakouts = await workshops.breakouts_of(session, workshop.id)
@@ -95,11 +134,12 @@ async def protocol_page(secret: str) -> None:
         versions = await protocol.versions(session, workshop.id)
 
     _ = frame(lambda _: workshop.title + ' · ' + _('Minutes'), language=workshop.language)
-    page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc)
+    page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc,
+                        base=lead_place(workshop.join_code).path)
     with content(wide=True):
         with ui.row().classes('w-full items-center justify-between gap-4'):
             with ui.column().classes('gap-0 min-w-0'):
-                ui.link('← ' + _('Back to the cockpit'), f'/lead/{secret}').classes('text-sm')
+                ui.link('← ' + _('Back to the cockpit'), page.base).classes('text-sm')
                 ui.label(_('Minutes')).classes('text-2xl font-bold').props('role=heading aria-level=1')
                 ui.label(workshop.title).classes('text-grey-8')
         with ui.row().classes('w-full gap-6 items-start no-wrap max-lg:flex-wrap'):
@@ -124,8 +164,10 @@ async def protocol_page(secret: str) -> None:
 
 
 class ProtocolPage:
-    def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, doc: ProtocolDocument) -> None:
+    def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, doc: ProtocolDocument,
+                 base: str) -> None:
         self.rt, self._, self.secret, self.workshop_id, self.doc = rt, _, secret, workshop_id, doc
+        self.base = base  # the lead's pages without the secret: /lead/~/CODE (secret_links.py)
         self.preview: ui.markdown | None = None
         self.changed = False
         self.versions_box: ui.column | None = None
@@ -169,7 +211,7 @@ class ProtocolPage:
             with ui.row().classes('gap-2'):
                 for fmt in FORMATS:
                     ui.button(FORMAT_LABELS[fmt], icon='download').props(
-                        f'outline no-caps tag=a href=/lead/{self.secret}/protocol/download/{fmt}') \
+                        f'outline no-caps tag=a href={self.base}/protocol/download/{fmt}') \
                         .mark(f'download-{fmt}')
             ui.separator()
             with ui.row().classes('items-center gap-3'):
@@ -194,7 +236,7 @@ class ProtocolPage:
                         .tooltip(v.checksum)
                     for fmt in FORMATS:
                         ui.link(FORMAT_LABELS[fmt].split(' ')[0],
-                                f'/lead/{self.secret}/protocol/versions/{v.number}/{fmt}').classes('text-sm')
+                                f'{self.base}/protocol/versions/{v.number}/{fmt}').classes('text-sm')
 
     def confirm_final(self) -> None:
         _ = self._

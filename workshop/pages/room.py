@@ -151,7 +151,8 @@ class RoomView:
         try:
             await ideas.post_idea(self.rt.db, self.rt.bus, token=self.token, breakout_id=self.breakout_id,
                                   text=text, client_id=sent,
-                                  question_id=self.current.id if self.current else None)
+                                  question_id=self.current.id if self.current else None,
+                                  limits=self.rt.post_limits)
         except ServiceError as e:
             self.status.set_text(translate_error(_, e))
             self.outbox.refused(sent, translate_error(_, e))
@@ -179,7 +180,7 @@ class RoomView:
             return
         try:
             await ideas.post_idea(self.rt.db, self.rt.bus, token=self.token, breakout_id=self.breakout_id,
-                                  text=text, client_id=client_id, question_id=question_id)
+                                  text=text, client_id=client_id, question_id=question_id, limits=self.rt.post_limits)
         except ServiceError as e:
             self.outbox.refused(client_id, translate_error(self._, e))
             return

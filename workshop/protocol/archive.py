@@ -573,6 +573,10 @@ def loads(text: str | bytes) -> dict[str, Any]:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise ArchiveError('', f'not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})') from None
+    except UnicodeDecodeError:
+        raise ArchiveError('', 'not valid JSON (not UTF-8 text)') from None
+    except RecursionError:  # the parser recurses per level; an archive is a few levels deep
+        raise ArchiveError('', 'nested too deeply to be a workshop archive') from None
 
 
 async def import_archive(db: Database, data: dict[str, Any]) -> int:

@@ -16,6 +16,7 @@ from ..models import Attendance, Breakout, Idea, IdeaPublic, Participant, Phase,
 from .errors import N_, Forbidden, Invalid, NotFound
 from .facilitation import phase_of
 from .access import acting_participant
+from .post_limits import PostLimits
 from .text import clean_text
 
 IDEA_MAX = 500
@@ -23,11 +24,14 @@ CLIENT_ID_MAX = 64
 
 
 async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, text: str, client_id: str,
-                    question_id: int | None = None) -> IdeaPublic:
+                    question_id: int | None = None, limits: PostLimits | None = None) -> IdeaPublic:
     """A participant posts an idea to a guiding question of their breakout.
 
+    Only the question the moderator has opened for collection takes ideas: the breakout's
+    current question, in phase "collect".
+
     Idempotent on ``client_id``: a resend of the same idea returns the stored
-    one and publishes nothing.
+    one and publishes nothing (and is not counted by ``limits``).
     """
     client_id = (client_id or '').strip()
     if not client_id or len(client_id) > CLIENT_ID_MAX:
@@ -48,8 +52,12 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
             if attending is None or breakout.round_id != workshop.current_round_id:
                 raise Forbidden(N_('You can only post in the breakout you joined in the current round.'))
             question = await _question_for(session, breakout, question_id)
+            if question.id != breakout.current_question_id:  # a later one not yet opened, or an earlier one
+                raise Invalid(N_('This guiding question is not open for ideas.'))
             if await phase_of(session, breakout.id, question.id) != Phase.collect:
                 raise Invalid(N_('Posting is closed for this question.'))
+            if limits is not None:  # in memory: microseconds; counted only for an idea about to be stored
+                await limits.count(participant_id=participant.id, breakout_id=breakout.id)
             idea = Idea(breakout_id=breakout_id, question_id=question.id, participant_id=participant.id,
                         text=text, client_id=client_id)
             session.add(idea)

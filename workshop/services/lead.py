@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from ..bus import Bus
 from ..db import Database
-from ..events import RoundChanged, WorkshopChanged
-from ..models import AgendaItem, Participant, Round, Topic, utcnow
+from ..events import IdeaChanged, RoundChanged, WorkshopChanged
+from ..models import AgendaItem, Breakout, HideReason, Idea, Participant, Round, Topic, utcnow
 from .access import led_workshop
 from .errors import N_, Invalid, NotFound
 from .text import clean_optional
@@ -131,12 +134,68 @@ async def update_voting(db: Database, bus: Bus, *, lead_secret: str, dots_per_qu
     await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('voting',)))
 
 
-async def remove_participant(db: Database, bus: Bus, *, lead_secret: str, participant_id: int) -> None:
-    """Remove a participant (abuse): they can no longer post or vote; their ideas stay for curation."""
+async def remove_participant(db: Database, bus: Bus, *, lead_secret: str, participant_id: int,
+                             hide_ideas: bool = False) -> int:
+    """Remove a participant (abuse): they can no longer post or vote; their ideas stay for curation,
+    or (``hide_ideas``) are all hidden at once, as abuse. Returns how many ideas were hidden."""
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
         participant = await session.get(Participant, participant_id)
         if participant is None or participant.workshop_id != workshop.id:
             raise NotFound(N_('This participant does not exist.'))
         participant.removed = True
+        hidden: list[Idea] = []
+        if hide_ideas:
+            # row-locked (PostgreSQL), as a moderator's hide: a curation of the same idea waits for this
+            hidden = list((await session.exec(select(Idea).where(
+                Idea.participant_id == participant.id, col(Idea.hidden).is_(False),
+                col(Idea.merged_into_id).is_(None)).order_by(col(Idea.id)).with_for_update())).all())
+            for idea in hidden:
+                idea.hidden = True
+                idea.hidden_reason = HideReason.abuse
+        # the events the pages already handle for a moderator's hide: each idea leaves phones and walls
+        events = [IdeaChanged(workshop_id=workshop.id, breakout_id=i.breakout_id, question_id=i.question_id,
+                              idea_id=i.id, text=i.text, hidden=True, group=i.group, marked=i.marked)
+                  for i in hidden]
     await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('participants',)))
+    for event in events:
+        await bus.publish(event)
+    return len(events)
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """A participant as the lead moderator's list shows them (to find whom to remove)."""
+    id: int
+    name: str | None
+    organisation: str | None
+    removed: bool
+    ideas: int
+    hidden: int
+    latest: str | None  # the text of their newest idea
+
+
+PARTICIPANT_ROWS = 50
+
+
+async def participant_rows(db: Database, *, lead_secret: str, limit: int = PARTICIPANT_ROWS) -> list[ParticipantRow]:
+    """The workshop's participants, those with the most ideas first (a flood stands at the top)."""
+    async with db.session() as session:
+        workshop = await led_workshop(session, lead_secret)
+        stats = (select(Idea.participant_id, func.count(Idea.id).label('ideas'),
+                        func.sum(case((col(Idea.hidden), 1), else_=0)).label('hidden'),
+                        func.max(Idea.id).label('latest'))
+                 .join(Breakout, col(Breakout.id) == Idea.breakout_id)
+                 .where(Breakout.workshop_id == workshop.id, col(Idea.merged_into_id).is_(None))
+                 .group_by(Idea.participant_id).subquery())
+        rows = (await session.exec(
+            select(Participant, stats.c.ideas, stats.c.hidden, stats.c.latest)
+            .outerjoin(stats, stats.c.participant_id == Participant.id)
+            .where(Participant.workshop_id == workshop.id)
+            .order_by(func.coalesce(stats.c.ideas, 0).desc(), col(Participant.id).desc()).limit(limit))).all()
+        latest_ids = [latest for *_, latest in rows if latest is not None]
+        texts = dict((await session.exec(select(Idea.id, Idea.text).where(col(Idea.id).in_(latest_ids)))).all()) \
+            if latest_ids else {}
+    return [ParticipantRow(id=p.id, name=p.name, organisation=p.organisation, removed=p.removed,
+                           ideas=int(ideas or 0), hidden=int(hidden or 0), latest=texts.get(latest))
+            for p, ideas, hidden, latest in rows]

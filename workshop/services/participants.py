@@ -17,7 +17,7 @@ from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
 from .throttle import JoinThrottle, find_code
-from .workshops import find_by_code, unknown_code
+from .workshops import unknown_code
 
 NAME_MAX = 120
 ORGANISATION_MAX = 200
@@ -66,16 +66,18 @@ async def enter_breakout(db: Database, bus: Bus, *, code: str, tokens: Mapping[s
     — workshop id → token — is this workshop's participant already) and choose the breakout.
     Returns the participant's token, the workshop id and its (canonical) join code."""
     async with db.transaction() as session:
-        workshop = await find_code(session, code, address=address, throttle=throttle)
+        workshop = await find_code(session, code, address=address, throttle=throttle, tokens=tokens)
         participant = await participant_by_token(session, tokens.get(str(workshop.id)), workshop.id)
         new = participant is None
         if new:
             participant = await _new_participant(session, workshop, name=name, organisation=organisation,
                                                  stakeholder_group=stakeholder_group, address=address,
-                                                 throttle=throttle)
+                                                 throttle=None)
         elif participant.removed:
             raise Forbidden(N_('The moderation has removed you from this workshop.'))
         members = await _choose(session, participant, workshop, breakout_id, new=new)
+        if new and throttle is not None:  # counted once the join is sure: a refused room earns no allowance
+            await throttle.new_participant(address)
     await _announce_members(bus, workshop.id, members)
     return participant.token, workshop.id, workshop.join_code
 

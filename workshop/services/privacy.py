@@ -89,6 +89,7 @@ async def anonymise_workshop(db: Database, bus: Bus, *, lead_secret: str,
         workshop = await led_workshop(session, lead_secret)
         report = await _anonymise(session, workshop, now or utcnow())
     await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('participants', 'structure')))
+    await _reclaim(db)
     return report
 
 
@@ -99,6 +100,7 @@ async def delete_workshop(db: Database, bus: Bus, *, lead_secret: str) -> int:
         workshop_id = workshop.id
         rows = await delete_rows(session, workshop_id)
     await bus.publish(WorkshopChanged(workshop_id=workshop_id, fields=('deleted', 'structure')))
+    await _reclaim(db)
     return rows
 
 
@@ -143,6 +145,8 @@ async def purge_expired(db: Database, bus: Bus | None = None, *, now: dt.datetim
         done.append(candidate.id)
         if bus is not None:
             await bus.publish(WorkshopChanged(workshop_id=candidate.id, fields=('participants', 'structure')))
+    if done:
+        await _reclaim(db)
     return done
 
 
@@ -188,6 +192,11 @@ async def _anonymise(session: AsyncSession, workshop: Workshop, now: dt.datetime
     await session.flush()
     return AnonymiseReport(workshop_id=workshop.id, participants=len(people), ideas_unlinked=unlinked,
                            votes_merged=int(merged), versions_scrubbed=scrubbed)
+
+
+async def _reclaim(db: Database) -> None:
+    """Erased rows leave copies in the database's files (SQLite's WAL, PostgreSQL's dead tuples): remove them."""
+    await db.reclaim_erased(t.name for t in _workshop_tables())
 
 
 def _placeholder_prefix(workshop_id: int) -> str:
