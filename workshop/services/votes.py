@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -137,18 +137,15 @@ class _BatchState:
         query = select(Participant).where(col(Participant.token).in_(tokens)).order_by(col(Participant.id))
         # the participants' rows locked, in id order (no deadlock between two instances' batches)
         self.participants = {p.token: p for p in (await session.exec(query.with_for_update())).all()}
-        # the rooms' rows locked and their tally sequence counted up (in id order, before the ideas, as a
-        # merge does): batches of several instances in one room commit one after the other, each one's
-        # sums see the dots of all before it, and its events carry a higher number than theirs
+        # the rooms' rows locked (in id order, before the ideas, as a merge does): batches of several
+        # instances in one room commit one after the other, and each one's sums see the dots of all
+        # before it; ``save`` counts up the rooms' tally sequence, so its events carry a higher number
         idea_ids = sorted({r.idea_id for r in batch})
-        breakout_ids = sorted(set((await session.exec(
-            select(Idea.breakout_id).where(col(Idea.id).in_(idea_ids)).distinct())).all()))
-        if breakout_ids:
-            await session.exec(update(Breakout).where(col(Breakout.id).in_(breakout_ids))
-                                  .values(tally_seq=Breakout.tally_seq + 1))
+        rooms = select(Idea.breakout_id).where(col(Idea.id).in_(idea_ids))
         self.breakouts = {b.id: b for b in (await session.exec(
-            select(Breakout).where(col(Breakout.id).in_(breakout_ids)).execution_options(populate_existing=True)))
+            select(Breakout).where(col(Breakout.id).in_(rooms)).order_by(col(Breakout.id)).with_for_update()))
             .all()}
+        breakout_ids = sorted(self.breakouts)
         # the ideas' rows share-locked (PostgreSQL): votes go on side by side, a merge of them waits
         query = select(Idea).where(col(Idea.id).in_(idea_ids)).order_by(col(Idea.id))
         self.ideas = {i.id: i for i in (await session.exec(query.with_for_update(read=True))).all()}
@@ -218,6 +215,8 @@ class _BatchState:
         """Write the changed dots; the events carry the totals after the whole batch."""
         if not self.changed:
             return []
+        for breakout in {breakout.id: breakout for _, breakout, _ in self.applied}.values():
+            breakout.tally_seq += 1  # written with the dots; the events below carry it
         for key in sorted(self.changed):
             row, dots = self.rows.get(key), self.mine[key]
             if row is None and dots > 0:
