@@ -88,25 +88,23 @@ async def download_version(request: Request, code: str, number: int, fmt: str) -
 @app.get('/lead/{secret}/protocol/download/{fmt}')
 async def download_protocol_link(secret: str, fmt: str) -> Response:
     """The old download address with the secret: exchanged for the cookie, on to the one without it."""
+    return await _exchange_download(secret, fmt, f'/protocol/download/{fmt}')
+
+
+@app.get('/lead/{secret}/protocol/versions/{number}/{fmt}')
+async def download_version_link(secret: str, number: int, fmt: str) -> Response:
+    """The old address of a final version: exchanged like ``download_protocol_link``."""
+    return await _exchange_download(secret, fmt, f'/protocol/versions/{number}/{fmt}')
+
+
+async def _exchange_download(secret: str, fmt: str, rest: str) -> Response:
     if fmt not in FORMATS:
         return Response('unknown format', status_code=404)
     try:
         place = await lead_place_of(secret)
     except ServiceError:
         return Response('not found', status_code=404)
-    return exchange(place, secret, f'/protocol/download/{fmt}')
-
-
-@app.get('/lead/{secret}/protocol/versions/{number}/{fmt}')
-async def download_version_link(secret: str, number: int, fmt: str) -> Response:
-    """The old address of a final version: exchanged like ``download_protocol_link``."""
-    if fmt not in FORMATS:
-        return Response('not found', status_code=404)
-    try:
-        place = await lead_place_of(secret)
-    except ServiceError:
-        return Response('not found', status_code=404)
-    return exchange(place, secret, f'/protocol/versions/{number}/{fmt}')
+    return exchange(place, secret, rest)
 
 
 @ui.page('/lead/{secret}/protocol')
