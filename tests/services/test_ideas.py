@@ -97,15 +97,11 @@ async def test_idea_goes_to_the_question_the_phone_showed(db, bus, cluster):
         questions = await workshops.questions_of(s, breakout.topic_id)
         other_topic = await workshops.questions_of(s, (await workshops.get_breakout(s, cluster.breakouts[1].breakout_id)).topic_id)
     secret = cluster.breakouts[0].moderator_secret
-    shown = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='erste', client_id='f',
-                                  question_id=questions[0].id)
-    assert shown.question_id == questions[0].id
     await moderation.set_question(db, bus, secret=secret, question_id=questions[1].id)
-    # the phone still showed question 1 when it sent, but the moderator has moved on: refused, not filed
-    # under a question nobody collects for any more (the phone gets the text back)
-    with pytest.raises(Invalid):
-        await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='spät', client_id='l',
-                              question_id=questions[0].id)
+    # the phone still showed question 1 when it sent (it was under way, or waited offline): it belongs there
+    late = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='spät', client_id='l',
+                                 question_id=questions[0].id)
+    assert late.question_id == questions[0].id
     # a question of another topic is not accepted: the current one is used
     odd = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='fremd', client_id='o',
                                 question_id=other_topic[0].id)
@@ -131,14 +127,23 @@ async def test_a_question_the_moderator_has_not_opened_refuses_ideas(db, bus, cl
     async with db.session() as s:
         assert await ideas.ideas_of(s, breakout_id=breakout_id, include_hidden=True) == []
     assert bus.published == []
-    # once the moderator opens it, it takes ideas; the earlier one no longer does
+    # once the moderator opens it, it takes ideas; so does the earlier one while still collecting (a phone's
+    # idea written for it arrives late), but not once its collection is closed
     await moderation.set_question(db, bus, secret=secret, question_id=later.id)
     idea = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='jetzt', client_id='n1',
                                  question_id=later.id)
     assert idea.question_id == later.id
+    late = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='unterwegs', client_id='n2',
+                                 question_id=first.id)
+    assert late.question_id == first.id
+    await facilitation.set_phase(db, bus, secret=secret, phase='closed', question_id=first.id)
     with pytest.raises(Invalid):
-        await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='zurück', client_id='n2',
+        await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='zurück', client_id='n4',
                               question_id=first.id)
+    for question in questions[2:]:  # the others are still not open
+        with pytest.raises(Invalid):
+            await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='vorab',
+                                  client_id=f'w{question.id}', question_id=question.id)
     # the current question, but its collection closed: refused too
     await facilitation.set_phase(db, bus, secret=secret, phase='vote')
     with pytest.raises(Invalid):

@@ -37,6 +37,16 @@ async def phase_of(session: AsyncSession, breakout_id: int, question_id: int | N
     return Phase(phase) if phase else Phase.collect
 
 
+async def opened_phase(session: AsyncSession, breakout: Breakout, question_id: int) -> Phase | None:
+    """The question's phase in the breakout, or None while the moderator has not opened it: it never
+    was the current question (``moderation.set_question`` records it) and no phase was set for it."""
+    phase = (await session.exec(select(BreakoutQuestion.phase).where(
+        BreakoutQuestion.breakout_id == breakout.id, BreakoutQuestion.question_id == question_id))).first()
+    if phase is None:
+        return Phase.collect if question_id == breakout.current_question_id else None
+    return Phase(phase)
+
+
 async def question_of_breakout(session: AsyncSession, breakout: Breakout, question_id: int | None) -> Question:
     question = await session.get(Question, question_id if question_id is not None else
                                  (breakout.current_question_id or -1))

@@ -14,7 +14,7 @@ from ..db import Database
 from ..events import IdeaPosted
 from ..models import Attendance, Breakout, Idea, IdeaPublic, Participant, Phase, Question, Vote, Workshop
 from .errors import N_, Forbidden, Invalid, NotFound
-from .facilitation import phase_of
+from .facilitation import opened_phase
 from .access import acting_participant
 from .post_limits import PostLimits
 from .text import clean_text
@@ -27,8 +27,9 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
                     question_id: int | None = None, limits: PostLimits | None = None) -> IdeaPublic:
     """A participant posts an idea to a guiding question of their breakout.
 
-    Only the question the moderator has opened for collection takes ideas: the breakout's
-    current question, in phase "collect".
+    Only a question the moderator has opened takes ideas, while its phase is "collect": the
+    breakout's current question, or one that was current before (an idea the phone wrote for
+    it arrives after the moderator moved on: it goes where its author meant it).
 
     Idempotent on ``client_id``: a resend of the same idea returns the stored
     one and publishes nothing (and is not counted by ``limits``).
@@ -52,9 +53,10 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
             if attending is None or breakout.round_id != workshop.current_round_id:
                 raise Forbidden(N_('You can only post in the breakout you joined in the current round.'))
             question = await _question_for(session, breakout, question_id)
-            if question.id != breakout.current_question_id:  # a later one not yet opened, or an earlier one
+            phase = await opened_phase(session, breakout, question.id)
+            if phase is None:  # a later question the moderator has not opened yet
                 raise Invalid(N_('This guiding question is not open for ideas.'))
-            if await phase_of(session, breakout.id, question.id) != Phase.collect:
+            if phase != Phase.collect:
                 raise Invalid(N_('Posting is closed for this question.'))
             if limits is not None:  # in memory: microseconds; counted only for an idea about to be stored
                 await limits.count(participant_id=participant.id, breakout_id=breakout.id)

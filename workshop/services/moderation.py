@@ -11,6 +11,7 @@ from ..events import QuestionChanged
 from ..models import Breakout, Question
 from .access import moderated_breakout
 from .errors import N_, Invalid
+from .facilitation import breakout_question
 
 
 async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Breakout:
@@ -24,6 +25,9 @@ async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int)
         if question is None or question.topic_id != breakout.topic_id:
             raise Invalid(N_('This guiding question does not belong to this breakout.'))
         changed = breakout.current_question_id != question.id
+        # both are opened now (services/ideas.py): ideas a phone wrote for the one before still reach it
+        for opened in {breakout.current_question_id, question.id} - {None}:
+            await breakout_question(session, breakout.id, opened)
         breakout.current_question_id = question.id
     if changed:
         await bus.publish(QuestionChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
