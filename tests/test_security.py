@@ -930,3 +930,34 @@ async def test_the_app_guards_every_nicegui_socket_handler_that_takes_a_client_i
     assert all(getattr(handlers[name], 'guarded', False) for name in security.CLIENT_MESSAGES)
     assert _nicegui_socket_fingerprints() == NICEGUI_SOCKET_SOURCES, \
         'NiceGUI\'s socket handling changed: check security.socket_owns_client against it, then the fingerprints'
+
+
+async def test_joining_goes_on_when_the_join_limits_cannot_be_counted(db, cluster, caplog):
+    """Redis away or hanging: phones still join (the bus, too, goes on without Redis), one warning a minute."""
+    import asyncio
+    import time
+
+    from workshop.services.rate_storage import LocalStorage
+
+    class Hanging(LocalStorage):
+        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+            await asyncio.sleep(30)
+
+        async def acquire_entry(self, key, limit, expiry, amount=1):  # noqa: ANN001, ANN201
+            await asyncio.sleep(30)
+
+    class Broken(LocalStorage):
+        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+            raise ConnectionError('Redis is away')
+
+        async def acquire_entry(self, key, limit, expiry, amount=1):  # noqa: ANN001, ANN201
+            raise ConnectionError('Redis is away')
+
+    for storage in (Hanging(), Broken()):
+        throttle = JoinThrottle(storage)
+        started = time.monotonic()
+        assert await _try_code(db, 'ZZZZZ4', '203.0.113.7', throttle) == 'no such code'
+        await participants.join(db, code=cluster.join_code, address='203.0.113.7', throttle=throttle)
+        assert time.monotonic() - started < 3
+    warnings = [r for r in caplog.records if 'join limits not checked' in r.getMessage()]
+    assert len(warnings) == 2  # one per throttle, not one per request

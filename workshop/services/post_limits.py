@@ -16,23 +16,18 @@ names one (several instances share them), under ``WORKSHOP_BROKER_PREFIX`` like 
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
-import time
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from .errors import N_, ServiceError
-from .rate_storage import LocalStorage, redis_storage
+from .rate_storage import FailOpen, LocalStorage, redis_storage
 
-log = logging.getLogger(__name__)
 
 PER_PARTICIPANT = '5/10 seconds;20/minute;200/hour'
 PER_ROOM = '150/10 seconds;600/minute'
-STORAGE_TIMEOUT = 0.5  # seconds; Redis answers in well under a millisecond
 
 TOO_FAST = N_('You have sent many ideas in a short time. Please wait a moment, then send this one again.')
 ROOM_BUSY = N_('Very many ideas are arriving in this room right now. Please wait a moment, then send yours again.')
@@ -51,7 +46,7 @@ class PostLimits:
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.per_participant = _parse(per_participant, 'WORKSHOP_POST_LIMIT')
         self.per_room = _parse(per_room, 'WORKSHOP_ROOM_POST_LIMIT')
-        self._quiet_until = 0.0
+        self.guard = FailOpen('posting limits')
 
     @classmethod
     def from_env(cls) -> PostLimits:
@@ -75,12 +70,7 @@ class PostLimits:
         """
         checks = [(item, 'post', str(participant_id), TOO_FAST) for item in self.per_participant] + \
                  [(item, 'post-room', str(breakout_id), ROOM_BUSY) for item in self.per_room]
-        try:
-            async with asyncio.timeout(STORAGE_TIMEOUT):
-                refused = await self._count(checks)
-        except Exception as e:  # noqa: BLE001 - whatever the storage raised (connection, timeout)
-            self._storage_failed(e)
-            return
+        refused = await self.guard.run(lambda: self._count(checks), None)
         if refused:
             raise TooManyPosts(refused)
 
@@ -92,12 +82,6 @@ class PostLimits:
             if not await self.limiter.hit(item, kind, key):  # another post came in between
                 return message
         return None
-
-    def _storage_failed(self, error: Exception) -> None:
-        now = time.monotonic()
-        if now >= self._quiet_until:  # one line a minute, not one per idea
-            self._quiet_until = now + 60
-            log.warning('posting limits not checked, their storage failed: %s: %s', type(error).__name__, error)
 
     async def reset(self) -> None:
         await self.storage.reset()

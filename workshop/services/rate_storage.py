@@ -6,14 +6,43 @@ Both use the ``limits`` library's moving windows; only the in-memory storage is 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from limits.aio.storage import MovingWindowSupport, Storage
 from limits.storage import storage_from_string
 
 from ..bus import redis_database
+
+log = logging.getLogger(__name__)
+T = TypeVar('T')
+STORAGE_TIMEOUT = 0.5  # seconds; Redis answers in well under a millisecond
+
+
+class FailOpen:
+    """Counting must not stop a workshop: when the counters cannot be reached (Redis away or
+    hanging), a call gives its ``default`` within ``STORAGE_TIMEOUT``, with one warning a minute,
+    not one per request. The app goes on without Redis (the bus delivers locally meanwhile), and
+    so do the limits, unchecked until Redis is back."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._quiet_until = 0.0
+
+    async def run(self, call: Callable[[], Awaitable[T]], default: T) -> T:
+        try:
+            async with asyncio.timeout(STORAGE_TIMEOUT):
+                return await call()
+        except Exception as e:  # noqa: BLE001 - whatever the storage raised (connection, timeout)
+            now = time.monotonic()
+            if now >= self._quiet_until:
+                self._quiet_until = now + 60
+                log.warning('%s not checked, their storage failed: %s: %s', self.what, type(e).__name__, e)
+            return default
 
 
 def redis_storage(url: str, prefix: str) -> Storage:

@@ -28,7 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..models import Participant, Workshop
 from .codes import normalise_join_code
 from .errors import N_, NotFound, ServiceError
-from .rate_storage import LocalStorage, redis_storage
+from .rate_storage import FailOpen, LocalStorage, redis_storage
 from .workshops import find_by_code
 
 WRONG_CODES = '20/minute;100/hour'  # an address without joins (the base rate)
@@ -61,6 +61,7 @@ class JoinThrottle:
         self.joins = parse_many(joins)
         self._join_window = max(self.joins, key=lambda item: item.get_expiry())
         self.per_join, self.bonus_max = per_join, bonus_max
+        self.guard = FailOpen('join limits')
 
     @classmethod
     def from_env(cls) -> JoinThrottle:
@@ -70,7 +71,11 @@ class JoinThrottle:
         return cls()
 
     async def blocked(self, address: str | None) -> bool:
-        """Whether the address got more codes wrong than its allowance (base + bonus for its joins)."""
+        """Whether the address got more codes wrong than its allowance (base + bonus for its joins);
+        not while the counters cannot be reached (``FailOpen``: a workshop must not stop with Redis)."""
+        return await self.guard.run(lambda: self._blocked(address), False)
+
+    async def _blocked(self, address: str | None) -> bool:
         key = _key(address)
         wrong = [(base.amount, await self._count(counter, 'wrong-code', key))
                  for base, counter in zip(self.wrong_codes, self._wrong_counters, strict=True)]
@@ -85,14 +90,20 @@ class JoinThrottle:
             raise TooManyAttempts(TOO_MANY)
 
     async def wrong_code(self, address: str | None) -> None:
-        for counter in self._wrong_counters:
-            await self.limiter.hit(counter, 'wrong-code', _key(address))
+        async def count() -> None:
+            for counter in self._wrong_counters:
+                await self.limiter.hit(counter, 'wrong-code', _key(address))
+        await self.guard.run(count, None)
 
     async def new_participant(self, address: str | None) -> None:
         """Count a join; refuse it when the address created too many participants."""
-        for limit in self.joins:
-            if not await self.limiter.hit(limit, 'join', _key(address)):
-                raise TooManyAttempts(TOO_MANY)
+        async def count() -> bool:
+            for limit in self.joins:
+                if not await self.limiter.hit(limit, 'join', _key(address)):
+                    return False
+            return True
+        if not await self.guard.run(count, True):
+            raise TooManyAttempts(TOO_MANY)
 
     async def _count(self, item: RateLimitItem, *identifiers: str) -> int:
         return item.amount - (await self.limiter.get_window_stats(item, *identifiers)).remaining
