@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from workshop.db import Database
 from workshop.protocol import archive
 from workshop.protocol.document import ProtocolDocument, load_document
+from workshop.services.imports import import_archive
 
 
 def squash(text: str) -> str:
@@ -29,7 +30,7 @@ def docx_paragraphs(content: bytes) -> list[tuple[str, str]]:
 
 async def document_from_archive(db: Database, data: dict) -> ProtocolDocument:
     """The protocol of a workshop loaded from an archive (as the tests build protocols)."""
-    workshop_id = await archive.import_archive(db, data)
+    workshop_id = await import_archive(db, data)
     async with db.session() as session:
         return await load_document(session, workshop_id)
 

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from workshop.models import Breakout, Participant, Workshop
 from workshop.protocol import archive
-from workshop.protocol.archive import ArchiveError, import_archive, validate_archive
+from workshop.protocol.archive import ArchiveError, validate_archive
+from workshop.services.imports import import_archive
 
 from .helpers import archive_of
 

@@ -1,11 +1,11 @@
 """The workshop archive: one JSON document holding a whole workshop, lossless and versioned.
 
-``export_archive`` reads a workshop into the archive's plain data; ``import_archive``
-validates such data and creates a new workshop from it (with a new join code and new
-secret links). Export → import → export gives the identical archive: ids in the
-archive are numbers local to the archive (1, 2, 3 … in a fixed order), and what must
-differ between two copies of a workshop (join code, secret links, participants'
-tokens, the phones' idempotency keys) is not in the archive at all.
+``export_archive`` reads a workshop into the archive's plain data; ``loads`` and
+``validate_archive`` read such data back and check it, and ``services.imports.import_archive``
+creates a new workshop from it (with a new join code and new secret links). Export → import →
+export gives the identical archive: ids in the archive are numbers local to the archive (1, 2, 3 …
+in a fixed order), and what must differ between two copies of a workshop (join code, secret links,
+participants' tokens, the phones' idempotency keys) is not in the archive at all.
 
 The format is documented in ``docs/archive-format.md`` with a JSON Schema in
 ``docs/archive.schema.json``. Problems are reported with the place, e.g.
@@ -19,19 +19,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-import uuid
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..db import Database
 from ..models import (AgendaItem, AgendaKind, Attendance, Breakout, BreakoutQuestion, Conclusion, HideReason, Idea,
                       IdeaSource, Participant, Phase, Question, Round, Topic, Vote, Workshop, WorkshopFormat,
                       WorkshopStatus)
-from ..services.codes import new_join_code, new_secret
-from ..services.workshops import BreakoutLinks, WorkshopLinks
 from .models import ProtocolSettings
 
 FORMAT = 'workshop-archive'
@@ -565,7 +560,7 @@ def validate_archive(data: Any) -> None:
         c.text(conclusion['text'], f'{cp}.text', max_length=20_000)
 
 
-# --- import ----------------------------------------------------------------------------------------------
+# --- reading an archive file --------------------------------------------------------------------------
 
 def loads(text: str | bytes) -> dict[str, Any]:
     """Parse an archive file; a JSON syntax error is reported with line and column."""
@@ -579,135 +574,6 @@ def loads(text: str | bytes) -> dict[str, Any]:
         raise ArchiveError('', 'nested too deeply to be a workshop archive') from None
 
 
-async def import_archive(db: Database, data: dict[str, Any]) -> int:
-    """Create a new workshop from archive data (validated first); returns its id."""
-    validate_archive(data)
-    for _attempt in range(5):  # a join code collision is unlikely; retry with a new one
-        try:
-            async with db.transaction() as session:
-                return await _create(session, data['workshop'])
-        except IntegrityError:
-            continue
-    raise RuntimeError('could not allocate a unique join code')
-
-
-async def links_of(session: AsyncSession, workshop_id: int) -> WorkshopLinks:
-    """The links of a (newly imported) workshop: join code, lead secret, one secret per breakout."""
-    workshop = await session.get(Workshop, workshop_id)
-    rows = (await session.exec(
-        select(Breakout, Round, Topic).join(Round, Round.id == Breakout.round_id)
-        .join(Topic, Topic.id == Breakout.topic_id).where(Breakout.workshop_id == workshop_id)
-        .order_by(col(Round.number), col(Topic.number), col(Breakout.id)))).all()
-    return WorkshopLinks(workshop.id, workshop.title, workshop.join_code, workshop.lead_secret, [
-        BreakoutLinks(b.id, b.label, t.title, b.moderator_name, b.moderator_secret) for b, _r, t in rows])
-
-
-def _ts_in(value: str | None) -> dt.datetime | None:
+def parse_timestamp(value: str | None) -> dt.datetime | None:
+    """A timestamp of a validated archive as an aware UTC datetime; None stays None."""
     return _Check.timestamp(value, '', null=True)
-
-
-async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
-    s, live = w['settings'], w['live']
-    workshop = Workshop(
-        title=w['title'], subtitle=w['subtitle'], date=dt.date.fromisoformat(w['date']) if w['date'] else None,
-        start_time=w['start_time'], end_time=w['end_time'], format=WorkshopFormat(w['format']),
-        organiser=w['organiser'], language=w['language'], status=WorkshopStatus(w['status']),
-        template=w['template'], created_at=_ts_in(w['created_at']), context=w['context'],
-        stakeholder_groups=list(w['stakeholder_groups']),
-        participation_extra={k: int(v) for k, v in w['participation_extra'].items()},
-        dots_per_question=s['dots_per_question'], max_dots_per_idea=s['max_dots_per_idea'],
-        hide_tallies=s['hide_tallies'], name_authors=s['name_authors'], joining_locked=s['joining_locked'],
-        require_new_topic=s['require_new_topic'], plenary=live['plenary'], summary_topic=live['summary_topic'],
-        notice=live['notice'], notice_at=_ts_in(live['notice_at']),
-        join_code=new_join_code(), lead_secret=new_secret(),
-    )
-    privacy = w.get('privacy')
-    if privacy is not None and hasattr(workshop, 'retention_days'):
-        workshop.retention_days = privacy['retention_days']
-        workshop.ended_at = _ts_in(privacy['ended_at'])
-        workshop.anonymised_at = _ts_in(privacy['anonymised_at'])
-    session.add(workshop)
-    await session.flush()
-    if w['logo'] is not None:
-        session.add(ProtocolSettings(workshop_id=workshop.id, logo=base64.b64decode(w['logo']['data']),
-                                     logo_type=w['logo']['media_type']))
-
-    rounds = {r['number']: Round(workshop_id=workshop.id, number=r['number'], title=r['title']) for r in w['rounds']}
-    topics = {t['number']: Topic(workshop_id=workshop.id, number=t['number'], title=t['title']) for t in w['topics']}
-    session.add_all([*rounds.values(), *topics.values()])
-    await session.flush()
-    questions: dict[int, Question] = {}
-    for t in w['topics']:
-        for position, q in enumerate(t['questions']):
-            questions[q['id']] = Question(topic_id=topics[t['number']].id, position=position, number=q['number'],
-                                          block=q['block'], sub=q['sub'], text=q['text'], dots_budget=q['dots_budget'])
-    session.add_all(questions.values())
-    participants = {p['id']: Participant(workshop_id=workshop.id, token=new_secret(), name=p['name'],
-                                         organisation=p['organisation'], stakeholder_group=p['group'],
-                                         created_at=_ts_in(p['created_at']), removed=p['removed'])
-                    for p in w['participants']}
-    session.add_all(participants.values())
-    await session.flush()
-
-    breakouts: dict[int, Breakout] = {}
-    for r in w['rounds']:
-        for b in r['breakouts']:
-            moderator = b['moderator'] or {}
-            timer = b['timer'] or {}
-            breakouts[b['id']] = Breakout(
-                workshop_id=workshop.id, round_id=rounds[r['number']].id, topic_id=topics[b['topic']].id,
-                label=b['label'], moderator_name=moderator.get('name'),
-                moderator_organisation=moderator.get('organisation'), moderator_secret=new_secret(),
-                current_question_id=questions[b['current_question']].id if b['current_question'] else None,
-                key_results=list(b['key_results']), timer_ends_at=_ts_in(timer.get('ends_at')),
-                timer_seconds=timer.get('seconds'))
-    session.add_all(breakouts.values())
-    await session.flush()
-
-    ideas: dict[int, Idea] = {}
-    merges: list[tuple[int, int]] = []
-    pending_votes: list[tuple[int, dict[str, Any]]] = []
-    for r in w['rounds']:
-        for b in r['breakouts']:
-            for q in b['questions']:
-                if q['phase'] != Phase.collect.value or q['key_results']:
-                    session.add(BreakoutQuestion(breakout_id=breakouts[b['id']].id,
-                                                 question_id=questions[q['question']].id, phase=Phase(q['phase']),
-                                                 key_results=list(q['key_results'])))
-                for i in q['ideas']:
-                    idea = Idea(breakout_id=breakouts[b['id']].id, question_id=questions[q['question']].id,
-                                participant_id=participants[i['author']].id if i['author'] else None,
-                                text=i['text'], created_at=_ts_in(i['created_at']), client_id=uuid.uuid4().hex,
-                                source=IdeaSource(i['source']), original_text=i['original_text'],
-                                edited_at=_ts_in(i['edited_at']), hidden=i['hidden'],
-                                hidden_reason=HideReason(i['hidden_reason']) if i['hidden_reason'] else None,
-                                group=i['group'], marked=i['marked'])
-                    session.add(idea)
-                    ideas[i['id']] = idea
-                    if i['merged_into'] is not None:
-                        merges.append((i['id'], i['merged_into']))
-                    pending_votes.extend((i['id'], v) for v in i['votes'])
-    await session.flush()
-    for idea_id, target in merges:
-        ideas[idea_id].merged_into_id = ideas[target].id
-    session.add_all([Vote(idea_id=ideas[idea_id].id, participant_id=participants[v['participant']].id, dots=v['dots'],
-                          created_at=_ts_in(v['created_at'])) for idea_id, v in pending_votes])
-    for p in w['participants']:
-        for a in p['attendance']:
-            breakout = breakouts[a['breakout']]
-            session.add(Attendance(participant_id=participants[p['id']].id, round_id=breakout.round_id,
-                                   breakout_id=breakout.id, joined_at=_ts_in(a['joined_at'])))
-    agenda = []
-    for position, item in enumerate(w['agenda']):
-        agenda.append(AgendaItem(workshop_id=workshop.id, position=position, time=item['time'], title=item['title'],
-                                 speaker=item['speaker'], kind=AgendaKind(item['kind']),
-                                 round_id=rounds[item['round']].id if item['round'] else None))
-    session.add_all(agenda)
-    session.add_all([Conclusion(workshop_id=workshop.id, position=n, title=c['title'], text=c['text'])
-                     for n, c in enumerate(w['conclusions'])])
-    await session.flush()
-    workshop.current_round_id = rounds[live['current_round']].id if live['current_round'] else None
-    workshop.current_agenda_item_id = agenda[live['current_agenda_item']].id \
-        if live['current_agenda_item'] is not None else None
-    await session.flush()
-    return workshop.id
