@@ -1,4 +1,7 @@
-"""NiceGUI's expects_arguments, answered once per method (workshop/speedups.py)."""
+"""NiceGUI's hot spots replaced (workshop/speedups.py): each test fails without its replacement.
+
+Whether NiceGUI's sources are still the ones the replacements were written for: tests/test_nicegui_guards.py.
+"""
 
 import functools
 import inspect
@@ -15,9 +18,8 @@ class _Element:
 
 
 def test_the_cached_answers_are_the_originals(monkeypatch):
+    from nicegui.helpers.functions import expects_arguments as original
     calls = []
-    original = helpers.expects_arguments.original if hasattr(helpers.expects_arguments, 'original') \
-        else helpers.expects_arguments
 
     def counting(func):  # noqa: ANN001, ANN202
         calls.append(func)
@@ -33,36 +35,51 @@ def test_the_cached_answers_are_the_originals(monkeypatch):
 
 
 def test_the_app_installs_it_once(monkeypatch):
-    monkeypatch.setattr(helpers, 'expects_arguments', helpers.expects_arguments)
+    from nicegui.helpers import functions
+    monkeypatch.setattr(helpers, 'expects_arguments', functions.expects_arguments)  # NiceGUI's, whatever ran before
     speedups.install()
     installed = helpers.expects_arguments
+    assert installed is not functions.expects_arguments and installed.cached
+    assert installed.original is functions.expects_arguments and inspect.isfunction(installed.original)
     speedups.install()
-    assert helpers.expects_arguments is installed and installed.cached
+    assert helpers.expects_arguments is installed
     assert installed(_Element().handle) is True and installed(_Element().update) is False
-    assert inspect.isfunction(installed.original)
+    assert installed.answers[_Element.handle] is True and installed.answers[_Element.update] is False
 
 
-def test_elements_still_work_with_it(monkeypatch):
-    monkeypatch.setattr(helpers, 'expects_arguments', helpers.expects_arguments)
-    speedups.install()
+def test_elements_ask_it_and_still_work(monkeypatch):
+    from nicegui.helpers import functions
     from nicegui.observables import ObservableList
+    monkeypatch.setattr(helpers, 'expects_arguments', functions.expects_arguments)
+    speedups.install()
     seen = []
-    items = ObservableList([], on_change=lambda: seen.append('no args'))
-    items.append(1)
-    holder = _Element()
-    holder.update = lambda: seen.append('method')  # noqa: E731 - an instance attribute, not a bound method
-    ObservableList([], on_change=holder.update).append(2)
-    assert seen == ['no args', 'method']
+
+    class _Holder:
+        def changed(self) -> None:
+            seen.append('method')
+
+        def changed_with(self, event) -> None:  # noqa: ANN001
+            seen.append(('method with', event.sender))
+
+    ObservableList([], on_change=lambda: seen.append('no args')).append(1)
+    holder = _Holder()
+    ObservableList([], on_change=holder.changed).append(2)
+    items = ObservableList([], on_change=holder.changed_with)
+    items.append(3)
+    holder.changed = lambda: seen.append('instance attribute')  # not a bound method: asked as before
+    ObservableList([], on_change=holder.changed).append(4)
+    assert seen == ['no args', 'method', ('method with', items), 'instance attribute']
+    # NiceGUI's collections got their answers from the cache
+    answers = helpers.expects_arguments.answers
+    assert answers[_Holder.changed] is False and answers[_Holder.changed_with] is True
 
 
 def test_the_outbox_loop_is_replaced_only_over_the_loop_it_was_written_for(monkeypatch, caplog):
     from nicegui.outbox import Outbox
 
-    original = speedups.NICEGUI_OUTBOX_LOOP
-    monkeypatch.setattr(Outbox, 'loop', original)
-    known = speedups.loop_fingerprint(original) == speedups.OUTBOX_LOOP_SHA256
+    monkeypatch.setattr(Outbox, 'loop', speedups.NICEGUI_OUTBOX_LOOP)
     speedups.install()
-    assert (Outbox.loop is speedups.outbox_loop) == known
+    assert Outbox.loop is speedups.outbox_loop, 'kept NiceGUI\'s loop: see tests/test_nicegui_guards.py'
 
     async def changed_loop(self):  # noqa: ANN001, ANN202 - an upgrade's different loop
         pass
@@ -73,14 +90,53 @@ def test_the_outbox_loop_is_replaced_only_over_the_loop_it_was_written_for(monke
     assert 'keeping it' in caplog.text
 
 
+def test_a_changed_middleware_or_expects_arguments_is_kept(monkeypatch, caplog):
+    from nicegui import middlewares, storage, ui_run
+    from nicegui.helpers import functions
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    class ChangedTracking(BaseHTTPMiddleware):  # an upgrade's different middleware
+        pass
+
+    def changed_expects_arguments(func):  # noqa: ANN001, ANN202
+        return functions.expects_arguments(func)
+    monkeypatch.setattr(storage, 'RequestTrackingMiddleware', ChangedTracking)
+    monkeypatch.setattr(ui_run, 'RedirectWithPrefixMiddleware', middlewares.RedirectWithPrefixMiddleware)
+    monkeypatch.setattr(helpers, 'expects_arguments', changed_expects_arguments)
+    with caplog.at_level('INFO', logger='workshop.speedups'):
+        speedups.install()
+    assert storage.RequestTrackingMiddleware is ChangedTracking
+    assert helpers.expects_arguments is changed_expects_arguments
+    assert caplog.text.count('keeping it') == 2
+    assert ui_run.RedirectWithPrefixMiddleware is speedups.RedirectWithPrefix  # NiceGUI 3.18's: replaced
+
+
 async def test_the_replacement_loop_sends_waits_and_stops():
+    """Ours beside NiceGUI's: both send; while idle, NiceGUI's wakes up every second and ours does not."""
     import asyncio
 
     class _Client:
         id = 'c1'
         has_socket_connection = True
 
-    sent = []
+    class _CountingEvent:
+        """The loop's event, counting how often the loop looks at it."""
+
+        def __init__(self, event: asyncio.Event) -> None:
+            self.event, self.looks = event, 0
+
+        def is_set(self) -> bool:
+            self.looks += 1
+            return self.event.is_set()
+
+        def set(self) -> None:
+            self.event.set()
+
+        def clear(self) -> None:
+            self.event.clear()
+
+        async def wait(self) -> bool:
+            return await self.event.wait()
 
     class _Box:
         def __init__(self) -> None:
@@ -88,23 +144,39 @@ async def test_the_replacement_loop_sends_waits_and_stops():
             self.updates, self.messages = {}, []
             self._loaded_components = set()
             self._should_stop = False
-            self._enqueue_event = None
+            self._event = None
+            self.sent = []
+
+        @property
+        def _enqueue_event(self) -> _CountingEvent | None:
+            return self._event
+
+        @_enqueue_event.setter
+        def _enqueue_event(self, event: asyncio.Event | None) -> None:
+            self._event = None if event is None else _CountingEvent(event)
 
         async def _emit(self, message) -> None:  # noqa: ANN001
-            sent.append(message)
+            self.sent.append(message)
 
-    box = _Box()
-    task = asyncio.create_task(speedups.outbox_loop(box))
+    ours, theirs = _Box(), _Box()
+    tasks = [asyncio.create_task(speedups.outbox_loop(ours)),
+             asyncio.create_task(speedups.NICEGUI_OUTBOX_LOOP(theirs))]
     await asyncio.sleep(0.05)
-    box.messages.append(('c1', 'run_javascript', {'code': '1'}))
-    box._enqueue_event.set()
+    for box in (ours, theirs):
+        box.messages.append(('c1', 'run_javascript', {'code': '1'}))
+        box._enqueue_event.set()
     await asyncio.sleep(0.05)
-    assert sent == [('c1', 'run_javascript', {'code': '1'})] and not box.messages
-    await asyncio.sleep(1.2)  # nothing to send: it sleeps (no timeout wake-ups) and sends nothing
-    assert len(sent) == 1 and not task.done()
-    box._should_stop = True
-    box._enqueue_event.set()  # what Outbox.stop does
-    await asyncio.wait_for(task, 1)
+    for box in (ours, theirs):
+        assert box.sent == [('c1', 'run_javascript', {'code': '1'})] and not box.messages
+    looks = ours._enqueue_event.looks, theirs._enqueue_event.looks
+    await asyncio.sleep(1.2)  # nothing to send
+    assert ours._enqueue_event.looks == looks[0], 'the replacement loop woke up with nothing to send'
+    assert theirs._enqueue_event.looks > looks[1]  # NiceGUI's 1-s timeout: what the replacement saves
+    assert len(ours.sent) == len(theirs.sent) == 1 and not any(task.done() for task in tasks)
+    for box in (ours, theirs):
+        box._should_stop = True
+        box._enqueue_event.set()  # what Outbox.stop does
+    await asyncio.wait_for(asyncio.gather(*tasks), 1)
 
 
 async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
@@ -127,7 +199,8 @@ async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
         for wrapper in wrappers:
             app.add_middleware(wrapper)
         return app
-    config = SimpleNamespace(cache_control_directives='public, max-age=31536000, immutable, stale-while-revalidate=31536000')
+    config = SimpleNamespace(
+        cache_control_directives='public, max-age=31536000, immutable, stale-while-revalidate=31536000')
     monkeypatch.setattr(core, 'app', SimpleNamespace(config=config))
     theirs = make(middlewares.RedirectWithPrefixMiddleware, middlewares.SetCacheControlMiddleware)
     ours = make(speedups.RedirectWithPrefix, speedups.SetCacheControl)
@@ -148,12 +221,13 @@ async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
     assert 'immutable' in seen[3][2] and seen[4][2] == seen[5][2] == seen[6][2] == 'no-store'
 
 
-def test_ui_run_gets_the_plain_middlewares():
-    from nicegui import storage, ui_run
-    speedups.install()
-    assert storage.RequestTrackingMiddleware is speedups.RequestTracking
-    assert ui_run.RedirectWithPrefixMiddleware is speedups.RedirectWithPrefix
-    assert ui_run.SetCacheControlMiddleware is speedups.SetCacheControl
+async def test_ui_run_gets_the_plain_middlewares(user):  # noqa: ANN001
+    """The app as ui.run builds it (tests/app_main.py): our three middlewares, none of NiceGUI's."""
+    from nicegui import core, middlewares
+    added = {m.cls for m in core.app.user_middleware}
+    assert {speedups.RequestTracking, speedups.RedirectWithPrefix, speedups.SetCacheControl} <= added, added
+    assert not added & {speedups.NICEGUI_REQUEST_TRACKING, middlewares.RedirectWithPrefixMiddleware,
+                        middlewares.SetCacheControlMiddleware}, added
 
 
 async def test_the_plain_request_tracking_behaves_as_nicegui_s(monkeypatch, tmp_path):

@@ -19,6 +19,11 @@ so a NiceGUI upgrade that changes the loop keeps the upgrade's.
 behind a proxy, long caching of NiceGUI's versioned assets, and the request tracking that
 gives each request its session id and user storage. The same three as plain ASGI
 middlewares (same behaviour, tested side by side) are given to NiceGUI instead.
+
+**Guarded.** Each replacement is installed only over the NiceGUI source it was written against
+(``NICEGUI_SOURCES``: NiceGUI 3.18); over any other it keeps NiceGUI's own and logs it, and
+``tests/test_nicegui_guards.py`` fails. docs/nicegui-patches.md lists every patch and reliance on
+NiceGUI internals, its guard, and the upstream change that would make it unnecessary.
 """
 
 from __future__ import annotations
@@ -44,27 +49,52 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
-OUTBOX_LOOP_SHA256 = 'efb7d8934c322314'  # NiceGUI 3.18's Outbox.loop, which outbox_loop repeats without the timeout
+# 16 hex digits of the sha256 of NiceGUI 3.18's source of what each replacement repeats (``fingerprint``);
+# install() replaces only over these, tests/test_nicegui_guards.py fails when one changes
+NICEGUI_SOURCES = {
+    'nicegui.outbox.Outbox.loop': 'efb7d8934c322314',  # outbox_loop repeats it without the timeout
+    'nicegui.helpers.functions.expects_arguments': '949f5c62f38af7c9',  # its answer depends on the signature only
+    'nicegui.middlewares.RedirectWithPrefixMiddleware': 'f71b1b441fd3c635',  # RedirectWithPrefix
+    'nicegui.middlewares.SetCacheControlMiddleware': 'da37a070f4d5b356',  # SetCacheControl
+    'nicegui.storage.RequestTrackingMiddleware': 'c3b9e40e302703f4',  # RequestTracking
+}
 NICEGUI_OUTBOX_LOOP = Outbox.loop  # as NiceGUI defines it (this module is imported before install)
 NICEGUI_REQUEST_TRACKING = nicegui_storage.RequestTrackingMiddleware
 
 
 def install() -> None:
-    """Replace ``nicegui.helpers.expects_arguments`` by the cached version and the outbox loop (idempotent)."""
-    if not getattr(helpers.expects_arguments, 'cached', False):
+    """Replace ``nicegui.helpers.expects_arguments`` by the cached version, the outbox loop and three
+    middlewares, each only over the source it was written for (idempotent)."""
+    if not getattr(helpers.expects_arguments, 'cached', False) \
+            and _known(helpers.expects_arguments, 'nicegui.helpers.functions.expects_arguments'):
         helpers.expects_arguments = cached_expects_arguments(helpers.expects_arguments)
-    nicegui_storage.RequestTrackingMiddleware = RequestTracking
-    nicegui_ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix
-    nicegui_ui_run.SetCacheControlMiddleware = SetCacheControl
-    if Outbox.loop is not outbox_loop:
-        if loop_fingerprint(Outbox.loop) == OUTBOX_LOOP_SHA256:
-            Outbox.loop = outbox_loop
-        else:
-            log.info('NiceGUI\'s outbox loop has changed: keeping it (workshop.speedups knows %s)', OUTBOX_LOOP_SHA256)
+    # ui.run and the server add the middlewares by their names in these modules
+    for source, module, ours in (
+            ('nicegui.storage.RequestTrackingMiddleware', nicegui_storage, RequestTracking),
+            ('nicegui.middlewares.RedirectWithPrefixMiddleware', nicegui_ui_run, RedirectWithPrefix),
+            ('nicegui.middlewares.SetCacheControlMiddleware', nicegui_ui_run, SetCacheControl)):
+        name = source.rpartition('.')[2]
+        theirs = getattr(module, name)
+        if theirs is not ours and _known(theirs, source):
+            setattr(module, name, ours)
+    if Outbox.loop is not outbox_loop and _known(Outbox.loop, 'nicegui.outbox.Outbox.loop'):
+        Outbox.loop = outbox_loop
 
 
-def loop_fingerprint(loop: Callable) -> str:
-    return hashlib.sha256(inspect.getsource(loop).encode()).hexdigest()[:16]
+def _known(original: Callable, name: str) -> bool:
+    if fingerprint(original) == NICEGUI_SOURCES.get(name):
+        return True
+    log.info('NiceGUI\'s %s has changed: keeping it (workshop.speedups knows %s)', name, NICEGUI_SOURCES.get(name))
+    return False
+
+
+def fingerprint(obj: Callable) -> str:
+    """16 hex digits of the sha256 of ``obj``'s source ('' without one)."""
+    try:
+        source = inspect.getsource(obj)
+    except (OSError, TypeError):  # a builtin or a callable object: no source to compare
+        return ''
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 async def outbox_loop(self: Outbox) -> None:
@@ -139,6 +169,7 @@ def cached_expects_arguments(original: Callable[[Callable], bool]) -> Callable[[
 
     expects_arguments.cached = True  # type: ignore[attr-defined]
     expects_arguments.original = original  # type: ignore[attr-defined]
+    expects_arguments.answers = answers  # type: ignore[attr-defined]
     return expects_arguments
 
 
