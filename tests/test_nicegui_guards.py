@@ -5,7 +5,7 @@ that would make it unnecessary; the Socket.IO message guard has its own fingerpr
 After a NiceGUI upgrade, a test here fails for each source that changed and says what to re-check. Re-check
 that against the new source (adapt the patch, or drop it if NiceGUI now does the job), record the new
 fingerprints (``.venv/bin/python -m tests.test_nicegui_guards`` prints them), and set pyproject.toml's
-nicegui range to the series they were recorded for (``VERIFIED_SERIES``).
+nicegui version to the release they were recorded for (``VERIFIED``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 from workshop import speedups, static_cache
 
-VERIFIED_SERIES = '3.18'  # the NiceGUI release series all fingerprints here were recorded for
+VERIFIED = '3.18.0'  # the NiceGUI release all fingerprints here were recorded for
 
 # what workshop/speedups.py replaces (fingerprints: speedups.NICEGUI_SOURCES) → what to re-check when it changes
 PATCHED = {
@@ -105,7 +105,7 @@ def resolve(name: str) -> Any:
 
 def _changed(name: str, recheck: str) -> str:
     import nicegui
-    return (f'{name} in NiceGUI {nicegui.__version__} is not the source recorded for {VERIFIED_SERIES}.x.\n'
+    return (f'{name} in NiceGUI {nicegui.__version__} is not the source recorded for {VERIFIED}.\n'
             f'Re-check: {recheck}\nThen record its fingerprint (python -m tests.test_nicegui_guards); '
             'see docs/nicegui-patches.md.')
 
@@ -180,13 +180,14 @@ def test_a_page_s_language_comes_from_its_client_s_page():
                  'which frame._set_page_language replaces by a copy')
 
 
-def test_pyproject_allows_only_the_nicegui_series_the_guards_verified():
+def test_pyproject_allows_only_the_nicegui_the_guards_verified():
+    """Exactly the release the fingerprints were recorded for: even a patch release may change what the app
+    copies, and a fresh install must not pick one up unchecked (upgrade: docs/nicegui-patches.md)."""
     import nicegui
-    assert re.match(rf'{re.escape(VERIFIED_SERIES)}\.\d+$', nicegui.__version__), \
-        f'NiceGUI {nicegui.__version__} is installed; the guards were recorded for {VERIFIED_SERIES}.x'
-    major, minor = VERIFIED_SERIES.split('.')
+    assert nicegui.__version__ == VERIFIED, \
+        f'NiceGUI {nicegui.__version__} is installed; the guards were recorded for {VERIFIED}'
     pyproject = (Path(__file__).resolve().parent.parent / 'pyproject.toml').read_text(encoding='utf-8')
-    assert f'"nicegui>={VERIFIED_SERIES},<{major}.{int(minor) + 1}"' in pyproject
+    assert f'"nicegui=={VERIFIED}"' in pyproject
 
 
 if __name__ == '__main__':  # the fingerprints of this NiceGUI, to record after re-checking
