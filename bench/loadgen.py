@@ -1132,8 +1132,15 @@ def clean_env(app_dir: Path, data_dir: Path, extra: list[str] | None = None) -> 
 LINK_RE = re.compile(r'^\s+(\S.*?)\s{2,}(http://\S+)(?:\s+(.*))?$')
 
 
+def new_links(data: dict) -> dict:
+    """The join code, moderator and wall paths by room slug, from what ``workshop new --json`` printed."""
+    return {'code': data['join_code'],
+            'moderators': {slug(b['label']): urlsplit(b['moderator']).path for b in data['breakouts']},
+            'walls': {slug(b['label']): urlsplit(b['wall']).path for b in data['breakouts']}}
+
+
 def parse_links(text: str) -> dict:
-    """The join code, moderator and wall links printed by ``workshop new``."""
+    """The same from ``workshop new``'s text: --spawn serves any --app-dir, also one from before --json."""
     out: dict[str, Any] = {'moderators': {}, 'walls': {}}
     section = None
     for line in text.splitlines():

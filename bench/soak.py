@@ -63,9 +63,9 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
         self.logs: list[Path] = []
         out = subprocess.run([sys.executable, '-m', 'workshop', 'new', template, '--db', str(self.db),
-                              '--public-url', self.base], env=self.env, cwd=tmp, capture_output=True, text=True,
-                             timeout=120, check=True)
-        self.links = loadgen.parse_links(out.stdout)
+                              '--public-url', self.base, '--json'], env=self.env, cwd=tmp, capture_output=True,
+                             text=True, timeout=120, check=True)
+        self.links = loadgen.new_links(json.loads(out.stdout))
         if show_tallies:
             with contextlib.closing(sqlite3.connect(self.db)) as c:
                 c.execute('UPDATE workshop SET hide_tallies = 0')

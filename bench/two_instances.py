@@ -157,8 +157,9 @@ class Deployment:
         self.ports = [free_port() for _ in range(2 if pair else 1)]
         self.url = f'http://127.0.0.1:{free_port()}'  # nginx in front of one instance as of two: the same path
         created = subprocess.run([sys.executable, '-m', 'workshop', 'new', 'cluster-workshop', '--public-url',
-                                  self.url], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
-        self.links = created.stdout
+                                  self.url, '--json'], cwd=ROOT, env=self.env, capture_output=True, text=True,
+                                 check=True)
+        self.links = json.loads(created.stdout)
 
     def start(self) -> None:
         for n, port in enumerate(self.ports):
@@ -173,10 +174,11 @@ class Deployment:
         wait_for(self.url + '/')
 
     def loadgen_target(self) -> list[str]:
-        args = ['--url', self.url, '--code', re.search(r'Join code:\s+(\S+)', self.links).group(1),
-                '--pid', str(self.processes[0].pid)]
-        for label, url in re.findall(r'^\s+(W 1\.\d+)\s+(http\S+)', self.links, re.MULTILINE):
-            args += ['--moderator' if '/m/' in url else '--wall', f'{label}={url}']
+        args = ['--url', self.url, '--code', self.links['join_code'], '--pid', str(self.processes[0].pid)]
+        for breakout in self.links['breakouts']:
+            if breakout['label'].startswith('W 1.'):  # the first round's rooms
+                args += ['--moderator', f'{breakout["label"]}={breakout["moderator"]}',
+                         '--wall', f'{breakout["label"]}={breakout["wall"]}']
         return args
 
     def cpu_seconds(self) -> list[float]:

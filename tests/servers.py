@@ -1,4 +1,4 @@
-"""The database and broker servers some tests need: PostgreSQL and Redis on 127.0.0.1.
+"""The servers some tests need: PostgreSQL and Redis on 127.0.0.1, and the app itself as a subprocess.
 
 Addresses come from ``WORKSHOP_TEST_POSTGRES_URL`` (default: the ``test`` database as
 ``postgres`` on 127.0.0.1:5432) and ``WORKSHOP_TEST_REDIS_URL`` (default 127.0.0.1:6379).
@@ -9,17 +9,24 @@ A test that needs a server which does not answer is skipped with the reason; wit
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import socket
-from dataclasses import dataclass
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from workshop.db import Database
+
+from .waiting import wait_until
 
 POSTGRES_URL = os.environ.get('WORKSHOP_TEST_POSTGRES_URL', 'postgresql://postgres@127.0.0.1:5432/test')
 REDIS_URL = os.environ.get('WORKSHOP_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
@@ -113,39 +120,126 @@ def redis_url(db: int) -> str:
     return url
 
 
-@contextlib.contextmanager
-def app_process(args: list[str], *, cwd: Path, data_dir: Path | None):  # noqa: ANN201 - yields (process, first answer)
-    """``python -m workshop ARGS --port P --host 127.0.0.1`` in ``cwd`` until its home page answers; stopped after.
+# --- the app itself as a subprocess ----------------------------------------------------------------------
 
-    ``data_dir`` None: the app's default data folder (``workshop-data/`` in ``cwd``)."""
-    import subprocess
-    import sys
-    import time
+REPO = Path(__file__).resolve().parent.parent
+STARTUP_TIMEOUT = 90.0  # a busy CI machine: migrations, imports, first page
 
-    import httpx
-    root = Path(__file__).resolve().parent.parent
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PYTEST_', 'WORKSHOP_', 'NICEGUI_')) and k != 'PYTHONPATH'}
-    env['PYTHONPATH'] = str(root)
-    if data_dir is not None:
-        env['WORKSHOP_DATA_DIR'] = str(data_dir)
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    log = cwd / 'server.log'
-    process = subprocess.Popen([sys.executable, '-m', 'workshop', *args, '--port', str(port), '--host', '127.0.0.1'],
-                               env=env, cwd=cwd, stdout=log.open('w'), stderr=subprocess.STDOUT)
-    try:
-        for _ in range(600):
+        return s.getsockname()[1]
+
+
+def child_env(data_dir: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of an app subprocess: none of pytest's variables (NiceGUI would think it runs under
+    test), no WORKSHOP_ or NICEGUI_ settings of this shell, the app of this checkout; ``extra`` on top.
+
+    ``data_dir`` None: the app's default data folder (``workshop-data/`` in its working directory)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('PYTEST_', 'WORKSHOP_', 'NICEGUI_')) and k != 'PYTHONPATH'}
+    env.update(PYTHONPATH=str(REPO), PYTHONUNBUFFERED='1')
+    if data_dir is not None:
+        env['WORKSHOP_DATA_DIR'] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class AppProcess:
+    """A running ``python -m workshop …`` on 127.0.0.1; its output goes to ``log``."""
+
+    process: subprocess.Popen
+    url: str
+    log: Path
+    first_answer: httpx.Response | None = None  # the home page's, when it first answered
+
+    def output(self) -> str:
+        return self.log.read_text(errors='replace') if self.log.exists() else ''
+
+    def wait_until_answers(self, *, ready_when: str | None = None, timeout: float = STARTUP_TIMEOUT) -> AppProcess:
+        """Until the home page answers (and ``ready_when``, if given, is in the output); exiting or not answering
+        in time is a failure that shows the output, and stops the process."""
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f'it exited with {self.process.returncode}')
+            if ready_when is not None and ready_when not in self.output():
+                return False
             try:
-                response = httpx.get(f'http://127.0.0.1:{port}/', timeout=2)
-                break
+                self.first_answer = httpx.get(f'{self.url}/', timeout=2)
             except httpx.TransportError:
-                assert process.poll() is None, log.read_text()[-3000:]
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f'the app did not answer: {log.read_text()[-3000:]}')
-        yield process, response
+                return False
+            return True
+        try:
+            wait_until(answers, timeout, what=f'an answer on {self.url}/')
+        except AssertionError as e:
+            self.stop()
+            raise AssertionError(f'{" ".join(map(str, self.process.args))}: {e}\n{self.output()[-3000:]}') from None
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM, as an operator would stop it; killed if it does not end in time."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def spawn_app(args: list[str], *, env: dict[str, str], log: Path, cwd: Path = REPO,
+              port: int | None = None) -> AppProcess:
+    """``python -m workshop ARGS --host 127.0.0.1 --port PORT`` (a free port unless given), not waited for."""
+    port = port or free_port()
+    with log.open('wb') as log_file:
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'workshop', *args, '--host', '127.0.0.1', '--port', str(port)],
+            cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    return AppProcess(process=process, url=f'http://127.0.0.1:{port}', log=log)
+
+
+def start_app(args: list[str], *, ready_when: str | None = None, timeout: float = STARTUP_TIMEOUT,
+              **spawn_options) -> AppProcess:  # noqa: ANN003 - spawn_app's
+    """``spawn_app``, returned once it answers."""
+    return spawn_app(args, **spawn_options).wait_until_answers(ready_when=ready_when, timeout=timeout)
+
+
+@contextlib.contextmanager
+def app_process(args: list[str], **options) -> Iterator[AppProcess]:  # noqa: ANN003 - start_app's
+    """``start_app`` for a ``with`` block: stopped at its end."""
+    app = start_app(args, **options)
+    try:
+        yield app
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        app.stop()
+
+
+@dataclass
+class NewWorkshop:
+    """The links ``workshop new --json`` printed (full URLs)."""
+
+    join_code: str
+    participants: str  # the join link
+    plenary_wall: str
+    lead: str
+    moderators: dict[str, str] = field(default_factory=dict)  # breakout label ('W 1.1') -> /m/SECRET link
+    walls: dict[str, str] = field(default_factory=dict)  # breakout label -> /wall/CODE/ID link
+
+
+def new_workshop(template: str, *, env: dict[str, str], public_url: str, db: Path | str | None = None,
+                 cwd: Path = REPO) -> NewWorkshop:
+    """``workshop new TEMPLATE --json`` (on ``db``, or the database ``env`` names; also while a server runs on it)."""
+    command = [sys.executable, '-m', 'workshop', 'new', template, '--public-url', public_url, '--json']
+    if db is not None:
+        command += ['--db', str(db)]
+    created = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, encoding='utf-8',
+                             timeout=120, check=False)
+    if created.returncode != 0:
+        raise RuntimeError(f'workshop new failed ({created.returncode}):\n{created.stdout}\n{created.stderr}')
+    data = json.loads(created.stdout.strip().splitlines()[-1])
+    return NewWorkshop(join_code=data['join_code'], participants=data['join'], plenary_wall=data['plenary_wall'],
+                       lead=data['lead'], moderators={b['label']: b['moderator'] for b in data['breakouts']},
+                       walls={b['label']: b['wall'] for b in data['breakouts']})

@@ -4,6 +4,8 @@ from workshop.bus import InProcessBus
 from workshop.events import Event, IdeaPosted, MembersChanged, QuestionChanged
 from workshop.models import utcnow
 
+from .waiting import until
+
 
 async def test_events_reach_only_subscribers_of_their_workshop_in_order():
     bus = InProcessBus()
@@ -42,8 +44,6 @@ def test_events_round_trip_through_dicts():
 
 
 async def test_pages_get_coalesced_tallies_not_single_votes():
-    import asyncio
-
     from workshop.bus import Hub
     from workshop.events import TalliesChanged, VoteChanged
     bus = InProcessBus(Hub(tally_window=0.05))
@@ -54,7 +54,7 @@ async def test_pages_get_coalesced_tallies_not_single_votes():
         await bus.publish(VoteChanged(workshop_id=1, breakout_id=2, question_id=3, idea_id=total % 4, total=total,
                                       breakout_dots=total))
     assert seen == [] and len(observed) == 30  # observers see each vote; pages none of them
-    await asyncio.sleep(0.15)
+    await until(lambda: seen, what='the tallies of the window')
     assert seen == [TalliesChanged(workshop_id=1, breakout_id=2, question_id=3,
                                    tallies=((0, 28), (1, 29), (2, 30), (3, 27)), dots_cast=30)]
 
@@ -92,7 +92,7 @@ async def test_presence_updates_a_big_room_less_often(monkeypatch):
     presence = Presence(bus, window=0.05)
     await presence.enter(workshop_id=1, breakout_id=7, client_id='a')
     assert presence.window(7) == 0.05
-    await asyncio.sleep(0.1)
+    await until(lambda: seen, what='the first presence count')
     assert seen == [PresenceChanged(workshop_id=1, breakout_id=7, online=1)]
     for n in range(300):  # a room filling up: one update per few seconds, with the count at its end
         await presence.enter(workshop_id=1, breakout_id=8, client_id=f'p{n}')

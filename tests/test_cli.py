@@ -1,7 +1,7 @@
+import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -31,6 +31,30 @@ def test_new_creates_a_workshop_and_prints_its_links(tmp_path, capsys):
     assert rows[0] == (code, '2026-05-26', 'de') and rows[1][0] == second and rows[1][2] == 'en'
 
 
+def test_new_with_json_prints_one_object_with_the_links(tmp_path, capsys):
+    db = tmp_path / 'cli.sqlite3'
+    assert main(['new', 'cluster-workshop', '--db', str(db), '--public-url', 'https://ws.example.org/', '--json']) == 0
+    out = capsys.readouterr().out
+    links = json.loads(out)  # the whole output: nothing else around it
+    code = links['join_code']
+    assert re.fullmatch(r'[A-Z0-9]{6}', code) and links['title']
+    assert links['join'] == f'https://ws.example.org/j/{code}'
+    assert links['plenary_wall'] == f'https://ws.example.org/wall/{code}'
+    assert 'admin' not in out
+
+    import sqlite3
+    with sqlite3.connect(db) as con:
+        (workshop_id, lead_secret), = con.execute('select id, lead_secret from workshop where join_code = ?', (code,))
+        breakouts = con.execute('select label, moderator_secret, id from breakout where workshop_id = ? order by id',
+                                (workshop_id,)).fetchall()
+    assert links['lead'] == f'https://ws.example.org/lead/{lead_secret}'
+    assert len(breakouts) == 6
+    assert [(b['label'], b['moderator'], b['wall']) for b in links['breakouts']] == [
+        (label, f'https://ws.example.org/m/{secret}', f'https://ws.example.org/wall/{code}/{breakout_id}')
+        for label, secret, breakout_id in breakouts]
+    assert 'Zukunftsthemen und Cross-Innovationen' in {b['topic'] for b in links['breakouts']}
+
+
 def test_new_with_unknown_template_says_what_exists(tmp_path, capsys):
     assert main(['new', 'nope', '--db', str(tmp_path / 'x.sqlite3')]) == 2
     err = capsys.readouterr().err
@@ -51,9 +75,8 @@ def test_python_dash_m_and_templates_listing():
 @pytest.mark.timeout(120)
 def test_the_readme_demo_starts_in_a_fresh_folder(tmp_path):
     """``workshop demo`` with nothing prepared: no workshop-data/ yet, default settings (but a free port)."""
-    from .servers import app_process
-    with app_process(['demo'], cwd=tmp_path, data_dir=None) as (_process, response):
-        assert response.status_code == 200
+    from .servers import app_process, child_env
+    with app_process(['demo'], env=child_env(), cwd=tmp_path, log=tmp_path / 'server.log') as app:
+        assert app.first_answer.status_code == 200
         assert (tmp_path / 'workshop-data' / 'demo.sqlite3').is_file()
-        log = (tmp_path / 'server.log').read_text()
-        assert 'Join code' in log or 'Teilnahmecode' in log
+        assert 'Join code' in app.output() or 'Teilnahmecode' in app.output()

@@ -10,7 +10,6 @@ import asyncio
 import datetime as dt
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable
@@ -25,6 +24,7 @@ from workshop.events import (Event, IdeaPosted, MembersChanged, PhaseChanged, Pr
 from workshop.presence import SharedPresence
 
 from . import servers
+from .waiting import until, wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -50,14 +50,6 @@ async def make_bus(redis_url: str, prefix: str) -> AsyncIterator[Callable[..., R
     yield make
     for bus in buses:
         await bus.close()
-
-
-async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError('condition not met in time')
-        await asyncio.sleep(0.02)
 
 
 def kill_connections(url: str, name_part: str) -> int:
@@ -89,7 +81,7 @@ async def test_an_event_published_anywhere_reaches_every_instance_once_in_order(
     await publish_from(a, events[:150])
     await publish_from(b, events[150:])
     await until(lambda: len(seen_a) == len(seen_b) == 300)
-    await asyncio.sleep(0.2)  # nothing more arrives: own events are not also delivered locally
+    await asyncio.sleep(0.2)  # on purpose: nothing more arrives (own events are not also delivered locally)
     assert seen_a == events and seen_b == events and other == []
 
 
@@ -165,32 +157,29 @@ async def test_a_cut_connection_is_restored_and_pages_resynchronise(make_bus, re
     await until(lambda: QuestionChanged(workshop_id=8, breakout_id=1, question_id=3) in seen_b)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _redis_server(port: int, tmp_path) -> subprocess.Popen:  # noqa: ANN001
     process = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
                                 '--appendonly', 'no', '--dir', str(tmp_path)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         try:
-            redis_sync.Redis(port=port).ping()
-            return process
+            return redis_sync.Redis(port=port).ping()
         except redis_sync.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError('private redis-server did not start')
+            return False
+    try:
+        wait_until(answers, 10, interval=0.05, what='the private redis-server answers')
+    except AssertionError:
+        process.kill()
+        raise
+    return process
 
 
 async def test_redis_restarted_during_a_workshop(make_bus, tmp_path):
     """Redis goes away and comes back: events meanwhile stay local, then every instance resynchronises."""
     if shutil.which('redis-server') is None:
         pytest.skip('redis-server not installed (apt-get install redis-server): needed to restart a private Redis')
-    port = _free_port()
+    port = servers.free_port()
     server = _redis_server(port, tmp_path)
     url = f'redis://127.0.0.1:{port}/0'
     a, b = make_bus(url), make_bus(url)
@@ -219,7 +208,7 @@ async def test_redis_restarted_during_a_workshop(make_bus, tmp_path):
 
 
 async def test_start_without_redis_does_not_block_publishing(make_bus):
-    bus = make_bus(f'redis://127.0.0.1:{_free_port()}/0')  # nobody listens there
+    bus = make_bus(f'redis://127.0.0.1:{servers.free_port()}/0')  # nobody listens there
     seen = []
     bus.subscribe(1, seen.append)
     assert await bus.start(timeout=0.5) is False

@@ -14,7 +14,6 @@ import asyncio
 import json
 import random
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'bench'))
 import loadgen  # noqa: E402
 from soak import LiveServer, Phone, token_of  # noqa: E402
+
+from .waiting import until, wait_until  # noqa: E402
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -55,7 +56,9 @@ async def test_sigkill_during_a_busy_workshop_loses_nothing_that_was_confirmed(s
         # W 1.1 votes while W 1.2 and W 1.3 keep posting
         assert moderator.toggle is not None, 'no phase toggle on the moderator page'
         await moderator.emit_event(moderator.toggle[:2], [moderator.toggle[2]])
-        await asyncio.sleep(1.0)
+        voting = ("SELECT count(*) FROM breakout_question bq JOIN breakout b ON b.id = bq.breakout_id "
+                  "WHERE b.label = 'W 1.1' AND bq.phase = 'vote'")
+        await until(lambda: server.rows(voting) != [(0,)], 10, what='W 1.1 votes')
         w11_ideas = [i for p in phones if p.room == 'W1.1' for i in p.told_saved]
         voters = [p for p in phones if p.room == 'W1.1']
 
@@ -83,8 +86,11 @@ async def test_sigkill_during_a_busy_workshop_loses_nothing_that_was_confirmed(s
 
         work = [asyncio.ensure_future(keep_posting(p)) for p in phones if p.room != 'W1.1'] + \
                [asyncio.ensure_future(keep_voting(p)) for p in voters]
-        await asyncio.sleep(1.5)
-        server.kill_hard()  # mid-stream: posts and dots are in flight
+        # under way: ideas posted and dots confirmed (more keep coming), then killed mid-stream
+        await until(lambda: len([t for p in phones for t in p.told_saved]) > 24
+                    and sum(n for p in voters for n in p.dots_told.values()) > 0,
+                    30, what='ideas and dots confirmed before the kill')
+        server.kill_hard()
         await asyncio.wait(work, timeout=15)
     finally:
         for s in [p.screen for p in phones] + [moderator]:
@@ -139,7 +145,7 @@ async def test_a_phone_cutting_its_connection_mid_send_and_resending_stores_the_
             token = token_of(900 + n)
             text = f'{token} abgerissen nach {delay * 1000:.0f} ms'
             await phone.post(text)
-            await asyncio.sleep(delay)
+            await asyncio.sleep(delay)  # on purpose: cut after this long, wherever the sending then is
             await phone.sio.eio.disconnect(abort=True)  # the mobile network drops: no goodbye
             await phone.close()
             # the browser reloads the room and the outbox sends what it kept, with the same id
@@ -148,13 +154,17 @@ async def test_a_phone_cutting_its_connection_mid_send_and_resending_stores_the_
             await phone.connect(page)
             eid, element = _outbox(page.elements)
             resend = loadgen.listener(element, 'resend')
+            confirmed: list[str] = []  # the messages confirming this idea: "saved" with its client id
+
+            def raw(t: float, data: str, shown=phone.raw, client_id=client_id, confirmed=confirmed) -> None:  # noqa: ANN001
+                shown(t, data)
+                if client_id in data and 'saved' in data:
+                    confirmed.append(data)
+            phone.raw = raw
             await phone.emit_event((eid, resend), [{'id': client_id, 'text': text,
                                                     'question': element['props'].get('question')}])
-            for _ in range(500):
-                if token in phone.arrivals or 'saved' in phone._raw:  # noqa: SLF001
-                    break
-                await asyncio.sleep(0.01)
-            await asyncio.sleep(0.2)
+            await until(lambda confirmed=confirmed: confirmed, what='the resend confirmed')
+            await asyncio.sleep(0.2)  # on purpose: time for a second copy to be stored, were the resend not deduped
             await phone.close()
             rows = server.rows('SELECT text FROM idea WHERE client_id = ?', client_id)
             assert rows == [(text,)], (delay, rows)
@@ -196,26 +206,23 @@ def test_phone_keeps_draft_and_sends_queued_idea_after_the_server_comes_back(tmp
 
             # a draft survives a reload
             box.fill('Ein Entwurf, der nicht verloren gehen darf')
-            page.wait_for_timeout(300)
+            page.wait_for_function('() => Object.keys(localStorage).some(k => k.endsWith(":draft"))')
             page.reload()
             box = page.locator('textarea').first
             expect(box).to_have_value('Ein Entwurf, der nicht verloren gehen darf', timeout=20_000)
 
             # posted while the server is down: waits, says so, and goes out when the server is back
             live.kill_hard()
-            page.wait_for_timeout(500)
+            page.wait_for_function('() => !(window.socket && window.socket.connected)')
             box.fill('BX777777Q geschickt, als der Server weg war')
             page.locator('button:has(i:text("send"))').first.click()
             expect(page.locator('.ws-outbox-entry[data-state="waiting"]')).to_have_count(1, timeout=10_000)
             assert live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(0,)]
             live.start()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and \
-                    live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") != [(1,)]:
-                page.wait_for_timeout(250)
-            assert live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(1,)]
+            wait_until(lambda: live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(1,)], 60,
+                       interval=0.25, what='the queued idea stored')
             expect(page.get_by_text('BX777777Q geschickt').first).to_be_visible(timeout=20_000)
-            page.wait_for_timeout(6000)  # later resends (every few seconds while unconfirmed) change nothing
+            page.wait_for_timeout(6000)  # on purpose: later resends (every few s while unconfirmed) change nothing
             assert live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(1,)]
             assert page.evaluate('Object.keys(localStorage).filter(k => k.endsWith(":queue")).length') == 0
             browser.close()

@@ -24,6 +24,7 @@ from workshop.templates import load_template
 
 from .joining import choose, join, open_join_page
 from .services.helpers import member, post
+from .waiting import until
 
 
 # --- secrets and codes ------------------------------------------------------------------------------
@@ -677,15 +678,9 @@ async def test_pages_show_hostile_text_as_text(user: User, create_user: Callable
     token = next(iter(participants_tokens(phone)))
     for n, text in enumerate(PAYLOADS):
         await ideas.post_idea(rt.db, rt.bus, token=token, breakout_id=b.breakout_id, text=text, client_id=f'p{n}')
-    import asyncio
     for viewer in (moderator, wall, phone):
-        seen: set[str] = set()
-        for _ in range(40):
-            seen = _texts_on(viewer)
-            if all(p in seen for p in PAYLOADS):
-                break
-            await asyncio.sleep(0.05)
-        assert all(p in seen for p in PAYLOADS), [p for p in PAYLOADS if p not in seen]
+        await until(lambda viewer=viewer: all(p in _texts_on(viewer) for p in PAYLOADS), 2,
+                    what=lambda viewer=viewer: f'missing: {[p for p in PAYLOADS if p not in _texts_on(viewer)]}')
         for element in _elements(viewer):
             assert not isinstance(element, (ui.html, ui.markdown)), element
 
@@ -756,14 +751,11 @@ async def test_lead_page_rotates_links_and_anonymises(user: User):
         assert (await s.exec(select(Participant.name))).all() == [None]
 
     user.find(marker='rotate-lead').click()
-    for _ in range(40):
+
+    async def rotated() -> bool:
         async with rt.db.session() as s:
-            lead_secret = (await s.get(Workshop, links.workshop_id)).lead_secret
-        if lead_secret != links.lead_secret:
-            break
-        import asyncio
-        await asyncio.sleep(0.05)
-    assert lead_secret != links.lead_secret
+            return (await s.get(Workshop, links.workshop_id)).lead_secret != links.lead_secret
+    await until(rotated, 2, what='a new lead link')
     await user.should_see(marker='privacy-controls', retries=20)  # on the new link
     await user.open(f'/lead/{links.lead_secret}')
     await user.should_see('Moderationslink ist nicht (mehr) gültig')
@@ -787,10 +779,10 @@ async def test_socket_connections_from_a_foreign_page_are_refused(user: User, ca
 @pytest.mark.parametrize('public_url, secure', [('https://ws.example.org', True), (None, False)])
 def test_the_running_server_sets_its_session_cookie_as_configured(tmp_path, public_url, secure):
     """The real server (not only the helper): behind HTTPS the session cookie is Secure, always HttpOnly and Lax."""
-    from .servers import app_process
+    from .servers import app_process, child_env
     args = ['serve', '--db', f'sqlite:///{tmp_path}/w.sqlite3'] + (['--public-url', public_url] if public_url else [])
-    with app_process(args, cwd=tmp_path, data_dir=tmp_path) as (_process, response):
-        cookie = response.headers.get('set-cookie', '').lower()
+    with app_process(args, env=child_env(tmp_path), cwd=tmp_path, log=tmp_path / 'server.log') as app:
+        cookie = app.first_answer.headers.get('set-cookie', '').lower()
         assert cookie.startswith('session=') and 'httponly' in cookie and 'samesite=lax' in cookie, cookie
         assert ('; secure' in cookie) is secure, cookie
 
@@ -848,16 +840,12 @@ async def test_a_phone_cannot_send_events_to_a_moderator_page(tmp_path):
         await phone.sio.emit('event', 'not an object')  # nonsense is dropped quietly too
         # the moderator's browser clicks a listener the page no longer has: one warning line, no traceback
         await moderator.sio.emit('event', {**forged, 'listener_id': 'gone'})
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(1.5)  # on purpose: time for the forged messages to act, were they accepted
         assert 'vote' not in _phases_of(server, path)
         assert phone.connected and moderator.connected
 
         await moderator.emit_event((eid, listener), [vote])  # the moderator's own socket still works
-        for _ in range(100):
-            if 'vote' in _phases_of(server, path):
-                break
-            await asyncio.sleep(0.05)
-        assert 'vote' in _phases_of(server, path)
+        await until(lambda: 'vote' in _phases_of(server, path), 5, what="the moderator's own vote switch")
         await phone.close()
         await moderator.close()
     finally:
@@ -941,10 +929,10 @@ async def test_joining_goes_on_when_the_join_limits_cannot_be_counted(db, cluste
 
     class Hanging(LocalStorage):
         async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
-            await asyncio.sleep(30)
+            await asyncio.sleep(30)  # on purpose: a storage that hangs
 
         async def acquire_entry(self, key, limit, expiry, amount=1):  # noqa: ANN001, ANN201
-            await asyncio.sleep(30)
+            await asyncio.sleep(30)  # on purpose: a storage that hangs
 
     class Broken(LocalStorage):
         async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201

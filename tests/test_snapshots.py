@@ -40,7 +40,7 @@ async def test_concurrent_requests_wait_for_one_load_and_failures_are_not_kept()
         await gate.wait()
         return 'view'
     waiting = [asyncio.create_task(snapshots.get('k', load, max_age=2)) for _ in range(50)]
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0.01)  # the 50 requests start: one loads, the others wait for it
     gate.set()
     assert await asyncio.gather(*waiting) == ['view'] * 50 and len(calls) == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import logging
 import sys
 from pathlib import Path
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                                                                  'or the template\'s date)')
     db_option(new)
     new.add_argument('--public-url', help='base URL for the printed links')
+    new.add_argument('--json', action='store_true', help='print the links as one JSON object (for scripts)')
     new.set_defaults(func=cmd_new)
 
     templates = sub.add_parser('templates', help='list the available templates')
@@ -164,7 +166,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     settings = Settings.from_env(db=args.db, public_url=args.public_url)
     template = load_template(args.template)
     links = _create(settings.database_url, template, args.template, args.date)
-    print_links(links, settings.public_url, qr=False)
+    if args.json:
+        print(json.dumps(links_json(links, settings.public_url), ensure_ascii=False), flush=True)
+    else:
+        print_links(links, settings.public_url, qr=False)
     return 0
 
 
@@ -207,7 +212,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .protocol.archive import ArchiveError, import_archive, links_of, loads
+    from .protocol.archive import ArchiveError, loads
+    from .services.imports import import_archive, links_of
     settings = Settings.from_env(db=args.db, public_url=args.public_url)
     try:
         data = loads(Path(args.file).read_bytes())
@@ -221,9 +227,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     async def run() -> WorkshopLinks:
         db = Database(settings.database_url)
         try:
-            workshop_id = await import_archive(db, data)
-            async with db.session() as session:
-                return await links_of(session, workshop_id)
+            return await links_of(db, await import_archive(db, data))
         finally:
             await db.dispose()
     Database(settings.database_url).create_schema()
@@ -247,27 +251,41 @@ def _create(url: str, template, name: str, date: dt.date | None) -> WorkshopLink
     return asyncio.run(create())
 
 
-def print_links(links: WorkshopLinks, public_url: str, *, qr: bool) -> None:
+def links_json(links: WorkshopLinks, public_url: str) -> dict:
+    """What ``print_links`` prints, as data: full URLs, the breakouts in their order."""
     base = public_url.rstrip('/')
-    join = f'{base}/j/{links.join_code}'
+    return {
+        'title': links.title,
+        'join_code': links.join_code,
+        'join': f'{base}/j/{links.join_code}',
+        'plenary_wall': f'{base}/wall/{links.join_code}',
+        'lead': f'{base}/lead/{links.lead_secret}',
+        'breakouts': [{'label': b.label, 'topic': b.topic, 'moderator': f'{base}/m/{b.moderator_secret}',
+                       'wall': f'{base}/wall/{links.join_code}/{b.breakout_id}'} for b in links.breakouts],
+    }
+
+
+def print_links(links: WorkshopLinks, public_url: str, *, qr: bool) -> None:
+    shown = links_json(links, public_url)
+    join = shown['join']
     lines = [
         '',
         f'  {links.title}',
         '',
         f'  Join code:        {links.join_code}',
         f'  Participants:     {join}',
-        f'  Plenary wall:     {base}/wall/{links.join_code}',
-        f'  Lead moderator:   {base}/lead/{links.lead_secret}',
+        f'  Plenary wall:     {shown["plenary_wall"]}',
+        f'  Lead moderator:   {shown["lead"]}',
         '',
         '  Breakout moderators (keep these links private):',
     ]
-    for b in links.breakouts:
+    for b, urls in zip(links.breakouts, shown['breakouts'], strict=True):
         who = f' ({b.moderator_name})' if b.moderator_name else ''
-        lines.append(f'    {b.label:8} {base}/m/{b.moderator_secret}   {b.topic}{who}')
+        lines.append(f'    {b.label:8} {urls["moderator"]}   {b.topic}{who}')
     lines.append('')
     lines.append('  Breakout walls (projector):')
-    for b in links.breakouts:
-        lines.append(f'    {b.label:8} {base}/wall/{links.join_code}/{b.breakout_id}')
+    for b, urls in zip(links.breakouts, shown['breakouts'], strict=True):
+        lines.append(f'    {b.label:8} {urls["wall"]}')
     print('\n'.join(lines), flush=True)
     if qr:
         print(f'\n  Scan to join ({join}):\n', flush=True)

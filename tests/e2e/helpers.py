@@ -51,7 +51,7 @@ def shoot(page, path: Path) -> None:  # noqa: ANN001
     Lands in artifacts/screenshots/ (git-ignored); with WORKSHOP_UPDATE_SCREENSHOTS=1 also in docs/screenshots/.
     """
     page.wait_for_function('Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)')
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(400)  # Quasar's fade-in of the images sends no event to wait for
     page.screenshot(path=str(path), full_page=True)
     if UPDATE_DOCS:
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -216,7 +216,8 @@ def test_live_updates_are_announced_politely_and_sparingly(chromium, german: Liv
         for n, text in enumerate(ideas):  # two writers: one phone may post 5 ideas within 10 s (post_limits.py)
             post(writers[n % 2], text)
         expect(idea(listener, ideas[-1])).to_be_visible(timeout=SOON)
-        listener.wait_for_timeout(ANNOUNCE_INTERVAL * 1000 + 500)  # the last batch of news
+        # on purpose: the announcements' own interval passes, so that the last batch of news is in
+        listener.wait_for_timeout(ANNOUNCE_INTERVAL * 1000 + 500)
         seconds = time.monotonic() - started
         announced = listener.evaluate('window.__announced')
         assertive = [a for a in announced if a['politeness'] == 'assertive']

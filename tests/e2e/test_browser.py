@@ -103,7 +103,7 @@ def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -
         expect(_idea(wall, LONG_IDEA)).to_be_visible(timeout=LIVE)
 
         # ... and nothing of it in W 1.2 (the events had ample time to arrive by now).
-        phone_c.wait_for_timeout(500)
+        phone_c.wait_for_timeout(500)  # on purpose: time in which the ideas must not arrive
         expect(phone_c.get_by_text(IDEA)).to_have_count(0)
         expect(phone_c.get_by_text(LONG_IDEA)).to_have_count(0)
         expect(phone_c.get_by_text('Noch keine Beiträge')).to_be_visible()

@@ -21,6 +21,7 @@ from workshop.services import curation, facilitation, votes
 from workshop.services.errors import Invalid, NotFound, ServiceError
 
 from ..conftest import RecordingBus
+from ..waiting import until
 from ..services.helpers import member, post
 
 
@@ -179,10 +180,8 @@ async def test_vote_bursts_through_two_instances_and_redis_end_in_the_database_t
         async with db.session() as s:
             expected = await votes.tallies(s, breakout_id=breakout_id)
         assert sum(expected.values()) == 120
-        deadline = asyncio.get_running_loop().time() + 5
-        while not all(shown[n] == expected and counts.get(n) == 120 for n in 'ab'):
-            assert asyncio.get_running_loop().time() < deadline, (shown, counts, expected)
-            await asyncio.sleep(0.05)
+        await until(lambda: all(shown[n] == expected and counts.get(n) == 120 for n in 'ab'), 5,
+                    what=lambda: f'both instances show the tallies {expected}: {shown}, {counts}')
     finally:
         await a.close()
         await b.close()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, Browsers, Cluster, free_port
+from ..servers import REPO, free_port
+from ..waiting import wait_until
+from .conftest import Browsers, Cluster
 from .test_two_instances import LIVE, join, post
 
 sys.path.insert(0, str(REPO / 'bench'))
@@ -80,12 +82,20 @@ def balancer(instances: Cluster, tmp_path_factory) -> Iterator[tuple[str, Path]]
     _check(nginx, tmp, main)
     process = subprocess.Popen([nginx, '-p', str(tmp), '-c', str(main), '-g', 'daemon off;'])
     try:
-        time.sleep(0.3)
+        wait_until(lambda: process.poll() is not None or _listens(port), 10, what='nginx listening')
         assert process.poll() is None, (tmp / 'error.log').read_text()
         yield f'http://127.0.0.1:{port}', tmp / 'access.log'
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _listens(port: int) -> bool:
+    try:
+        socket.create_connection(('127.0.0.1', port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
 
 
 def _routes(log: Path) -> dict[str, set[str]]:
@@ -183,11 +193,9 @@ def test_the_access_log_holds_no_secret(instances: Cluster, balancer):
              '/m/not-a-real-secret?lang=de']
     for link in links:
         assert _status(url + link) in (200, 404), link  # urllib follows the redirect (without the cookie)
-    for _ in range(50):  # nginx writes a line after it has answered: until the last request is in
-        text = log.read_text(encoding='utf-8')
-        if '?lang=de' in text:
-            break
-        time.sleep(0.1)
+    # nginx writes a line after it has answered: until the last request is in
+    wait_until(lambda: '?lang=de' in log.read_text(encoding='utf-8'), 5, what='the last request in the access log')
+    text = log.read_text(encoding='utf-8')
     for link in links:
         secret = link.split('/')[2].split('?')[0]
         assert secret not in text, link

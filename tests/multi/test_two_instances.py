@@ -11,6 +11,7 @@ import time
 import pytest
 import redis
 
+from ..waiting import wait_until
 from .conftest import Browsers, Cluster, redis_acl
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.browser]
@@ -133,10 +134,9 @@ def test_one_participants_dots_through_both_instances_at_once_never_exceed_the_b
             '.forEach(b => b.click()); }'
     on_a.evaluate(burst)
     on_b.evaluate(burst)
-    deadline = time.monotonic() + LIVE / 1000
-    while _dots_of_the_busiest_participant(instances) < 3 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(1.0)  # every tap answered: refused ones too
+    wait_until(lambda: _dots_of_the_busiest_participant(instances) >= 3, LIVE / 1000, interval=0.2,
+               what='the first three dots stored')
+    time.sleep(1.0)  # on purpose: the remaining taps (to be refused) get time to be answered, and must add nothing
     assert _dots_of_the_busiest_participant(instances) == 3
     for page in (on_a, on_b):  # a page shows what its own taps got; after a reload both agree
         page.reload()
@@ -174,28 +174,20 @@ def test_a_cut_broker_connection_leaves_no_page_stale(instances: Cluster, browse
     redis_acl('SETUSER', instances.b_redis_user, 'off')
     try:
         _cut(instances, f'USER {instances.b_redis_user}')
-        _wait_for(lambda: 'lost Redis' in instances.b.output(), 'B notices that Redis is gone')
-        post(phone_a, 'Gepostet während B die Verbindung verlor')
-        time.sleep(1.0)
+        wait_until(lambda: 'lost Redis' in instances.b.output(), 15, what='B notices that Redis is gone')
+        post(phone_a, 'Gepostet während B die Verbindung verlor')  # returns once A's own page shows it
+        time.sleep(1.0)  # on purpose: time for the event to reach B, were B still subscribed; it must not
         for page in (phone_b, wall_b):  # missed: B was not subscribed
             expect(page.get_by_text('Gepostet während B die Verbindung verlor', exact=True)).to_be_hidden()
     finally:
         redis_acl('SETUSER', instances.b_redis_user, 'on')
-    _wait_for(lambda: instances.b.output().count('resynchronising pages') > resyncs, 'B reconnects')
+    wait_until(lambda: instances.b.output().count('resynchronising pages') > resyncs, 15, what='B reconnects')
     for page in (phone_b, wall_b):
         expect(page.get_by_text('Gepostet während B die Verbindung verlor', exact=True)).to_be_visible(timeout=LIVE)
     # and B follows live events again
     post(phone_a, 'Nach der Rückkehr von B')
     for page in (phone_b, wall_b):
         expect(page.get_by_text('Nach der Rückkehr von B', exact=True)).to_be_visible(timeout=LIVE)
-
-
-def _wait_for(check, what: str, timeout: float = 15.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f'timed out: {what}')
-        time.sleep(0.1)
 
 
 def _cut(instances: Cluster, kill_filter: str) -> None:

@@ -12,7 +12,8 @@ from workshop.runtime import runtime
 from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
-from .test_facilitation_flow import WAIT, _board, _element, _eventually, _vote
+from ..waiting import until
+from .test_facilitation_flow import WAIT, _board, _element, _vote
 from .test_live_loop import _join, _post
 
 
@@ -37,8 +38,8 @@ async def test_a_phase_switch_is_one_small_broadcast_per_audience(user: User, cr
         await _join(phone, links.join_code, 'W 1.1')
     for n in range(12):  # a list long enough that sending it to every page would show
         await _post(phones[n % 3], f'Beitrag Nummer {n} mit etwas Text, wie er auf Karten steht')
-        await _eventually(lambda n=n: len(_board(phones[0]).items) == n + 1)  # one after the other
-    await _eventually(lambda: len(_board(phones[0]).items) == 12)
+        await until(lambda n=n: len(_board(phones[0]).items) == n + 1)  # one after the other
+    await until(lambda: len(_board(phones[0]).items) == 12)
     assert len(_board(wall).items) == 12, len(_board(wall).items)
     screens = {_board(u).client.id for u in (moderator, wall, *phones)}
 
@@ -48,7 +49,7 @@ async def test_a_phase_switch_is_one_small_broadcast_per_audience(user: User, cr
     # to voting (tallies hidden on phones and the wall): one message for the moderator (with tallies), one for the rest
     sent.clear()
     _element(moderator, 'phase-toggle').set_value('vote')
-    await _eventually(lambda: {r for _, rooms in phase_messages() for r in rooms} == screens)
+    await until(lambda: {r for _, rooms in phase_messages() for r in rooms} == screens)
     messages = phase_messages()
     assert len(messages) == 2 and sorted(len(rooms) for _, rooms in messages) == [1, 4]
     for data, rooms in messages:
@@ -60,11 +61,11 @@ async def test_a_phase_switch_is_one_small_broadcast_per_audience(user: User, cr
     first = next(i for i in _board(phones[0]).items.values() if i['text'].startswith('Beitrag Nummer 3 '))
     for phone in phones:
         await _vote(phone, first['text'], 1)
-    await _eventually(lambda: _board(moderator).items[first['id']]['dots'] == 3)
+    await until(lambda: _board(moderator).items[first['id']]['dots'] == 3)
     # ... they come with the switch to the discussion, in the same single message
     sent.clear()
     _element(moderator, 'phase-toggle').set_value('discuss')
-    await _eventually(lambda: {r for _, rooms in phase_messages() for r in rooms} == screens)
+    await until(lambda: {r for _, rooms in phase_messages() for r in rooms} == screens)
     messages = phase_messages()
     assert len(messages) == 1 and sorted(messages[0][1]) == sorted(screens)
     assert dict(messages[0][0]['tallies'])[first['id']] == 3 and len(messages[0][0]['tallies']) == 12

@@ -17,6 +17,7 @@ from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
 from ..joining import choose, open_join_page
+from ..waiting import until
 from .test_live_loop import _join, _post
 
 WAIT = 20
@@ -24,15 +25,6 @@ WAIT = 20
 
 def _element(user: User, marker: str) -> ui.element:
     return next(iter(user.find(marker=marker).elements))
-
-
-async def _eventually(check: Callable[[], bool]) -> None:
-    import asyncio
-    for _ in range(WAIT * 5):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    assert check()
 
 
 def _board(user: User):  # noqa: ANN202
@@ -45,7 +37,7 @@ def _idea(user: User, text: str) -> dict:
 
 async def _vote(user: User, text: str, delta: int) -> None:
     """What tapping + or − on an idea does: the board emits a vote event."""
-    await _eventually(lambda: any(i['text'] == text for i in _board(user).items.values()))
+    await until(lambda: any(i['text'] == text for i in _board(user).items.values()))
     user.find(marker='ideas').trigger('vote', {'id': _idea(user, text)['id'], 'delta': delta})
 
 
@@ -67,8 +59,8 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
     # the timer: the server's end time reaches every screen
     moderator.find(marker='timer-5').click()
     for viewer in (anna, wall):
-        await _eventually(lambda v=viewer: _element(v, 'timer').ends_at_ms is not None)
-    await _eventually(lambda: _element(lead, 'timer-W1.1').ends_at_ms == _element(anna, 'timer').ends_at_ms)
+        await until(lambda v=viewer: _element(v, 'timer').ends_at_ms is not None)
+    await until(lambda: _element(lead, 'timer-W1.1').ends_at_ms == _element(anna, 'timer').ends_at_ms)
 
     # voting: the post box goes, the dots come; tallies stay hidden on phones
     _element(moderator, 'phase-toggle').set_value('vote')
@@ -81,7 +73,7 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
     await moderator.should_see(marker='dots-cast', content='2 Punkte vergeben', retries=WAIT)
     await lead.should_see(marker='dots-W1.1', content='2 Punkte vergeben', retries=WAIT)
     assert not _board(anna).tallies_visible and _board(anna).props['hide-tallies']  # hidden until voting ends
-    await _eventually(lambda: _idea(moderator, 'Mentoring für Gründerinnen')['dots'] == 2)
+    await until(lambda: _idea(moderator, 'Mentoring für Gründerinnen')['dots'] == 2)
     assert _board(moderator).tallies_visible
     # taking a dot back
     await _vote(anna, 'Mentoring für Gründerinnen', -1)
@@ -103,14 +95,14 @@ async def test_a_breakout_through_all_phases(user: User, create_user: Callable[[
     _element(moderator, 'phase-toggle').set_value('discuss')
     await anna.should_see('Ergebnis: Beiträge nach Punkten', retries=WAIT)
     await wall.should_see(marker='chart', retries=WAIT)
-    await _eventually(lambda: _board(anna).props['phase'] == 'discuss' and _board(anna).tallies_visible)
+    await until(lambda: _board(anna).props['phase'] == 'discuss' and _board(anna).tallies_visible)
     assert _idea(anna, 'Mentoring für Gründerinnen')['dots'] == 2  # the tallies arrive with the list
     chart = _element(wall, 'chart')
     assert chart.options['series'][0]['data'] == [2]
 
     # key results: drafted from the top-voted ideas, saved
     moderator.find(marker='draft-results').click()
-    await _eventually(lambda: 'Mentoring für Gründerinnen' in (_element(moderator, 'question-results').value or ''))
+    await until(lambda: 'Mentoring für Gründerinnen' in (_element(moderator, 'question-results').value or ''))
     moderator.find(marker='save-results').click()
     await moderator.should_see('Kernergebnisse gespeichert', retries=WAIT)
 
@@ -173,16 +165,12 @@ async def test_joining_can_be_locked(user: User, create_user: Callable[[], User]
     await lead.open(f'/lead/{links.lead_secret}')
     opened_before = await open_join_page(late, links.join_code)  # a phone that had the page open already
     lead.find(marker='lock-joining').click()
-    await _eventually(lambda: _element(lead, 'lock-joining').value is True)
+    await until(lambda: _element(lead, 'lock-joining').value is True)
     from workshop.models import Workshop
     async def locked() -> bool:
         async with runtime().db.session() as s:
             return (await s.get(Workshop, links.workshop_id)).joining_locked
-    import asyncio
-    for _ in range(50):
-        if await locked():
-            break
-        await asyncio.sleep(0.02)
+    await until(locked, what='joining locked')
     page = await open_join_page(late, links.join_code)
     assert 'Die Teilnahme an diesem Workshop ist geschlossen' in page.message and not page.rooms
     first_room = next(iter(opened_before.rooms)).replace('W', 'W ', 1)

@@ -3,7 +3,6 @@ moderator removes a participant and hides all of their ideas at once."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from nicegui.testing import User
@@ -15,18 +14,11 @@ from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
 from ..joining import join
+from ..waiting import until
 
 
 def _board(user: User):  # noqa: ANN202
     return next(iter(user.find(marker='ideas').elements))
-
-
-async def _eventually(check: Callable[[], bool]) -> None:
-    for _ in range(100):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    assert check()
 
 
 async def _post(user: User, text: str) -> None:
@@ -43,7 +35,7 @@ async def test_a_phone_posting_too_fast_is_told_so_and_keeps_its_text(user: User
     await user.should_see('W 1.1', retries=20)
     for n in range(2):
         await _post(user, f'Idee {n}')
-        await _eventually(lambda n=n: len(_board(user).items) == n + 1)
+        await until(lambda n=n: len(_board(user).items) == n + 1)
     await _post(user, 'Die dritte Idee, zu schnell')
     await user.should_see('Sie haben in kurzer Zeit viele Beiträge gesendet', retries=20)
     box = user.find(marker='idea-input').elements.pop()
@@ -61,10 +53,10 @@ async def test_lead_removes_a_participant_and_hides_all_their_ideas(user: User, 
         await join(phone, links.join_code, 'W 1.1')
         await phone.should_see('W 1.1', retries=20)
     await _post(other, 'Eine ernsthafte Idee')
-    await _eventually(lambda: len(_board(wall).items) == 1)
+    await until(lambda: len(_board(wall).items) == 1)
     for n in range(3):
         await _post(spammer, f'Kaufen Sie Uhren {n}')
-        await _eventually(lambda n=n: len(_board(wall).items) == n + 2)
+        await until(lambda n=n: len(_board(wall).items) == n + 2)
 
     await lead.open(f'/lead/{links.lead_secret}')
     await lead.should_see(marker='participant-controls', retries=20)
@@ -81,5 +73,5 @@ async def test_lead_removes_a_participant_and_hides_all_their_ideas(user: User, 
     await lead.should_see('Person entfernt; 3 Beiträge ausgeblendet.', retries=20)
     await lead.should_see(marker=f'removed-{spammer_id}', retries=20)
     # gone from the wall and the other phone at once; the serious idea stays
-    await _eventually(lambda: [i['text'] for i in _board(wall).items.values()] == ['Eine ernsthafte Idee'])
-    await _eventually(lambda: [i['text'] for i in _board(other).items.values()] == ['Eine ernsthafte Idee'])
+    await until(lambda: [i['text'] for i in _board(wall).items.values()] == ['Eine ernsthafte Idee'])
+    await until(lambda: [i['text'] for i in _board(other).items.values()] == ['Eine ernsthafte Idee'])

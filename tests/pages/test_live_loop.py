@@ -6,11 +6,8 @@ database and the bus, as in the real app.
 
 from __future__ import annotations
 
-import asyncio
-
 from collections.abc import Callable
 
-from nicegui import ui
 from nicegui.testing import User
 
 from workshop.runtime import runtime
@@ -19,6 +16,7 @@ from workshop.services.workshops import WorkshopLinks, create_from_template
 from workshop.templates import load_template
 
 from ..joining import join, open_join_page, read_join_page
+from ..waiting import until
 
 
 async def _workshop() -> WorkshopLinks:
@@ -158,10 +156,8 @@ async def test_join_flow_start_page_and_reload(user: User, monkeypatch):
     await user.should_see('Es gibt keinen Workshop mit dem Code ZZZZZZ', retries=20)
     user.find(marker='join-code').clear().type(links.join_code.lower())
     user.find(marker='join-submit').click()
-    for _ in range(40):  # the start page sends the browser on to the join page (plain HTML, not simulated)
-        if targets:
-            break
-        await asyncio.sleep(0.05)
+    # the start page sends the browser on to the join page (plain HTML, not simulated)
+    await until(lambda: targets, 2, what='a navigation')
     assert targets == [f'/j/{links.join_code}']
     page = await open_join_page(user, links.join_code.lower())  # a typed link in lower case is canonicalised
     assert 'Wählen Sie Ihren Workshop-Raum' in page.text() and 'Datenschutz' in page.text()

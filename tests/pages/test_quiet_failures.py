@@ -18,6 +18,8 @@ from workshop.services import privacy
 from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
+from ..waiting import until
+
 
 def _problems(caplog: pytest.LogCaptureFixture) -> tuple[list[logging.LogRecord], list[logging.LogRecord]]:
     """(records with a traceback or of level ERROR and above, warnings)"""
@@ -38,7 +40,8 @@ async def test_an_event_for_a_listener_that_is_gone_is_one_warning(user: User, c
         # as Socket.IO calls it: the page was rebuilt and the browser still clicked the old listener
         core.sio.handlers['/']['event'](socket_id, {'client_id': client.id, 'id': button.id,
                                                     'listener_id': 'a-listener-that-is-gone', 'args': []})
-        await asyncio.sleep(0.1)
+        await until(lambda: any('dropped an event' in r.getMessage() for r in caplog.records), 2,
+                    what='the warning')
     tracebacks, warnings = _problems(caplog)
     assert tracebacks == []
     assert [r.getMessage() for r in warnings] == \
@@ -54,9 +57,9 @@ async def test_a_lead_page_of_a_deleted_workshop_says_so_and_logs_nothing_alarmi
     with caplog.at_level(logging.WARNING):
         await privacy.delete_workshop(rt.db, rt.bus, lead_secret=links.lead_secret)  # e.g. from another lead page
         await user.should_see('Dieser Workshop wurde gelöscht.', retries=20)
-        await asyncio.sleep(0.3)  # what the page reloads after the event has run
+        await asyncio.sleep(0.3)  # on purpose: what the page reloads after the event has run must log nothing
         user.find(marker='agenda-next').click()  # a control clicked anyway: a message, no error in the log
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.3)  # on purpose: nor what the click sets off
     tracebacks, warnings = _problems(caplog)
     assert tracebacks == [], [r.getMessage() for r in tracebacks]
     assert warnings == []  # deleting is a normal action: the page says so, the log has nothing to report
@@ -91,7 +94,7 @@ async def test_every_open_page_of_a_deleted_workshop_says_so_without_errors(user
         await privacy.delete_workshop(rt.db, rt.bus, lead_secret=links.lead_secret)
         for page in (moderator, phone, wall, plenary):
             await page.should_see('Dieser Workshop wurde gelöscht.', retries=20)
-        await asyncio.sleep(0.3)  # anything the pages would still load
+        await asyncio.sleep(0.3)  # on purpose: anything the pages would still load must log nothing
     tracebacks, warnings = _problems(caplog)
     assert tracebacks == [], [r.getMessage() for r in tracebacks]
     assert warnings == []

@@ -311,7 +311,7 @@ async def test_posting_goes_on_when_the_limits_cannot_be_counted(caplog):
     """Redis away or hanging: the app takes ideas without Redis, so the limits let them through (one warning)."""
     class Hanging(LocalStorage):
         async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
-            await asyncio.sleep(30)
+            await asyncio.sleep(30)  # on purpose: a storage that hangs
 
     class Broken(LocalStorage):
         async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201

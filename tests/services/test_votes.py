@@ -8,6 +8,7 @@ from workshop.services import facilitation, lead, votes
 from workshop.services.errors import Forbidden, Invalid, NotFound
 
 from .helpers import member, post
+from ..waiting import until
 
 
 async def _voting_room(db, bus, cluster, n_ideas=5):
@@ -99,7 +100,7 @@ async def test_votes_are_coalesced_per_room(db, bus, cluster):
         for idea_id in ids:
             await votes.cast_dot(db, bus, token=t, idea_id=idea_id)
     elapsed = loop.time() - started
-    await asyncio.sleep(TALLY_WINDOW + 0.1)
+    await until(lambda: any(isinstance(e, TalliesChanged) and e.dots_cast == 30 for e in seen), what='the last tallies')
     tallies = [e for e in seen if isinstance(e, TalliesChanged)]
     # 30 votes reach the pages as at most one update per window (plus the last one)
     assert 1 <= len(tallies) <= elapsed / TALLY_WINDOW + 2 < 30
