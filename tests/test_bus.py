@@ -12,7 +12,8 @@ async def test_events_reach_only_subscribers_of_their_workshop_in_order():
     seen_1, seen_2 = [], []
     bus.subscribe(1, seen_1.append)
     bus.subscribe(2, seen_2.append)
-    events = [QuestionChanged(workshop_id=1, breakout_id=1, question_id=q) for q in range(5)]
+    events = [QuestionChanged(workshop_id=1, breakout_id=1, question_id=q, phase='collect', dots_budget=3)
+              for q in range(5)]
     for event in events:
         await bus.publish(event)
     assert seen_1 == events and seen_2 == []
@@ -67,10 +68,11 @@ async def test_a_room_subscription_gets_its_room_and_the_workshop_wide_events():
     bus.subscribe(1, room_2.append, breakout_id=20)
     bus.subscribe(1, everything.append)
     assert bus.subscriber_count(1) == 3 and bus.hub.workshop_ids() == [1]
-    in_10 = QuestionChanged(workshop_id=1, breakout_id=10, question_id=1)
+    in_10 = QuestionChanged(workshop_id=1, breakout_id=10, question_id=1, phase='collect', dots_budget=3)
     in_20 = MembersChanged(workshop_id=1, breakout_id=20, members=4)
     wide = [WorkshopChanged(workshop_id=1, fields=('notice',)), RoundChanged(workshop_id=1, round_id=2, round_number=2)]
-    for event in (in_10, in_20, *wide, QuestionChanged(workshop_id=2, breakout_id=10, question_id=1)):
+    elsewhere = QuestionChanged(workshop_id=2, breakout_id=10, question_id=1, phase='collect', dots_budget=3)
+    for event in (in_10, in_20, *wide, elsewhere):
         await bus.publish(event)
     assert room_1 == [in_10, *wide] and room_2 == [in_20, *wide] and everything == [in_10, in_20, *wide]
     s1.close()

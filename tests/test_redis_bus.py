@@ -19,8 +19,19 @@ import redis as redis_sync
 from nicegui import core
 
 from workshop.bus import RedisBus
-from workshop.events import (Event, IdeaPosted, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
-                             Resync, TalliesChanged, TimerChanged, VoteChanged, WorkshopChanged)
+from workshop.events import (
+    Event,
+    IdeaPosted,
+    MembersChanged,
+    PhaseChanged,
+    PresenceChanged,
+    QuestionChanged,
+    Resync,
+    TalliesChanged,
+    TimerChanged,
+    VoteChanged,
+    WorkshopChanged,
+)
 from workshop.presence import SharedPresence
 
 from . import servers
@@ -73,7 +84,8 @@ async def test_an_event_published_anywhere_reaches_every_instance_once_in_order(
     a.subscribe(1, seen_a.append)
     b.subscribe(1, seen_b.append)
     b.subscribe(2, other.append)
-    events = [QuestionChanged(workshop_id=1, breakout_id=7, question_id=q) for q in range(300)]
+    events = [QuestionChanged(workshop_id=1, breakout_id=7, question_id=q, phase='collect', dots_budget=3)
+              for q in range(300)]
 
     async def publish_from(bus: RedisBus, chunk: list[Event]) -> None:
         for event in chunk:
@@ -109,7 +121,7 @@ async def test_every_kind_of_event_survives_the_trip(make_bus):
     assert await a.start() and await b.start()
     seen = []
     b.subscribe(5, seen.append)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     events = [
         IdeaPosted(workshop_id=5, breakout_id=1, question_id=2, idea_id=3, participant_id=None,
                    text='Grüße „zitiert“ <b>& 😀', created_at=now, group='Öffentliche Hand'),
@@ -145,19 +157,22 @@ async def test_a_cut_connection_is_restored_and_pages_resynchronise(make_bus, re
     seen_b = []
     b.subscribe(8, seen_b.append)
     assert kill_connections(redis_url, f'workshop-listen:{b.instance}') == 1
-    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=1))  # b may well miss this
+    # b may well miss this one
+    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=1, phase='collect', dots_budget=3))
     await until(lambda: any(isinstance(e, Resync) for e in seen_b))
     assert b.connections == 2 and b.connected
-    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=2))
-    await until(lambda: QuestionChanged(workshop_id=8, breakout_id=1, question_id=2) in seen_b)
+    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=2, phase='collect', dots_budget=3))
+    await until(lambda: QuestionChanged(workshop_id=8, breakout_id=1, question_id=2, phase='collect',
+                                        dots_budget=3) in seen_b)
 
     # the publisher's connection cut as well: the next publish reconnects, nothing is lost
     assert kill_connections(redis_url, f'workshop-publish:{a.instance}') == 1
-    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=3))
-    await until(lambda: QuestionChanged(workshop_id=8, breakout_id=1, question_id=3) in seen_b)
+    await a.publish(QuestionChanged(workshop_id=8, breakout_id=1, question_id=3, phase='collect', dots_budget=3))
+    await until(lambda: QuestionChanged(workshop_id=8, breakout_id=1, question_id=3, phase='collect',
+                                        dots_budget=3) in seen_b)
 
 
-def _redis_server(port: int, tmp_path) -> subprocess.Popen:  # noqa: ANN001
+def _redis_server(port: int, tmp_path) -> subprocess.Popen:
     process = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
                                 '--appendonly', 'no', '--dir', str(tmp_path)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -192,15 +207,16 @@ async def test_redis_restarted_during_a_workshop(make_bus, tmp_path):
         server.wait(timeout=10)
         await until(lambda: not a.connected and not b.connected)
         started = time.monotonic()
-        posted = QuestionChanged(workshop_id=4, breakout_id=1, question_id=9)
+        posted = QuestionChanged(workshop_id=4, breakout_id=1, question_id=9, phase='collect', dots_budget=3)
         await a.publish(posted)  # Redis is away: a's own pages still get it, at once
         assert time.monotonic() - started < 3
         assert posted in seen_a and posted not in seen_b
         server = _redis_server(port, tmp_path)
         await until(lambda: a.connected and b.connected, timeout=15)
         await until(lambda: any(isinstance(e, Resync) for e in seen_b))
-        await a.publish(QuestionChanged(workshop_id=4, breakout_id=1, question_id=10))
-        await until(lambda: QuestionChanged(workshop_id=4, breakout_id=1, question_id=10) in seen_b)
+        await a.publish(QuestionChanged(workshop_id=4, breakout_id=1, question_id=10, phase='collect', dots_budget=3))
+        await until(lambda: QuestionChanged(workshop_id=4, breakout_id=1, question_id=10, phase='collect',
+                                            dots_budget=3) in seen_b)
         assert any(isinstance(e, Resync) for e in seen_a)
     finally:
         server.kill()
@@ -220,7 +236,7 @@ async def test_start_without_redis_does_not_block_publishing(make_bus):
 
 
 @pytest.fixture
-async def nicegui_loop(monkeypatch) -> None:  # noqa: PT004 - presence schedules with NiceGUI's background tasks
+async def nicegui_loop(monkeypatch) -> None:  # presence schedules with NiceGUI's background tasks
     monkeypatch.setattr(core, 'loop', asyncio.get_running_loop())
 
 

@@ -50,9 +50,13 @@ class IdeaPosted(Event):
 
 @dataclass(frozen=True)
 class QuestionChanged(Event):
+    """A breakout moved on to another guiding question; with what every page shows of it, so that
+    no page has to read it (``facilitation.question_changed`` makes it)."""
     kind: ClassVar[str] = 'question_changed'
     breakout_id: int
     question_id: int | None
+    phase: str  # the question's phase in this breakout
+    dots_budget: int  # each participant's dots for this question
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,18 @@ async def test_moderator_secret_is_checked(db, bus, cluster):
     with pytest.raises(Invalid):
         await moderation.set_question(db, bus, secret=w11.moderator_secret, question_id=foreign)
     assert bus.published == []
+
+
+async def test_a_question_change_carries_the_phase_and_the_dot_budget(db, bus, cluster):
+    """Pages show a question change from the event alone (no page reads the phase or the budget again)."""
+    from workshop.services import facilitation
+    secret = cluster.breakouts[0].moderator_secret
+    async with db.session() as s:
+        breakout = await workshops.get_breakout(s, cluster.breakouts[0].breakout_id)
+        first, second = (await workshops.questions_of(s, breakout.topic_id))[:2]
+    await facilitation.set_phase(db, bus, secret=secret, phase='vote')  # the first question: voting
+    await moderation.set_question(db, bus, secret=secret, question_id=second.id)
+    await moderation.set_question(db, bus, secret=secret, question_id=first.id)
+    changes = [e for e in bus.published if isinstance(e, QuestionChanged)]
+    assert [(e.question_id, e.phase, e.dots_budget) for e in changes] == [(second.id, 'collect', 3),
+                                                                           (first.id, 'vote', 3)]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable
+
 from fastapi import Request, Response
 from nicegui import background_tasks, ui
 
-from ..events import (Event, IdeaChanged, IdeaPosted, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
-                      RoundChanged, TalliesChanged, TimerChanged, WorkshopChanged)
+from ..events import (
+    Event,
+    IdeaChanged,
+    IdeaPosted,
+    MembersChanged,
+    PhaseChanged,
+    PresenceChanged,
+    QuestionChanged,
+    RoundChanged,
+    TalliesChanged,
+    TimerChanged,
+    WorkshopChanged,
+)
 from ..i18n import Translate, translate_error
-from ..models import AgendaItem, AgendaKind, BreakoutPublic, Phase, QuestionPublic, Workshop
+from ..models import AgendaItem, AgendaKind, BreakoutPublic, Phase, QuestionPublic, Round, Workshop
 from ..runtime import Runtime, runtime
 from ..services import facilitation, lead, votes, workshops
 from ..services.errors import ServiceError
@@ -115,7 +129,7 @@ class Cockpit:
 
     # --- controls ---
 
-    async def _run(self, action, done: str | None = None) -> bool:  # noqa: ANN001
+    async def _run(self, action: Awaitable[object], done: str | None = None) -> bool:
         try:
             await action
         except ServiceError as e:
@@ -125,7 +139,7 @@ class Cockpit:
             ui.notify(done, type='positive')
         return True
 
-    def build_controls(self, rounds) -> None:  # noqa: ANN001
+    def build_controls(self, rounds: list[Round]) -> None:
         _, w = self._, self.workshop
         with ui.card().classes('w-full gap-3').props('flat bordered'):
             ui.label(_('Workshop controls')).classes('text-lg font-semibold').props('role=heading aria-level=2')
@@ -240,7 +254,7 @@ class Cockpit:
     # --- breakout cards ---
 
     def breakout_card(self, b: BreakoutPublic, counts: dict[str, int], secret: str, phase: Phase, dots: int,
-                      ends_at) -> None:  # noqa: ANN001
+                      ends_at: dt.datetime | None) -> None:
         _ = self._
         self.ideas[b.id] = counts.get('ideas', 0)
         tag = slug(b.label)
@@ -304,18 +318,11 @@ class Cockpit:
         elif isinstance(event, QuestionChanged):
             card['question_id'] = event.question_id
             card['question'].set_text(self._question_text(event.question_id))
-            self._reload_phase(event.breakout_id, event.question_id)
+            card['phase'].set(Phase(event.phase))
         elif isinstance(event, PhaseChanged) and event.question_id == card['question_id']:
             card['phase'].set(Phase(event.phase))
         elif isinstance(event, TimerChanged):
             card['timer'].set(event.ends_at)
-
-    def _reload_phase(self, breakout_id: int, question_id: int | None) -> None:
-        async def load() -> None:
-            async with self.rt.db.session() as session:
-                phase = await facilitation.phase_of(session, breakout_id, question_id)
-            self.cards[breakout_id]['phase'].set(phase)
-        background_tasks.create(load(), name='cockpit phase')
 
     def _reload_workshop(self, fields: tuple[str, ...]) -> None:
         async def load() -> None:
@@ -343,5 +350,5 @@ class Cockpit:
         ui.notify(self._('Link copied'))
 
 
-def _int(value) -> int | None:  # noqa: ANN001
+def _int(value: float | str | None) -> int | None:
     return int(value) if value is not None else None

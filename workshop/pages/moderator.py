@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
 from fastapi import Request, Response
 from nicegui import background_tasks, ui
+from nicegui.events import ValueChangeEventArguments
 
-from ..events import (Event, KeyResultsChanged, MembersChanged, PhaseChanged, PresenceChanged, QuestionChanged,
-                      TalliesChanged, TimerChanged, WorkshopChanged)
+from ..events import (
+    Event,
+    KeyResultsChanged,
+    MembersChanged,
+    PhaseChanged,
+    PresenceChanged,
+    QuestionChanged,
+    TalliesChanged,
+    TimerChanged,
+    WorkshopChanged,
+)
 from ..i18n import Translate, translate_error
-from ..models import Phase, QuestionPublic, Workshop
+from ..models import IdeaPublic, Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
 from ..services import curation, facilitation, moderation, results, votes, workshops
 from ..services.errors import N_, Invalid, ServiceError
 from ..services.ideas import IDEA_MAX
+from .boards import IdeaBoard, load_ideas
 from .countdown import Countdown
 from .earlier import EarlierRounds
-from .boards import IdeaBoard, load_ideas
 from .frame import content, frame
 from .live import NoticeBanner, ReloadPrompt, follow_workshop
 from .secret_links import copy_my_link, exchange, held_secret, invalid, moderator_place, moderator_place_of, same_place
@@ -109,7 +122,7 @@ class ModeratorView:
 
     # --- building ---
 
-    def build_current(self, shown, ends_at) -> None:  # noqa: ANN001
+    def build_current(self, shown: list[IdeaPublic], ends_at: dt.datetime | None) -> None:
         _ = self._
         with ui.card().classes('w-full gap-3').props('flat bordered'):
             self.block, self.question = question_heading(self.current, _)
@@ -201,7 +214,7 @@ class ModeratorView:
 
     # --- actions ---
 
-    async def _run(self, action) -> bool:  # noqa: ANN001
+    async def _run(self, action: Awaitable[object]) -> bool:
         try:
             await action
         except ServiceError as e:
@@ -216,7 +229,7 @@ class ModeratorView:
         await self._run(moderation.set_question(self.rt.db, self.rt.bus, secret=self.secret,
                                                 question_id=question_id))
 
-    async def _phase_picked(self, e) -> None:  # noqa: ANN001
+    async def _phase_picked(self, e: ValueChangeEventArguments) -> None:
         if e.value and e.value != self.phase.value:
             if not await self._run(facilitation.set_phase(self.rt.db, self.rt.bus, secret=self.secret,
                                                           phase=e.value)):
@@ -234,7 +247,8 @@ class ModeratorView:
                                              question_id=self.current.id if self.current else None)):
             self.add_box.set_value('')
 
-    def _open_dialog(self, title: str, action, *, text: str | None = None, options: dict | None = None) -> None:  # noqa: ANN001
+    def _open_dialog(self, title: str, action: Callable[[], Awaitable[object]], *, text: str | None = None,
+                     options: dict | None = None) -> None:
         self.dialog_title.set_text(title)
         self.dialog_input.set_visibility(text is not None)
         self.dialog_input.set_value(text or '')
@@ -363,7 +377,8 @@ class ModeratorView:
             self.current = next((q for q in self.questions if q.id == event.question_id), None)
             show_question(self.block, self.question, self.current, self._)
             self._highlight()
-            self._reload_phase()
+            self.phase = Phase(event.phase)
+            self.phase_toggle.set_value(self.phase.value)
             self._load_question_results()
             self.duplicate_list.clear()
             self.duplicates.set_value(False)
@@ -380,15 +395,6 @@ class ModeratorView:
             self.online.set_text(self._('{n} online', n=event.online))
         elif isinstance(event, MembersChanged):
             self.members.set_text(self._('{n} joined', n=event.members))
-
-    def _reload_phase(self) -> None:
-        question_id = self.current.id if self.current else None
-
-        async def load() -> None:
-            async with self.rt.db.session() as session:
-                self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-            self.phase_toggle.set_value(self.phase.value)
-        background_tasks.create(load(), name='moderator phase')
 
     def _load_question_results(self) -> None:
         question_id = self.current.id if self.current else None

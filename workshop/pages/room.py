@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from fastapi import Response
 from fastapi.responses import RedirectResponse
 from nicegui import background_tasks, ui
 
 from ..events import Event, PhaseChanged, PresenceChanged, QuestionChanged, RoundChanged, TimerChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
-from ..models import Phase, QuestionPublic, Workshop
+from ..models import IdeaPublic, Phase, QuestionPublic, Workshop
 from ..runtime import Runtime, runtime
-from ..services import facilitation, ideas, participants, votes, workshops
+from ..services import ideas, participants, votes, workshops
 from ..services.errors import ServiceError
 from ..services.ideas import IDEA_MAX
-from .countdown import Countdown
-from .outbox import IdeaOutbox
-from .earlier import EarlierRounds
 from .boards import IdeaBoard, load_ideas
+from .countdown import Countdown
+from .earlier import EarlierRounds
 from .frame import content, frame, language_switch
 from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
+from .outbox import IdeaOutbox
 from .session import participant_tokens
 from .widgets import PhaseBadge, question_heading, show_question
 
 
 @ui.page('/j/{code}/room')
-async def room_page(code: str):
+async def room_page(code: str) -> Response | None:
     rt = runtime()
     # one session and few queries (with a thousand phones arriving, each statement counts): the workshop
     # with this browser's participant and seat; the room with its phase; the questions; the phone's dots;
@@ -94,7 +97,8 @@ class RoomView:
         self.notice: NoticeBanner | None = None
         self.reload_prompt: ReloadPrompt | None = None
 
-    def build(self, shown, *, mine: dict[int, int], left: int, budget: int, ends_at) -> None:  # noqa: ANN001
+    def build(self, shown: list[IdeaPublic], *, mine: dict[int, int], left: int, budget: int,
+              ends_at: dt.datetime | None) -> None:
         _ = self._
         self.round_prompt = ui.card().classes('w-full bg-amber-1').props('flat bordered role=alert')
         with self.round_prompt:
@@ -224,13 +228,16 @@ class RoomView:
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
             self.outbox.next_id(self.client_id, self.current.id if self.current else None)
-            self._reload(phase=True, my_dots=True)
+            self.phase, self.budget = Phase(event.phase), event.dots_budget
+            self._show_phase()
+            self._load_my_dots(budget_known=True)
             if self.earlier:
                 self.earlier.show_question(event.question_id)
         elif isinstance(event, TimerChanged):
             self.timer.set(event.ends_at)
         elif isinstance(event, PresenceChanged):
-            self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room', event.online))
+            self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
+                                                 event.online))
 
     def _workshop_event(self, event: Event) -> None:
         if isinstance(event, RoundChanged):
@@ -241,28 +248,31 @@ class RoomView:
         elif isinstance(event, WorkshopChanged) and self.notice is not None:
             if 'notice' in event.fields or 'plenary' in event.fields:
                 self.notice.reload(self.rt)
-            if 'voting' in event.fields:
-                self._reload(my_dots=True)
+            if 'voting' in event.fields:  # the budget may have changed
+                self._load_my_dots(budget_known=False)
             if 'structure' in event.fields and self.reload_prompt is not None:
                 self.reload_prompt.show()
 
-    def _reload(self, *, phase: bool = False, my_dots: bool = False) -> None:
-        """This phone's own state after a change: the question's phase, its dots."""
+    def _load_my_dots(self, *, budget_known: bool) -> None:
+        """This phone's dots on the current question (one query), and its budget unless an event brought it."""
         question_id = self.current.id if self.current else None
+        if question_id is None:
+            return
 
         async def load() -> None:
             async with self.rt.db.session() as session:
-                if phase:
-                    self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-                if my_dots and question_id is not None:
+                if budget_known:
+                    self.my_dots = await votes.my_dots(session, participant_id=self.participant_id,
+                                                       breakout_id=self.breakout_id, question_id=question_id)
+                    left = self.budget - sum(self.my_dots.values())
+                else:
                     breakout = await session.get(workshops.Breakout, self.breakout_id)
                     question = await session.get(workshops.Question, question_id)
                     self.my_dots, left, self.budget = await votes.status_for(
                         session, participant_id=self.participant_id, breakout=breakout, question=question)
-                    self.board.set_my_dots(self.my_dots)
-                    self._show_dots_left(left)
-            self._show_phase()
-        background_tasks.create(load(), name='room reload')
+            self.board.set_my_dots(self.my_dots)
+            self._show_dots_left(left)
+        background_tasks.create(load(), name='room dots')
 
     def _show_phase(self) -> None:
         _ = self._

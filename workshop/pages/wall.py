@@ -12,13 +12,13 @@ from nicegui import app, background_tasks, run, ui
 
 from ..events import Event, PhaseChanged, QuestionChanged, RoundChanged, TalliesChanged, TimerChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
-from ..models import Phase, Workshop
+from ..models import BreakoutPublic, Phase, QuestionPublic, Workshop
 from ..qr import qr_png
 from ..runtime import Runtime, runtime
 from ..services import facilitation, results, workshops
 from ..services.errors import N_, NotFound, ServiceError
-from .countdown import Countdown
 from .boards import IdeaBoard, load_ideas
+from .countdown import Countdown
 from .frame import error_page, frame
 from .live import NoticeBanner, follow_workshop
 from .widgets import PhaseBadge, question_heading, show_question
@@ -94,7 +94,7 @@ class PlenaryWall:
                     self._rooms(workshop, breakouts)
         background_tasks.create(load(), name='plenary wall')
 
-    def _rooms(self, workshop: Workshop, breakouts) -> None:  # noqa: ANN001
+    def _rooms(self, workshop: Workshop, breakouts: list[BreakoutPublic]) -> None:
         _ = self._
         ui.label(workshop.title).classes('text-5xl font-bold leading-tight').props('role=heading aria-level=1')
         ui.label(_('Scan the code with your phone camera and choose your room.')).classes('text-3xl')
@@ -178,7 +178,7 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
 
 class BreakoutWall:
     def __init__(self, rt: Runtime, _: Translate, *, workshop: Workshop, breakout_id: int, questions: dict,
-                 current, phase: Phase) -> None:  # noqa: ANN001
+                 current: QuestionPublic | None, phase: Phase) -> None:
         self.rt = rt
         self._ = _
         self.breakout_id = breakout_id
@@ -204,7 +204,8 @@ class BreakoutWall:
                 'xAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#cbd2d9', 'fontSize': 18}},
                 'yAxis': {'type': 'category', 'data': labels,
                           'axisLabel': {'color': '#f5f7fa', 'fontSize': 20, 'width': 520, 'overflow': 'truncate'}},
-                'series': [{'type': 'bar', 'data': [i['dots'] for i in reversed(best)], 'itemStyle': {'color': '#4c9be8'},
+                'series': [{'type': 'bar', 'data': [i['dots'] for i in reversed(best)],
+                            'itemStyle': {'color': '#4c9be8'},
                             'label': {'show': True, 'position': 'right', 'color': '#f5f7fa', 'fontSize': 20}}],
                 'animation': False,
             })
@@ -231,15 +232,8 @@ class BreakoutWall:
         elif isinstance(event, QuestionChanged):
             self.current = self.questions.get(event.question_id)
             show_question(self.block, self.question, self.current, self._)
-            self._reload_phase()
+            self.phase = Phase(event.phase)
+            self.show_phase()
         elif isinstance(event, TimerChanged):
             self.timer.set(event.ends_at)
 
-    def _reload_phase(self) -> None:
-        question_id = self.current.id if self.current else None
-
-        async def load() -> None:
-            async with self.rt.db.session() as session:
-                self.phase = await facilitation.phase_of(session, self.breakout_id, question_id)
-            self.show_phase()
-        background_tasks.create(load(), name='wall phase')

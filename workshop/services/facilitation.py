@@ -9,8 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database, server_now
-from ..events import PhaseChanged, TimerChanged
-from ..models import Breakout, BreakoutQuestion, Phase, Question, utcnow
+from ..events import PhaseChanged, QuestionChanged, TimerChanged
+from ..models import Breakout, BreakoutQuestion, Phase, Question, Workshop, utcnow
 from .access import led_workshop, moderated_breakout
 from .errors import N_, Invalid
 
@@ -29,12 +29,26 @@ async def breakout_question(session: AsyncSession, breakout_id: int, question_id
     return row
 
 
-async def phase_of(session: AsyncSession, breakout_id: int, question_id: int | None) -> Phase:
+def stored_phase(question_id: int | None, stored: str | None) -> Phase:
+    """A breakout's question's phase from its stored row (``stored``: None without one): no question is
+    closed, a question not handled yet is collecting."""
     if question_id is None:
         return Phase.closed
-    phase = (await session.exec(select(BreakoutQuestion.phase).where(
+    return Phase(stored) if stored else Phase.collect
+
+
+async def phase_of(session: AsyncSession, breakout_id: int, question_id: int | None) -> Phase:
+    stored = None if question_id is None else (await session.exec(select(BreakoutQuestion.phase).where(
         BreakoutQuestion.breakout_id == breakout_id, BreakoutQuestion.question_id == question_id))).first()
-    return Phase(phase) if phase else Phase.collect
+    return stored_phase(question_id, stored)
+
+
+async def question_changed(session: AsyncSession, breakout: Breakout, question: Question) -> QuestionChanged:
+    """The event of ``breakout`` showing ``question`` now, with its phase and dot budget."""
+    workshop = await session.get(Workshop, breakout.workshop_id)
+    return QuestionChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id, question_id=question.id,
+                           phase=(await phase_of(session, breakout.id, question.id)).value,
+                           dots_budget=question.dots_budget or workshop.dots_per_question)
 
 
 async def opened_phase(session: AsyncSession, breakout: Breakout, question_id: int) -> Phase | None:
@@ -126,5 +140,5 @@ def remaining_seconds(ends_at: dt.datetime | None, now: dt.datetime | None = Non
         return None
     now = now or utcnow()
     if ends_at.tzinfo is None:
-        ends_at = ends_at.replace(tzinfo=dt.timezone.utc)
+        ends_at = ends_at.replace(tzinfo=dt.UTC)
     return max(0, round((ends_at - now).total_seconds()))

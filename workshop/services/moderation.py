@@ -7,11 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
-from ..events import QuestionChanged
 from ..models import Breakout, Question
 from .access import moderated_breakout
 from .errors import N_, Invalid
-from .facilitation import breakout_question
+from .facilitation import breakout_question, question_changed
 
 
 async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Breakout:
@@ -29,9 +28,9 @@ async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int)
         for opened in {breakout.current_question_id, question.id} - {None}:
             await breakout_question(session, breakout.id, opened)
         breakout.current_question_id = question.id
-    if changed:
-        await bus.publish(QuestionChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
-                                          question_id=question.id))
+        event = await question_changed(session, breakout, question) if changed else None
+    if event is not None:
+        await bus.publish(event)
     return question.id
 
 

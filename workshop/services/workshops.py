@@ -11,12 +11,25 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..db import Database
-from ..models import (AgendaItem, Attendance, Breakout, BreakoutPublic, BreakoutQuestion, Idea, Phase, Question,
-                      QuestionPublic, Round, Topic, Workshop)
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Breakout,
+    BreakoutPublic,
+    BreakoutQuestion,
+    Idea,
+    Phase,
+    Question,
+    QuestionPublic,
+    Round,
+    Topic,
+    Workshop,
+)
 from ..templates import QuestionBlockSpec, WorkshopTemplate
 from .access import INVALID_MODERATOR_LINK
 from .codes import new_join_code, new_secret, normalise_join_code
 from .errors import N_, NotFound
+from .facilitation import stored_phase
 
 
 @dataclass(frozen=True)
@@ -72,14 +85,14 @@ async def _create(session: AsyncSession, *, template: WorkshopTemplate, template
     await session.flush()
 
     first_question: dict[int, int] = {}
-    for topic, spec in zip(topics, template.topics):
+    for topic, spec in zip(topics, template.topics, strict=True):
         questions = list(_questions(topic.id, spec.questions))
         session.add_all(questions)
         await session.flush()
         first_question[topic.number] = questions[0].id
 
     links = []
-    for index, (round_, round_spec) in enumerate(zip(rounds, template.rounds)):
+    for index, (round_, round_spec) in enumerate(zip(rounds, template.rounds, strict=True)):
         for topic_number in template.round_topics(index):
             topic_spec = template.topics[topic_number - 1]
             moderator = round_spec.moderators.get(topic_number) or topic_spec.moderator
@@ -180,8 +193,7 @@ async def room_of(session: AsyncSession, breakout_id: int) -> tuple[BreakoutPubl
     if row is None:
         raise NotFound(N_('This breakout does not exist.'))
     breakout, round_, topic, phase = row
-    # as facilitation.phase_of: no question is closed, a question not yet handled is collecting
-    phase = Phase.closed if breakout.current_question_id is None else Phase(phase) if phase else Phase.collect
+    phase = stored_phase(breakout.current_question_id, phase)
     return breakout_public(breakout, round_, topic), breakout, phase
 
 

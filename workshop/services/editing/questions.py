@@ -9,13 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ...bus import Bus
 from ...db import Database
-from ...events import QuestionChanged
 from ...models import Breakout, BreakoutQuestion, Idea, Question, Topic
 from ..errors import N_, Invalid, NotFound
+from ..facilitation import question_changed
 from ..text import clean_text
 from .common import KEEP, _led, _move, _owned, _publish, _questions
 from .validation import QUESTION_MAX, QUESTIONS_MAX, SUBS_MAX, _block, clean_dots
-
 
 # --- guiding questions ----------------------------------------------------------------------------------
 
@@ -149,9 +148,9 @@ async def delete_question(db: Database, bus: Bus, *, lead_secret: str, question_
         await session.delete(question)
         await session.flush()
         _renumber(questions)
-    for breakout in showing:
-        await bus.publish(QuestionChanged(workshop_id=workshop.id, breakout_id=breakout.id,
-                                          question_id=replacement.id))
+        events = [await question_changed(session, breakout, replacement) for breakout in showing]
+    for event in events:
+        await bus.publish(event)
     await _publish(bus, workshop.id)
 
 
