@@ -103,7 +103,7 @@ class Page:
 class PlainPage:
     """A page without NiceGUI (the join page); a redirect may still have led to a NiceGUI page."""
 
-    def __new__(cls, url: str, html: str):  # noqa: ANN204
+    def __new__(cls, url: str, html: str):
         if ELEMENTS_RE.search(html) and QUERY_RE.search(html):
             return Page(url, html)
         return super().__new__(cls)
@@ -237,7 +237,7 @@ class StampingEngineIO(engineio.AsyncClient):
     """Engine.IO client that notes when each message packet came off the socket."""
     stamps: deque | None = None
 
-    async def _receive_packet(self, pkt):  # noqa: ANN001
+    async def _receive_packet(self, pkt):
         if pkt.packet_type == engineio.packet.MESSAGE and self.stamps is not None:
             self.stamps.append(now())
         await super()._receive_packet(pkt)
@@ -252,16 +252,16 @@ class PageSocket(socketio.AsyncClient):
         self.stamps: deque = deque()
         self.eio.stamps = self.stamps
 
-    def _engineio_client_class(self):  # noqa: ANN202
+    def _engineio_client_class(self):
         return StampingEngineIO
 
-    async def _handle_eio_message(self, data):  # noqa: ANN001
+    async def _handle_eio_message(self, data):
         t = self.stamps.popleft() if self.stamps else now()
         if isinstance(data, str):
             self.screen.raw(t, data)
         await super()._handle_eio_message(data)
 
-    async def _handle_event(self, namespace, id, data):  # noqa: ANN001, A002
+    async def _handle_event(self, namespace, id, data):
         self.screen.event(data[0], data[1:])
 
 
@@ -536,7 +536,7 @@ class Screen:
 
     def _on_javascript(self, msg: dict) -> None:
         if msg.get('request_id') is not None and self.sio is not None:
-            asyncio.ensure_future(self.sio.emit('javascript_response', {
+            asyncio.ensure_future(self.sio.emit('javascript_response', {  # noqa: RUF006 - the phone does not wait for it
                 'request_id': msg['request_id'], 'client_id': self.client_id, 'result': None}))
         code = msg.get('code') or ''
         m = RUN_METHOD_RE.search(code)
@@ -798,7 +798,7 @@ async def fetch_assets(session: aiohttp.ClientSession, base: str, html: str, coo
         text = decoded.decode('utf-8', 'replace')
         if url.endswith('.css'):
             for imp in CSS_IMPORT_RE.findall(text):
-                queue.append({'url': urljoin(url, imp), 'kind': 'css'})  # noqa: PERF401
+                queue.append({'url': urljoin(url, imp), 'kind': 'css'})
             for font in _pick_fonts(text, url):
                 queue.append({'url': font, 'kind': 'font'})
         elif asset.get('kind') == 'module':  # static imports of ES modules (classic scripts have none)
@@ -874,7 +874,7 @@ async def measure_first_load(base: str, code: str, room_slug: str) -> dict:
 # worker process: hosts phones (and, in worker 0, the walls and moderator pages)
 
 def raise_fd_limit() -> int:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = hard if hard != resource.RLIM_INFINITY else 65536
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
@@ -1373,7 +1373,7 @@ def make_plan(args: argparse.Namespace, rooms: list[str], phones_by_room: dict[s
             rng.shuffle(candidates)
             # spread over phones: each phone gives at most one dot per burst while enough phones remain
             per_phone = max(1, math.ceil(n / max(1, len(candidates))))
-            for g, r, free in candidates:
+            for g, _r, free in candidates:
                 for tok in rng.sample(free, min(per_phone, len(free), args.dots - len(used[g]))):
                     if len(pairs) < n:
                         pairs.append((g, tok, 1))

@@ -27,14 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop.db import Database  # noqa: E402
-from workshop.models import (Attendance, Breakout, BreakoutQuestion, Idea, Participant, Phase,  # noqa: E402
-                             Question, Vote)
-from workshop.protocol import archive, render  # noqa: E402
-from workshop.protocol.document import load_document  # noqa: E402
-from workshop.protocol.pdf import warm_up  # noqa: E402
-from workshop.services.workshops import create_from_template  # noqa: E402
-from workshop.templates import WorkshopTemplate  # noqa: E402
+from workshop.db import Database
+from workshop.models import Attendance, Breakout, BreakoutQuestion, Idea, Participant, Phase, Question, Vote
+from workshop.protocol import archive, render
+from workshop.protocol.document import load_document
+from workshop.protocol.pdf import warm_up
+from workshop.services.workshops import create_from_template
+from workshop.templates import WorkshopTemplate
 
 TOPICS, QUESTIONS, IDEAS, ROUNDS = 3, 6, 100, 2  # 3 topics in 2 rounds = 6 breakouts
 PEOPLE_PER_BREAKOUT = 40
@@ -77,7 +76,7 @@ async def build(db: Database) -> int:
                   for n in range(PEOPLE_PER_BREAKOUT * TOPICS)]
         session.add_all(people)
         await session.flush()
-        start = dt.datetime(2026, 5, 26, 8, 0, tzinfo=dt.timezone.utc)
+        start = dt.datetime(2026, 5, 26, 8, 0, tzinfo=dt.UTC)
         for breakout in breakouts:
             offset = (breakout.topic_id + breakout.round_id) % TOPICS
             members = people[offset * PEOPLE_PER_BREAKOUT:(offset + 1) * PEOPLE_PER_BREAKOUT]
@@ -101,7 +100,7 @@ async def build(db: Database) -> int:
     return links.workshop_id
 
 
-def timed(fn, runs: int) -> tuple[float, float, float, object]:  # noqa: ANN001
+def timed(fn, runs: int) -> tuple[float, float, float, object]:
     """(median wall time, slowest wall time, median CPU time of this process, result)."""
     times, cpu, result = [], [], None
     for _ in range(runs):
@@ -112,10 +111,10 @@ def timed(fn, runs: int) -> tuple[float, float, float, object]:  # noqa: ANN001
     return statistics.median(times), max(times), statistics.median(cpu), result
 
 
-async def in_worker(doc) -> tuple[float, float]:  # noqa: ANN001
+async def in_worker(doc) -> tuple[float, float]:
     """Render the PDF in a fresh worker process while measuring how long the event loop is held up."""
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     loop = asyncio.get_running_loop()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn')) as pool:
         # the app starts and warms a worker when the lead opens the protocol page
@@ -170,8 +169,9 @@ async def main() -> None:
         if args.out:
             Path(args.out).write_bytes(first_pdf)
         await db.dispose()
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
     pages = len(PdfReader(io.BytesIO(first_pdf)).pages)
     cpu = next((line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines()
                 if line.startswith('model name')), platform.processor()) if Path('/proc/cpuinfo').exists() else ''

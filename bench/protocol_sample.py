@@ -19,15 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageDraw
 
-from workshop.bus import InProcessBus  # noqa: E402
-from workshop.db import Database  # noqa: E402
-from workshop.protocol import render  # noqa: E402
-from workshop.services import (curation, facilitation, ideas, lead, participants, protocol, results,  # noqa: E402
-                               votes, workshops)
-from workshop.services.workshops import create_from_template  # noqa: E402
-from workshop.templates import load_template  # noqa: E402
+from workshop.bus import InProcessBus
+from workshop.db import Database
+from workshop.protocol import render
+from workshop.services import curation, facilitation, ideas, lead, participants, protocol, results, votes, workshops
+from workshop.services.workshops import create_from_template
+from workshop.templates import load_template
 
 ROOM_1 = {  # question index -> [(idea, heading)]
     0: [('Hochschulen und Forschungseinrichtungen als Keimzellen', 'Wissenschaft'),
@@ -121,7 +120,7 @@ async def main(out: Path) -> None:
     print('\n'.join(sorted(str(p) for p in out.iterdir())))
 
 
-async def curation_question(db, bus, secret: str, question_id: int) -> None:  # noqa: ANN001
+async def curation_question(db, bus, secret: str, question_id: int) -> None:
     from workshop.services import moderation
     await moderation.set_question(db, bus, secret=secret, question_id=question_id)
 

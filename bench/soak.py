@@ -44,7 +44,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadgen  # noqa: E402
+import loadgen
 
 MEMORY_LIMIT_MB_PER_10_MIN = 10.0  # "flat": less growth than this after warm-up
 
@@ -239,7 +239,7 @@ class Soak:
                 backoff = min(30.0, backoff * 2)
                 try:
                     await phone.reconnect()
-                except Exception as e:  # noqa: BLE001
+                except Exception as e:
                     self.errors.append(f'{phone.name}: reconnect failed: {e}')
                 continue
             backoff = 1.0
@@ -293,7 +293,7 @@ class Soak:
                         try:
                             await phone.join()
                             return
-                        except Exception as e:  # noqa: BLE001
+                        except Exception as e:
                             self.join_retries.append(f'{phone.name}: {e}')
                             await phone.screen.close()
                             phone.screen.drops.clear()
@@ -344,7 +344,7 @@ class Soak:
                 screen.drops.clear()
                 try:
                     await screen.open_screen(self.server.links['moderators'][room])
-                except Exception as e:  # noqa: BLE001
+                except Exception as e:
                     self.errors.append(f'{room} moderator: {e}')
                     await asyncio.sleep(2 + attempt)
             if not screen.connected:
@@ -383,7 +383,8 @@ class Soak:
         slope = _slope(warm) * 600 if len(warm) >= 3 else None  # MB per 10 minutes
         by_phase = {}
         for phase in ('collect', 'vote', 'idle'):
-            points = [(t, m) for (t, m), ph in zip(self.memory, self.memory_phase) if ph == phase and t >= joined_at]
+            points = [(t, m) for (t, m), ph in zip(self.memory, self.memory_phase, strict=True)
+                      if ph == phase and t >= joined_at]
             if phase != 'idle':  # growth within each window of this phase, summed
                 by_phase[phase] = None
             if len(points) >= 3 and phase == 'idle':
@@ -392,9 +393,11 @@ class Soak:
         active_growth = (self.memory[-1][1] - next((m for t, m in self.memory if t >= joined_at), self.memory[-1][1])) \
             if self.memory else 0
         summary = {
-            'phones': len(phones), 'rooms': len(walls), 'minutes': self.args.minutes, 'joined_after_s': round(joined_at, 1),
+            'phones': len(phones), 'rooms': len(walls), 'minutes': self.args.minutes,
+            'joined_after_s': round(joined_at, 1),
             'ideas_confirmed': len(told), 'ideas_in_db': len(stored), 'ideas_missing': missing[:20],
-            'ideas_duplicated': duplicates, 'dots_confirmed': sum(dots_told.values()), 'dots_in_db': sum(dots_db.values()),
+            'ideas_duplicated': duplicates, 'dots_confirmed': sum(dots_told.values()),
+            'dots_in_db': sum(dots_db.values()),
             'dots_mismatch': {i: (dots_told.get(i, 0), dots_db.get(i, 0)) for i in set(dots_told) | set(dots_db)
                               if dots_told.get(i, 0) != dots_db.get(i, 0)},
             'unconfirmed_actions': unconfirmed, 'dropped_connections': drops, 'errors': self.errors[:20],

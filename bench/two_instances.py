@@ -49,7 +49,7 @@ def pct(values: list[float], p: float) -> float | None:
     if not values:
         return None
     values = sorted(values)
-    return round(values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))], 3)
+    return round(values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))], 3)
 
 
 def dist(values: list[float]) -> dict:
@@ -69,7 +69,7 @@ async def bus_latency(events: int, rate: float) -> dict:
         return IdeaPosted(workshop_id=1, breakout_id=1, question_id=1, idea_id=n, participant_id=n,
                           text=f'Idee {n}: Hochschulen und Kammern als Initiatoren der Netzwerke', created_at=utcnow())
 
-    async def measure(publisher, receiver) -> list[float]:  # noqa: ANN001
+    async def measure(publisher, receiver) -> list[float]:
         sent: dict[int, float] = {}
         got: dict[int, float] = {}
         receiver.subscribe(1, lambda e: got.setdefault(e.idea_id, time.perf_counter()))
@@ -291,7 +291,7 @@ def end_to_end(args: argparse.Namespace) -> dict:
             cpu_before = deployment.cpu_seconds()
             results[name] = digest(run_loadgen(deployment, args, tmp, name))
             results[name]['instances_cpu_s'] = [round(b - a, 2) for a, b in zip(cpu_before,
-                                                                                deployment.cpu_seconds())]
+                                                                                deployment.cpu_seconds(), strict=True)]
             results[name]['routes_per_instance'] = deployment.routes_per_instance()
             results[name]['load_average_after'] = os.getloadavg()
         finally:

@@ -72,9 +72,9 @@ async def cluster(db: Database) -> WorkshopLinks:
 # users, a handler that awaits (a database write, a bus event updating other pages) may then navigate
 # somebody else's page. Route both by the client whose handler is running instead.
 
-from nicegui import ui  # noqa: E402
-from nicegui.functions.navigate import Navigate  # noqa: E402
-from nicegui.testing.user import User  # noqa: E402
+from nicegui import ui
+from nicegui.functions.navigate import Navigate
+from nicegui.testing.user import User
 
 
 class _UserOfContext:
@@ -94,7 +94,7 @@ class _ContextNavigate(Navigate):
         super().__init__()
         self.user_of_context = user_of_context
 
-    def to(self, target, new_tab: bool = False) -> None:  # noqa: ANN001
+    def to(self, target, new_tab: bool = False) -> None:
         object.__getattribute__(self.user_of_context(), 'navigate').to(target, new_tab)
 
     def back(self) -> None:
@@ -111,7 +111,7 @@ class _ContextNotify:
     def __init__(self, user_of_context: _UserOfContext) -> None:
         self.user_of_context = user_of_context
 
-    def __call__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __call__(self, *args, **kwargs) -> None:
         object.__getattribute__(self.user_of_context(), 'notify')(*args, **kwargs)
 
 
@@ -122,11 +122,11 @@ def _route_navigation_by_client(monkeypatch):
     navigate, notify = _ContextNavigate(user_of_context), _ContextNotify(user_of_context)
     original_init = User.__init__
 
-    def init(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def init(self, *args, **kwargs) -> None:
         original_init(self, *args, **kwargs)
         users.append(self)
 
-    def getattribute(self, name: str):  # noqa: ANN001, ANN202
+    def getattribute(self, name: str):
         ui.navigate = navigate
         ui.notify = notify
         ui.download = object.__getattribute__(self, 'download')
@@ -140,11 +140,11 @@ def _route_navigation_by_client(monkeypatch):
 # Browser and database-server tests skip on a newcomer's machine without them; with
 # WORKSHOP_FORBID_SKIPS=1 (set by .ci/run) a skip is a failure, so CI always runs them.
 
-import os  # noqa: E402
+import os
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.skipped and os.environ.get('WORKSHOP_FORBID_SKIPS') == '1' and not hasattr(report, 'wasxfail'):

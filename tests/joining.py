@@ -65,7 +65,7 @@ async def choose(user: User, code: str, label: str, *, name: str | None = None, 
     return None
 
 
-async def join(user: User, code: str, label: str, **fields) -> None:  # noqa: ANN003
+async def join(user: User, code: str, label: str, **fields) -> None:
     """Join and be in the room of ``label`` (the room page is open and ready)."""
     refused = await choose(user, code, label, **fields)
     assert refused is None, f'joining {label} was refused: {refused.message}'

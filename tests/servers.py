@@ -45,7 +45,7 @@ class PostgresServer:
 
     url: str  # a database to connect to for CREATE/DROP DATABASE
 
-    def _connect(self):  # noqa: ANN202
+    def _connect(self):
         import psycopg
         parsed = make_url(self.url)
         return psycopg.connect(host=parsed.host or '127.0.0.1', port=parsed.port or 5432,
@@ -68,13 +68,13 @@ def postgres_server() -> PostgresServer:
     """The server, or a skip saying why it cannot be used."""
     server = PostgresServer(POSTGRES_URL)
     try:
-        import psycopg  # noqa: F401
+        import psycopg  # noqa: F401 - only: is it installed?
     except ImportError:
         pytest.skip('PostgreSQL tests need psycopg: pip install -e ".[test,postgres]"')
     try:
         with server._connect() as connection:
             connection.execute('SELECT 1')
-    except Exception as e:  # noqa: BLE001 - any failure to connect means: not reachable
+    except Exception as e:  # any failure to connect means: not reachable
         pytest.skip(f'PostgreSQL not reachable at {_where(POSTGRES_URL)}: {str(e).strip().splitlines()[0]}')
     return server
 
@@ -93,8 +93,8 @@ def truncate_all(url: str) -> None:
             connection.execute("SET LOCAL lock_timeout = '10s'")
             for table in tables:
                 connection.execute(f'DELETE FROM "{table}"')
-            connection.execute('SELECT setval(pg_get_serial_sequence(t, \'id\'), 1, false) FROM unnest(%s::text[]) AS t',
-                               [[f'"{t}"' for t in tables]])
+            connection.execute('SELECT setval(pg_get_serial_sequence(t, \'id\'), 1, false) '
+                               'FROM unnest(%s::text[]) AS t', [[f'"{t}"' for t in tables]])
 
 
 def migrated_postgres_database(server: PostgresServer, prefix: str = 'test') -> str:
@@ -115,7 +115,7 @@ def redis_url(db: int) -> str:
         client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
         client.ping()
         client.close()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         pytest.skip(f'Redis not reachable at {_where(REDIS_URL)}: {e}')
     return url
 
@@ -202,13 +202,13 @@ def spawn_app(args: list[str], *, env: dict[str, str], log: Path, cwd: Path = RE
 
 
 def start_app(args: list[str], *, ready_when: str | None = None, timeout: float = STARTUP_TIMEOUT,
-              **spawn_options) -> AppProcess:  # noqa: ANN003 - spawn_app's
+              **spawn_options) -> AppProcess:  # spawn_app's
     """``spawn_app``, returned once it answers."""
     return spawn_app(args, **spawn_options).wait_until_answers(ready_when=ready_when, timeout=timeout)
 
 
 @contextlib.contextmanager
-def app_process(args: list[str], **options) -> Iterator[AppProcess]:  # noqa: ANN003 - start_app's
+def app_process(args: list[str], **options) -> Iterator[AppProcess]:  # start_app's
     """``start_app`` for a ``with`` block: stopped at its end."""
     app = start_app(args, **options)
     try:

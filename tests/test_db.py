@@ -26,7 +26,7 @@ from . import servers
 
 
 @pytest.fixture(params=['sqlite', pytest.param('postgresql', marks=pytest.mark.postgresql)])
-def empty_url(request, tmp_path) -> Iterator[str]:  # noqa: ANN001
+def empty_url(request, tmp_path) -> Iterator[str]:
     """An empty database: a new SQLite file, or a new PostgreSQL database (dropped afterwards)."""
     if request.param == 'sqlite':
         yield f'sqlite:///{tmp_path / "empty.sqlite3"}'
@@ -68,7 +68,7 @@ def test_an_empty_database_gets_the_newest_schema_and_a_second_upgrade_does_noth
 
 # --- a database of the release before migrations -----------------------------------------------------
 
-T0 = dt.datetime(2025, 5, 26, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 5, 26, 9, 30, tzinfo=dt.UTC)
 
 
 def _previous_release_database(url: str, *, stamped: bool) -> None:
@@ -173,7 +173,7 @@ def test_instances_starting_at_once_migrate_one_after_the_other(empty_url: str):
     def start() -> None:
         try:
             results.append(Database(empty_url).upgrade_schema(run_all_migrations=True))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             errors.append(e)
     threads = [threading.Thread(target=start) for _ in range(4)]
     for t in threads:
@@ -192,7 +192,7 @@ async def test_server_time_comes_from_the_database_as_aware_utc(empty_url: str):
         async with db.session() as s:
             now = await server_now(s)
         assert now.tzinfo is not None and now.utcoffset() == dt.timedelta(0)
-        assert abs((now - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 5
+        assert abs((now - dt.datetime.now(dt.UTC)).total_seconds()) < 5
         assert abs((await db.now() - now).total_seconds()) < 5
     finally:
         await db.dispose()
@@ -258,7 +258,7 @@ async def test_a_page_s_reads_in_the_event_loop_see_what_was_committed(db: Datab
         async with db.read_session() as session:
             workshop, participant, seat = await participants.seat_by_code(
                 session, code=cluster.join_code, tokens={str(cluster.workshop_id): token})
-            public, row, phase = await workshops.room_of(session, breakout_id)
+            _public, row, _phase = await workshops.room_of(session, breakout_id)
             assert (workshop.id, participant.token, seat, row.id) == (cluster.workshop_id, token, breakout_id,
                                                                       breakout_id)
             assert (await session.get(Workshop, cluster.workshop_id)).join_code == cluster.join_code
@@ -273,7 +273,7 @@ async def test_a_page_s_reads_in_the_event_loop_see_what_was_committed(db: Datab
             event.remove(engine, 'before_cursor_execute', listener)
 
 
-async def _member(db: Database, bus: InProcessBus, links) -> tuple[str, int]:  # noqa: ANN001
+async def _member(db: Database, bus: InProcessBus, links) -> tuple[str, int]:
     token, _workshop_id, _code = await participants.enter_breakout(
         db, bus, code=links.join_code, tokens={}, breakout_id=links.breakouts[0].breakout_id)
     return token, links.breakouts[0].breakout_id

@@ -77,10 +77,10 @@ def test_translator_falls_back_to_english_and_formats():
 
 # --- no user-facing text around the catalogue ---------------------------------------------------------------
 
-import ast  # noqa: E402
-import re  # noqa: E402
+import ast
+import re
 
-from workshop.i18n import PAGE_LANGUAGES, Translator, page_language  # noqa: E402
+from workshop.i18n import PAGE_LANGUAGES, Translator, page_language
 
 _WORDS = re.compile(r'[^\W\d_]{2,}')  # two letters in a row: a word, not "·", "…", "14:00" or "★"
 # calls whose first argument (or these keywords) a person reads: ui.label('…'), ui.button('…'), frame('…'), …

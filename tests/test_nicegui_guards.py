@@ -11,7 +11,6 @@ nicegui version to the release they were recorded for (``VERIFIED``).
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 from typing import Any
 

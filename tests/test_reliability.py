@@ -20,10 +20,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'bench'))
-import loadgen  # noqa: E402
-from soak import LiveServer, Phone, token_of  # noqa: E402
+import loadgen
+from soak import LiveServer, Phone, token_of
 
-from .waiting import until, wait_until  # noqa: E402
+from .waiting import until, wait_until
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -156,7 +156,7 @@ async def test_a_phone_cutting_its_connection_mid_send_and_resending_stores_the_
             resend = loadgen.listener(element, 'resend')
             confirmed: list[str] = []  # the messages confirming this idea: "saved" with its client id
 
-            def raw(t: float, data: str, shown=phone.raw, client_id=client_id, confirmed=confirmed) -> None:  # noqa: ANN001
+            def raw(t: float, data: str, shown=phone.raw, client_id=client_id, confirmed=confirmed) -> None:
                 shown(t, data)
                 if client_id in data and 'saved' in data:
                     confirmed.append(data)

@@ -26,7 +26,6 @@ from .joining import choose, join, open_join_page
 from .services.helpers import member, post
 from .waiting import until
 
-
 # --- secrets and codes ------------------------------------------------------------------------------
 
 def test_link_secrets_have_at_least_128_random_bits_from_a_secure_source(monkeypatch):
@@ -612,8 +611,8 @@ def test_markdown_preview_shows_hostile_text_as_text():
     from workshop.protocol.markdown import escape
     for payload in PAYLOADS:
         html = markdown2.markdown(f'- {escape(payload)}\n', extras=['tables'])
-        assert '<script' not in html and '<img' not in html and '<a ' not in html and 'javascript:' not in \
-            html.replace('javascript:alert', '') or 'href' not in html, (payload, html)
+        assert ('<script' not in html and '<img' not in html and '<a ' not in html and 'javascript:' not in \
+            html.replace('javascript:alert', '')) or 'href' not in html, (payload, html)
         assert '<strong>' not in html and '<em>' not in html and '<code>' not in html and '<h1>' not in html
 
 
@@ -689,7 +688,7 @@ def participants_tokens(viewer: User) -> list[str]:
     """The participant tokens in NiceGUI's user storage (the simulated phone is the only participant)."""
     from nicegui import app
     tokens = []
-    for storage in app.storage._users.values():  # noqa: SLF001
+    for storage in app.storage._users.values():
         tokens.extend(storage.get('participants', {}).values())
     assert tokens
     return tokens
@@ -705,7 +704,7 @@ def _texts_on(viewer: User) -> set[str]:
     from nicegui import ui
     texts: set[str] = set()
 
-    def walk(value) -> None:  # noqa: ANN001
+    def walk(value) -> None:
         if isinstance(value, str):
             texts.add(value)
         elif isinstance(value, dict):
@@ -864,7 +863,7 @@ def test_socket_messages_are_checked_against_the_sending_socket(monkeypatch):
     calls = []
 
     class _Sio:
-        handlers = {'/': {name: (lambda name: lambda sid, msg: calls.append((name, sid)))(name)
+        handlers = {'/': {name: (lambda name: lambda sid, msg: calls.append((name, sid)))(name)  # noqa: B023 - bound
                           for name in security.CLIENT_MESSAGES}}
     sio = _Sio()
     security.guard_client_messages(sio)
@@ -928,17 +927,17 @@ async def test_joining_goes_on_when_the_join_limits_cannot_be_counted(db, cluste
     from workshop.services.rate_storage import LocalStorage
 
     class Hanging(LocalStorage):
-        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+        async def get_moving_window(self, key, limit, expiry):
             await asyncio.sleep(30)  # on purpose: a storage that hangs
 
-        async def acquire_entry(self, key, limit, expiry, amount=1):  # noqa: ANN001, ANN201
+        async def acquire_entry(self, key, limit, expiry, amount=1):
             await asyncio.sleep(30)  # on purpose: a storage that hangs
 
     class Broken(LocalStorage):
-        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+        async def get_moving_window(self, key, limit, expiry):
             raise ConnectionError('Redis is away')
 
-        async def acquire_entry(self, key, limit, expiry, amount=1):  # noqa: ANN001, ANN201
+        async def acquire_entry(self, key, limit, expiry, amount=1):
             raise ConnectionError('Redis is away')
 
     for storage in (Hanging(), Broken()):

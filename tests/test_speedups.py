@@ -14,19 +14,19 @@ from workshop import speedups
 class _Element:
     def update(self) -> None: ...
 
-    def handle(self, event) -> None: ...  # noqa: ANN001
+    def handle(self, event) -> None: ...
 
 
 def test_the_cached_answers_are_the_originals(monkeypatch):
     from nicegui.helpers.functions import expects_arguments as original
     calls = []
 
-    def counting(func):  # noqa: ANN001, ANN202
+    def counting(func):
         calls.append(func)
         return original(func)
     cached = speedups.cached_expects_arguments(counting)
     a, b = _Element(), _Element()
-    cases = [a.update, a.handle, b.update, b.handle, lambda: None, lambda e: None,  # noqa: ARG005
+    cases = [a.update, a.handle, b.update, b.handle, lambda: None, lambda e: None,
              functools.partial(lambda x, y: None, 1), print]
     for func in cases:
         assert cached(func) == original(func), func
@@ -58,7 +58,7 @@ def test_elements_ask_it_and_still_work(monkeypatch):
         def changed(self) -> None:
             seen.append('method')
 
-        def changed_with(self, event) -> None:  # noqa: ANN001
+        def changed_with(self, event) -> None:
             seen.append(('method with', event.sender))
 
     ObservableList([], on_change=lambda: seen.append('no args')).append(1)
@@ -81,7 +81,7 @@ def test_the_outbox_loop_is_replaced_only_over_the_loop_it_was_written_for(monke
     speedups.install()
     assert Outbox.loop is speedups.outbox_loop, 'kept NiceGUI\'s loop: see tests/test_nicegui_guards.py'
 
-    async def changed_loop(self):  # noqa: ANN001, ANN202 - an upgrade's different loop
+    async def changed_loop(self):  # an upgrade's different loop
         pass
     monkeypatch.setattr(Outbox, 'loop', changed_loop)
     with caplog.at_level('INFO', logger='workshop.speedups'):
@@ -98,7 +98,7 @@ def test_a_changed_middleware_or_expects_arguments_is_kept(monkeypatch, caplog):
     class ChangedTracking(BaseHTTPMiddleware):  # an upgrade's different middleware
         pass
 
-    def changed_expects_arguments(func):  # noqa: ANN001, ANN202
+    def changed_expects_arguments(func):
         return functions.expects_arguments(func)
     monkeypatch.setattr(storage, 'RequestTrackingMiddleware', ChangedTracking)
     monkeypatch.setattr(ui_run, 'RedirectWithPrefixMiddleware', middlewares.RedirectWithPrefixMiddleware)
@@ -155,7 +155,7 @@ async def test_the_replacement_loop_sends_waits_and_stops():
         def _enqueue_event(self, event: asyncio.Event | None) -> None:
             self._event = None if event is None else _CountingEvent(event)
 
-        async def _emit(self, message) -> None:  # noqa: ANN001
+        async def _emit(self, message) -> None:
             self.sent.append(message)
 
     ours, theirs = _Box(), _Box()
@@ -183,14 +183,13 @@ async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
     from types import SimpleNamespace
 
     import httpx
-    from nicegui import core
-    from nicegui import middlewares
+    from nicegui import core, middlewares
     from nicegui.version import __version__
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse, RedirectResponse
     from starlette.routing import Route
 
-    def make(*wrappers):  # noqa: ANN002, ANN202
+    def make(*wrappers):
         app = Starlette(routes=[
             Route('/go', lambda r: RedirectResponse('/room', status_code=303)),
             Route('/away', lambda r: RedirectResponse('https://example.org/x', status_code=303)),
@@ -221,7 +220,7 @@ async def test_the_plain_middlewares_behave_as_nicegui_s(monkeypatch):
     assert 'immutable' in seen[3][2] and seen[4][2] == seen[5][2] == seen[6][2] == 'no-store'
 
 
-async def test_ui_run_gets_the_plain_middlewares(user):  # noqa: ANN001
+async def test_ui_run_gets_the_plain_middlewares(user):
     """The app as ui.run builds it (tests/app_main.py): our three middlewares, none of NiceGUI's."""
     from nicegui import core, middlewares
     added = {m.cls for m in core.app.user_middleware}
@@ -232,8 +231,7 @@ async def test_ui_run_gets_the_plain_middlewares(user):  # noqa: ANN001
 
 async def test_the_plain_request_tracking_behaves_as_nicegui_s(monkeypatch, tmp_path):
     import httpx
-    from nicegui import app as nicegui_app
-    from nicegui import storage
+    from nicegui import app as nicegui_app, storage
     from nicegui.storage import Storage
     from starlette.applications import Starlette
     from starlette.middleware.sessions import SessionMiddleware
@@ -244,7 +242,7 @@ async def test_the_plain_request_tracking_behaves_as_nicegui_s(monkeypatch, tmp_
     monkeypatch.setattr(Storage, 'redis_url', None)
     monkeypatch.setattr(nicegui_app.storage, '_users', {})
 
-    def seen(request):  # noqa: ANN001, ANN202
+    def seen(request):
         current = storage.request_contextvar.get()
         session_id = request.session['id']
         return JSONResponse({'same_request': current is not None and current.scope is request.scope,
@@ -252,7 +250,7 @@ async def test_the_plain_request_tracking_behaves_as_nicegui_s(monkeypatch, tmp_
                              'active': nicegui_app.storage._active_request_sessions[session_id],
                              'responded': request.state.responded})
 
-    def make(tracking):  # noqa: ANN001, ANN202
+    def make(tracking):
         app = Starlette(routes=[Route('/', seen)])
         app.add_middleware(tracking)
         app.add_middleware(SessionMiddleware, secret_key='s')

@@ -16,7 +16,7 @@ BODY = 'const x = 1;\n' * 500
 def _app() -> tuple[StaticCache, dict]:
     calls = {'n': 0}
 
-    async def asset(request):  # noqa: ANN001, ANN202
+    async def asset(request):
         calls['n'] += 1
         if 'missing' in request.url.path:
             return PlainTextResponse('not found', status_code=404)
@@ -24,7 +24,7 @@ def _app() -> tuple[StaticCache, dict]:
         response.set_cookie('session', f'browser-{calls["n"]}')
         return response
 
-    async def page(_request):  # noqa: ANN001, ANN202
+    async def page(_request):
         calls['n'] += 1
         return Response('<html></html>', media_type='text/html')
 
@@ -32,7 +32,7 @@ def _app() -> tuple[StaticCache, dict]:
     return StaticCache(GZipMiddleware(inner, minimum_size=500, compresslevel=9)), calls
 
 
-async def _get(app, path: str, **headers: str) -> httpx.Response:  # noqa: ANN001
+async def _get(app, path: str, **headers: str) -> httpx.Response:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url='http://test') as client:
         return await client.get(path, headers=headers)
 

@@ -29,7 +29,7 @@ def setup(settings: Settings) -> Runtime:
     rt = Runtime(settings=settings, db=db, bus=bus, presence=presence)
     bus.hub.observe(rt.snapshots.forget_on_change)
     install(rt)
-    from . import pages  # noqa: F401  # registers the routes
+    from . import pages  # noqa: F401 - registers the routes
     from .pages.boards import BoardRegistry
     rt.boards = BoardRegistry(rt.bus)
     app.add_static_files('/assets', ASSETS)
@@ -61,7 +61,7 @@ def make_bus(settings: Settings) -> tuple[Bus, Presence]:
         bus = InProcessBus()
         return bus, Presence(bus)
     try:
-        import redis  # noqa: F401
+        import redis  # noqa: F401 - only: is it installed?
     except ImportError as e:
         raise BrokerURLError('WORKSHOP_BROKER_URL needs the redis package: pip install -e ".[redis]"') from e
     bus = RedisBus(settings.broker_url, prefix=os.environ.get('WORKSHOP_BROKER_PREFIX', 'workshop:'))
@@ -76,11 +76,11 @@ async def _revive_storage_listeners() -> None:
     connection fails for longer than its retries; after Redis is back, load and listen again."""
     try:
         from nicegui.persistence import RedisPersistentDict
-        for storage in list(app.storage._users.values()):  # noqa: SLF001 - no public way to reach them
+        for storage in list(app.storage._users.values()):  # no public way to reach them
             task = getattr(storage, '_listener_task', None)
             if isinstance(storage, RedisPersistentDict) and task is not None and task.done():
                 await storage.initialize()
-    except Exception:  # noqa: BLE001 - a session may then need a reload; never break the bus for it
+    except Exception:  # a session may then need a reload; never break the bus for it
         log.exception('cannot restart the session storage listeners')
 
 
@@ -100,8 +100,8 @@ async def _check_clock(rt: Runtime) -> None:
     """Timers end at database time; pages count down with this machine's clock: they should agree."""
     import datetime as dt
     try:
-        skew = (await rt.db.now() - dt.datetime.now(dt.timezone.utc)).total_seconds()
-    except Exception:  # noqa: BLE001 - the first request will report a database problem clearly
+        skew = (await rt.db.now() - dt.datetime.now(dt.UTC)).total_seconds()
+    except Exception:  # the first request will report a database problem clearly
         log.exception('cannot read the database clock')
         return
     if abs(skew) > 1.0:

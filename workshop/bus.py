@@ -273,7 +273,7 @@ class RedisBus:
 
     # --- life cycle ---
 
-    def _client(self, **kwargs: Any) -> Any:  # noqa: ANN401
+    def _client(self, **kwargs: Any) -> Any:
         import redis.asyncio as redis
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
@@ -306,7 +306,7 @@ class RedisBus:
             if task is not None:
                 try:
                     await task
-                except (asyncio.CancelledError, Exception):  # noqa: BLE001 - closing anyway
+                except (asyncio.CancelledError, Exception):  # noqa: BLE001, S110 - closing anyway
                     pass
         while self._outbox is not None and not self._outbox.empty():  # nobody waits for ever on a closed bus
             *_rest, future = self._outbox.get_nowait()
@@ -322,7 +322,7 @@ class RedisBus:
     # --- sending ---
 
     async def _write(self) -> None:
-        assert self._outbox is not None
+        assert self._outbox is not None  # noqa: S101 - for the type checker: _launch() created it before this task
         while True:
             batch = [await self._outbox.get()]
             while len(batch) < PUBLISH_BATCH and not self._outbox.empty():
@@ -405,7 +405,7 @@ class RedisBus:
                         except Exception:  # noqa: BLE001, S110 - the connection is gone anyway
                             pass
 
-    async def _receive(self, pubsub: Any) -> None:  # noqa: ANN401
+    async def _receive(self, pubsub: Any) -> None:
         heard = pinged = time.monotonic()
         while True:
             message = await pubsub.get_message(timeout=PING_INTERVAL)

@@ -15,7 +15,7 @@ from .config import Settings
 from .db import Database, DatabaseURLError, SchemaError
 from .qr import qr_text
 from .services.workshops import WorkshopLinks, create_from_template
-from .templates import TemplateError, available_templates, load_template
+from .templates import TemplateError, WorkshopTemplate, available_templates, load_template
 
 DEMO_TEMPLATE = 'cluster-workshop'
 
@@ -240,7 +240,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _create(url: str, template, name: str, date: dt.date | None) -> WorkshopLinks:  # noqa: ANN001
+def _create(url: str, template: WorkshopTemplate, name: str, date: dt.date | None) -> WorkshopLinks:
     async def create() -> WorkshopLinks:
         db = Database(url)
         try:
@@ -296,5 +296,5 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # a plain path
+    except Exception:  # noqa: BLE001 - a plain path
         return url

@@ -29,13 +29,15 @@ class Settings:
         data = Path(data_dir or os.environ.get('WORKSHOP_DATA_DIR', 'workshop-data'))
         host = host or os.environ.get('WORKSHOP_HOST', '0.0.0.0')
         port = port or int(os.environ.get('WORKSHOP_PORT', DEFAULT_PORT))
-        database_url = db or os.environ.get('WORKSHOP_DATABASE_URL') or f'sqlite:///{(data / "workshop.sqlite3").resolve()}'
+        database_url = (db or os.environ.get('WORKSHOP_DATABASE_URL')
+                        or f'sqlite:///{(data / "workshop.sqlite3").resolve()}')
         public = public_url or os.environ.get('WORKSHOP_PUBLIC_URL') or guess_public_url(host, port)
         return cls(database_url=database_url, public_url=public.rstrip('/'), host=host, port=port, data_dir=data,
                    storage_secret=os.environ.get('WORKSHOP_STORAGE_SECRET', ''),
                    admin_secret=os.environ.get('WORKSHOP_ADMIN_SECRET', '').strip(),
                    broker_url=os.environ.get('WORKSHOP_BROKER_URL', '').strip(),
-                   auto_migrate=os.environ.get('WORKSHOP_AUTO_MIGRATE', '1').strip().lower() not in {'0', 'no', 'false'})
+                   auto_migrate=os.environ.get('WORKSHOP_AUTO_MIGRATE', '1').strip().lower()
+                   not in {'0', 'no', 'false'})
 
     def ensure_storage_secret(self) -> str:
         """Signs participants' cookies; kept in the data folder so that restarts keep people joined."""

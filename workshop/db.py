@@ -22,12 +22,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from . import models  # noqa: F401  # registers the tables on SQLModel.metadata
-from .protocol import models as _protocol_models  # noqa: F401
+from . import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from .protocol import models as _protocol_models  # noqa: F401 - registers the protocol tables
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,8 @@ def normalise_url(url: str) -> tuple[str, str]:
     if backend == 'sqlite':
         return (_render(parsed.set(drivername='sqlite+aiosqlite')), _render(parsed.set(drivername='sqlite')))
     if backend == 'postgresql':
-        return (_render(parsed.set(drivername='postgresql+psycopg')), _render(parsed.set(drivername='postgresql+psycopg')))
+        return (_render(parsed.set(drivername='postgresql+psycopg')),
+                _render(parsed.set(drivername='postgresql+psycopg')))
     raise DatabaseURLError(f'unsupported database {backend!r}: use sqlite:///FILE or postgresql://…')
 
 
@@ -70,7 +73,7 @@ def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # a plain path
+    except Exception:  # noqa: BLE001 - a plain path
         return url
 
 
@@ -83,7 +86,7 @@ BUSY_TIMEOUT_MS = 10_000
 MIGRATION_BUSY_TIMEOUT_MS = 600_000
 
 
-def _switch_to_wal(cursor) -> None:  # noqa: ANN001
+def _switch_to_wal(cursor: DBAPICursor) -> None:
     """Switching a new file to WAL needs an exclusive lock, and SQLite reports a competing
     connection (another instance creating the same file) at once instead of calling the busy
     handler: try again until the busy timeout has passed."""
@@ -100,7 +103,7 @@ def _switch_to_wal(cursor) -> None:  # noqa: ANN001
             delay = min(delay * 2, 0.2)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin)
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -113,7 +116,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def _sqlite_migration_pragmas(dbapi_connection, record) -> None:  # noqa: ANN001
+def _sqlite_migration_pragmas(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
     # batch migrations copy and drop tables; foreign keys are checked once afterwards instead
     _sqlite_pragmas(dbapi_connection, record)
     dbapi_connection.execute('PRAGMA foreign_keys=OFF')
@@ -121,7 +124,7 @@ def _sqlite_migration_pragmas(dbapi_connection, record) -> None:  # noqa: ANN001
     dbapi_connection.execute(f'PRAGMA busy_timeout={MIGRATION_BUSY_TIMEOUT_MS}')
 
 
-def _sqlite_begin(connection) -> None:  # noqa: ANN001
+def _sqlite_begin(connection: Connection) -> None:
     """Write transactions take SQLite's write lock first (BEGIN IMMEDIATE).
 
     A deferred transaction that reads, then writes, fails at once when another
@@ -133,7 +136,7 @@ def _sqlite_begin(connection) -> None:  # noqa: ANN001
     connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
 
 
-def migration_engine(sync_url: str, **kwargs) -> Engine:  # noqa: ANN003
+def migration_engine(sync_url: str, **kwargs) -> Engine:
     """A synchronous engine for migrations: one transaction holds the schema (SQLite: its write lock)."""
     if sync_url.startswith('sqlite'):
         engine = create_engine(sync_url, **kwargs)
@@ -413,13 +416,13 @@ class InLoopSession:
     def __init__(self, session: Session) -> None:
         self.sync_session = session
 
-    async def exec(self, statement, **kwargs):  # noqa: ANN001, ANN003, ANN201 - as AsyncSession.exec
+    async def exec(self, statement, **kwargs):  # noqa: ANN001, ANN201 - as AsyncSession.exec
         return self.sync_session.exec(statement, **kwargs)
 
-    async def get(self, entity, ident, **kwargs):  # noqa: ANN001, ANN003, ANN201 - as AsyncSession.get
+    async def get(self, entity, ident, **kwargs):  # noqa: ANN001, ANN201 - as AsyncSession.get
         return self.sync_session.get(entity, ident, **kwargs)
 
-    async def execute(self, statement, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    async def execute(self, statement, *args, **kwargs):  # noqa: ANN001, ANN201 - as AsyncSession.execute
         return self.sync_session.execute(statement, *args, **kwargs)
 
 
@@ -428,6 +431,6 @@ async def server_now(session: AsyncSession) -> dt.datetime:
     connection = await session.connection()
     if connection.dialect.name == 'sqlite':
         value = (await connection.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
     value = (await connection.execute(text('SELECT clock_timestamp()'))).scalar_one()
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)

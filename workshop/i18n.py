@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -24,7 +24,7 @@ PAGE_LANGUAGES = {'de': 'de', 'en': 'en-GB'}
 Translate = Callable[..., str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(language: str):  # noqa: ANN202 - babel.messages.catalog.Catalog, or None; parsed once per process
     path = LOCALE_DIR / language / 'LC_MESSAGES' / 'messages.po'
     if not path.is_file():
@@ -33,7 +33,7 @@ def _read(language: str):  # noqa: ANN202 - babel.messages.catalog.Catalog, or N
         return read_po(f, locale=language)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """msgid → translation; a plural message by its singular msgid, with its singular translation
     (``plural_catalogue`` has all its forms)."""
@@ -52,7 +52,7 @@ def catalogue(language: str) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_catalogue(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
     """(singular msgid, plural msgid) → the translated forms, for the messages with plural forms."""
     po = _read(language)
@@ -61,7 +61,7 @@ def plural_catalogue(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {tuple(m.id): tuple(m.string) for m in po if m.pluralizable and m.id and all(m.string) and not m.fuzzy}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(language: str) -> gettext.NullTranslations:
     """The catalogue as gettext translations: the language's plural rule (Plural-Forms) picks the form."""
     po = _read(language)

@@ -210,7 +210,7 @@ class SharedPresence(Presence):
         except Exception as e:  # noqa: BLE001 - the next heartbeat tries again
             log.warning('presence: cannot read the totals (%s)', e)
             return
-        for key, total in zip(keys, totals):
+        for key, total in zip(keys, totals, strict=True):
             breakout = (key.decode() if isinstance(key, bytes) else key).rsplit(':', 1)[1]
             if breakout.isdigit():
                 self._totals[int(breakout)] = int(total)
@@ -220,7 +220,7 @@ class SharedPresence(Presence):
             await asyncio.sleep(self._heartbeat_every)
             try:
                 await self.refresh(force=False)  # totals are published only if they changed (an instance died)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception('presence: heartbeat failed')
 
     async def close(self) -> None:

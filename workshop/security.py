@@ -142,7 +142,7 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a broken record: leave it to the handler
+        except Exception:  # noqa: BLE001 - a broken record: leave it to the handler
             return True
         redacted = redact(message)
         if redacted != message:

@@ -37,9 +37,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 
-from nicegui import core, helpers
-from nicegui import storage as nicegui_storage
-from nicegui import ui_run as nicegui_ui_run
+from nicegui import core, helpers, storage as nicegui_storage, ui_run as nicegui_ui_run
 from nicegui.dependencies import JsComponent
 from nicegui.outbox import Deleted, Outbox
 from nicegui.version import __version__ as NICEGUI_VERSION
@@ -118,7 +116,7 @@ async def outbox_loop(self: Outbox) -> None:
             coros = []
             if self.updates:
                 data = {
-                    element_id: None if isinstance(element, Deleted) else element._to_dict()  # noqa: SLF001
+                    element_id: None if isinstance(element, Deleted) else element._to_dict()
                     for element_id, element in self.updates.items()
                 }
                 js_components = [
@@ -144,11 +142,11 @@ async def outbox_loop(self: Outbox) -> None:
             for coro in coros:
                 try:
                     await coro
-                except Exception as e:  # noqa: BLE001  # as NiceGUI: report, go on
+                except Exception as e:  # noqa: BLE001 - as NiceGUI: report, go on
                     core.app.handle_exception(e)
         except asyncio.CancelledError:
             break
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - as NiceGUI's loop: report, pause, go on
             core.app.handle_exception(e)
             await asyncio.sleep(0.1)
 
@@ -241,11 +239,11 @@ class RequestTracking(_HTTPMiddleware):
         request.state.responded = False
         session_id = request.session['id']
         storage = core.app.storage
-        active = storage._active_request_sessions  # noqa: SLF001 - NiceGUI's own bookkeeping, as its middleware
+        active = storage._active_request_sessions  # NiceGUI's own bookkeeping, as its middleware
         active[session_id] += 1
         try:
-            if session_id not in storage._users:  # noqa: SLF001
-                await storage._create_user_storage(session_id)  # noqa: SLF001
+            if session_id not in storage._users:
+                await storage._create_user_storage(session_id)
 
             async def send_tracked(message: Message) -> None:
                 if message['type'] == 'http.response.start':

@@ -31,7 +31,7 @@ class TemplateError(ValueError):
 class _PlacedError(ValueError):
     """A cross-reference problem that knows where in the document it is (path below the model)."""
 
-    def __init__(self, message: str, loc: list[Any]):
+    def __init__(self, message: str, loc: list[Any]) -> None:
         super().__init__(message)
         self.loc = loc
 
@@ -81,7 +81,8 @@ class TopicSpec(_Strict):
 
 class RoundSpec(_Strict):
     title: ShortText | None = None
-    topics: list[int] | None = Field(default=None, description='topic numbers (1-based) run in this round; default: all')
+    topics: list[int] | None = Field(default=None,
+                                     description='topic numbers (1-based) run in this round; default: all')
     moderators: dict[int, PersonSpec] = Field(default_factory=dict,
                                               description='per topic number, overrides the topic moderator')
 

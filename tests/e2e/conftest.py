@@ -83,7 +83,7 @@ def live_server() -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope='module')
-def chromium():  # noqa: ANN201 - a playwright Browser
+def chromium():  # a playwright Browser
     """Debian's Chromium, driven by Playwright's sync API; skips when either is missing.
 
     Module scope on purpose: the sync API keeps its own event loop alive in this thread, which would break
@@ -130,7 +130,7 @@ class Axe:
     def __init__(self) -> None:
         self.results: dict[str, list[dict]] = {}
 
-    def check(self, page, name: str) -> list[dict]:  # noqa: ANN001 - a playwright Page
+    def check(self, page, name: str) -> list[dict]:  # a playwright Page
         """All WCAG 2.1 A/AA violations on ``page`` now, remembered under ``name``."""
         if not page.evaluate('() => typeof window.axe !== "undefined"'):
             page.add_script_tag(path=str(AXE))

@@ -30,11 +30,11 @@ UPDATE_DOCS = os.environ.get('WORKSHOP_UPDATE_SCREENSHOTS') == '1'
 class Browsers:
     """Browser contexts (separate cookies: separate people) that are all closed at the end."""
 
-    def __init__(self, chromium) -> None:  # noqa: ANN001 - a playwright Browser
+    def __init__(self, chromium) -> None:  # a playwright Browser
         self.chromium = chromium
         self.contexts = []
 
-    def page(self, kind: dict, **options):  # noqa: ANN003, ANN201 - a playwright Page
+    def page(self, kind: dict, **options):  # a playwright Page
         context = self.chromium.new_context(**{**kind, **options})
         context.set_default_timeout(PAGE_LOAD)
         self.contexts.append(context)
@@ -45,7 +45,7 @@ class Browsers:
             context.close()
 
 
-def shoot(page, path: Path) -> None:  # noqa: ANN001
+def shoot(page, path: Path) -> None:
     """A full-page screenshot once images are loaded and Quasar's fade-in of them is over.
 
     Lands in artifacts/screenshots/ (git-ignored); with WORKSHOP_UPDATE_SCREENSHOTS=1 also in docs/screenshots/.
@@ -58,7 +58,7 @@ def shoot(page, path: Path) -> None:  # noqa: ANN001
         shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
 
 
-def join(page, join_link: str, room: str, *, name: str | None = None, organisation: str | None = None) -> None:  # noqa: ANN001
+def join(page, join_link: str, room: str, *, name: str | None = None, organisation: str | None = None) -> None:
     """Open the join link on a phone, optionally give name and organisation, tap the room; wait for the room."""
     from playwright.sync_api import expect
 
@@ -75,14 +75,14 @@ def join(page, join_link: str, room: str, *, name: str | None = None, organisati
     wait_for_room(page, room)
 
 
-def wait_for_room(page, room: str) -> None:  # noqa: ANN001
+def wait_for_room(page, room: str) -> None:
     from playwright.sync_api import expect
 
     page.wait_for_url(re.compile(r'/j/[A-Z0-9]+/room$'))
     expect(page.get_by_role('heading', level=1, name=re.compile(re.escape(room) + ' ·'))).to_be_visible()
 
 
-def post(page, text: str) -> None:  # noqa: ANN001
+def post(page, text: str) -> None:
     """Type an idea on a phone and send it; wait for the emptied box and the idea in the phone's own list."""
     from playwright.sync_api import expect
 
@@ -94,17 +94,17 @@ def post(page, text: str) -> None:  # noqa: ANN001
     expect(idea(page, text)).to_be_visible(timeout=SOON)
 
 
-def idea(page, text: str):  # noqa: ANN001, ANN201 - a playwright Locator
+def idea(page, text: str):  # a playwright Locator
     """An idea in the page's list of ideas (not the same text elsewhere, e.g. in the phone's outbox)."""
     return page.get_by_role('list', name='Beiträge').get_by_text(text, exact=True)
 
 
-def idea_card(page, text: str):  # noqa: ANN001, ANN201 - a playwright Locator
+def idea_card(page, text: str):  # a playwright Locator
     """The smallest part of the page that holds the idea's text and its dot buttons."""
     return idea(page, text).locator('xpath=ancestor::*[.//button[@aria-label="Punkt vergeben"]][1]')
 
 
-def give_dot(page, text: str, *, left: int, budget: int = 3) -> None:  # noqa: ANN001
+def give_dot(page, text: str, *, left: int, budget: int = 3) -> None:
     """Tap "give a dot" on the idea; wait until the phone says how many dots are left."""
     from playwright.sync_api import expect
 
@@ -112,7 +112,7 @@ def give_dot(page, text: str, *, left: int, budget: int = 3) -> None:  # noqa: A
     expect(page.get_by_text(f'Sie haben noch {left} von {budget} Punkten.')).to_be_visible(timeout=SOON)
 
 
-def set_phase(moderator, phase: str) -> None:  # noqa: ANN001
+def set_phase(moderator, phase: str) -> None:
     """The moderator picks a phase ("Ideen sammeln", "Punktabfrage", "Diskussion", "Abgeschlossen")."""
     from playwright.sync_api import expect
 

@@ -29,7 +29,7 @@ def english(live_server: LiveServer) -> LiveWorkshop:
     return live_server.new('stakeholder-workshop-en')
 
 
-def _tab_to(page, target, *, limit: int = 40) -> None:  # noqa: ANN001
+def _tab_to(page, target, *, limit: int = 40) -> None:
     """Press Tab until ``target`` (a locator) has the focus."""
     for _ in range(limit):
         page.keyboard.press('Tab')
@@ -38,7 +38,7 @@ def _tab_to(page, target, *, limit: int = 40) -> None:  # noqa: ANN001
     raise AssertionError(f'{target} not reached with {limit} presses of Tab')
 
 
-def _focus_indicator(page) -> dict:  # noqa: ANN001
+def _focus_indicator(page) -> dict:
     """How the focused element shows its focus: outline and box-shadow (computed)."""
     return page.evaluate('''() => {
         const e = document.activeElement, s = getComputedStyle(e);
@@ -47,14 +47,14 @@ def _focus_indicator(page) -> dict:  # noqa: ANN001
     }''')
 
 
-def _assert_focus_visible(page) -> None:  # noqa: ANN001
+def _assert_focus_visible(page) -> None:
     style = _focus_indicator(page)
     assert style['visible'], f'focus is not :focus-visible after keyboard use: {style}'
     assert (style['outline'] != 'none' and style['width'] >= 2) or style['shadow'] != 'none', \
         f'no visible focus indicator: {style}'
 
 
-def test_participant_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  # noqa: ANN001
+def test_participant_by_keyboard_only(chromium, german: LiveWorkshop) -> None:
     """Join a room, write and send an idea, give a dot — with Tab, typing, Enter and Space only."""
     from playwright.sync_api import expect
 
@@ -79,12 +79,13 @@ def test_participant_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  
         page.keyboard.press('Enter')
         expect(box).to_have_value('', timeout=SOON)
         expect(page.get_by_role('list', name='Beiträge')
-               .get_by_text('Per Tastatur: Förderlotsen für kleine Unternehmen', exact=True)).to_be_visible(timeout=SOON)
+               .get_by_text('Per Tastatur: Förderlotsen für kleine Unternehmen', exact=True)) \
+            .to_be_visible(timeout=SOON)
     finally:
         browsers.close()
 
 
-def test_moderator_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  # noqa: ANN001
+def test_moderator_by_keyboard_only(chromium, german: LiveWorkshop) -> None:
     """Phase and question changes with the keyboard reach a phone in the room."""
     from playwright.sync_api import expect
 
@@ -119,7 +120,7 @@ def test_moderator_by_keyboard_only(chromium, german: LiveWorkshop) -> None:  # 
         browsers.close()
 
 
-def test_page_language_follows_the_workshop(chromium, german: LiveWorkshop, english: LiveWorkshop) -> None:  # noqa: ANN001
+def test_page_language_follows_the_workshop(chromium, german: LiveWorkshop, english: LiveWorkshop) -> None:
     from playwright.sync_api import expect
 
     browsers = Browsers(chromium)
@@ -146,7 +147,7 @@ def test_page_language_follows_the_workshop(chromium, german: LiveWorkshop, engl
         browsers.close()
 
 
-def test_a_phone_switches_its_own_language(chromium, german: LiveWorkshop) -> None:  # noqa: ANN001
+def test_a_phone_switches_its_own_language(chromium, german: LiveWorkshop) -> None:
     """EN on one phone: its join and room pages in English; another phone and the wall stay German."""
     from playwright.sync_api import expect
 
@@ -170,7 +171,8 @@ def test_a_phone_switches_its_own_language(chromium, german: LiveWorkshop) -> No
 
         join(other, german.participants, 'W 1.1')  # a German phone in the same room
         post(other, 'Eine Idee auf Deutsch')
-        expect(phone.get_by_role('list', name='Ideas').get_by_text('Eine Idee auf Deutsch', exact=True)).to_be_visible(timeout=SOON)
+        expect(phone.get_by_role('list', name='Ideas').get_by_text('Eine Idee auf Deutsch', exact=True)) \
+            .to_be_visible(timeout=SOON)
         wall = browsers.page(PROJECTOR)
         wall.goto(german.walls['W 1.1'])
         expect(wall.get_by_text('Teilnahmecode', exact=True)).to_be_visible()
@@ -190,7 +192,8 @@ _RECORD_ANNOUNCEMENTS = '''() => {
         for (const r of records) {
             const node = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
             const region = node && node.closest(live);
-            if (!region || region.closest('[aria-hidden="true"]') || region.getAttribute('aria-live') === 'off') continue;
+            if (!region || region.closest('[aria-hidden="true"]')
+                || region.getAttribute('aria-live') === 'off') continue;
             const politeness = region.getAttribute('aria-live') ||
                 (region.getAttribute('role') === 'alert' ? 'assertive' : 'polite');
             window.__announced.push({politeness, text: region.textContent.trim().slice(0, 80)});
@@ -199,7 +202,7 @@ _RECORD_ANNOUNCEMENTS = '''() => {
 }'''
 
 
-def test_live_updates_are_announced_politely_and_sparingly(chromium, german: LiveWorkshop) -> None:  # noqa: ANN001
+def test_live_updates_are_announced_politely_and_sparingly(chromium, german: LiveWorkshop) -> None:
     """Ten ideas from others arrive within seconds: a screen reader on this phone hears a few polite
     summaries, not ten interruptions, and nothing assertive."""
     from playwright.sync_api import expect

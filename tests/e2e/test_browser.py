@@ -32,7 +32,7 @@ LONG_IDEA = ('Regelmäßige Matchmaking-Formate zwischen Hochschulen, Forschungs
 SECOND_QUESTION = 'Bestanden bereits vor der Gründung'
 
 
-def _join(page, links: LiveWorkshop, label: str) -> None:  # noqa: ANN001
+def _join(page, links: LiveWorkshop, label: str) -> None:
     """Open the join link on a phone and tap the breakout's button; wait for the room."""
     from playwright.sync_api import expect
 
@@ -45,12 +45,12 @@ def _join(page, links: LiveWorkshop, label: str) -> None:  # noqa: ANN001
     expect(page.get_by_label('Ihre Idee')).to_be_visible(timeout=PAGE_LOAD)
 
 
-def _idea(page, text: str):  # noqa: ANN001, ANN202
+def _idea(page, text: str):
     """The idea in the page's list of ideas (a phone also lists its own sent ideas elsewhere)."""
     return page.get_by_role('list', name='Beiträge').get_by_text(text, exact=True)
 
 
-def _post(page, text: str) -> None:  # noqa: ANN001
+def _post(page, text: str) -> None:
     from playwright.sync_api import expect
 
     box = page.get_by_label('Ihre Idee')
@@ -61,13 +61,13 @@ def _post(page, text: str) -> None:  # noqa: ANN001
     expect(_idea(page, text)).to_be_visible(timeout=LIVE)
 
 
-def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -> None:  # noqa: ANN001
+def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -> None:
     from playwright.sync_api import expect
 
     links = live_workshop
     contexts = []
 
-    def context(**options):  # noqa: ANN003, ANN202
+    def context(**options):
         ctx = chromium.new_context(**options)
         ctx.set_default_timeout(PAGE_LOAD)
         contexts.append(ctx)
@@ -124,7 +124,7 @@ def test_phones_post_and_see_ideas_live(chromium, live_workshop: LiveWorkshop) -
 
 
 def test_a_secret_link_from_another_site_opens_the_page_without_the_secret_in_the_address(
-        chromium, live_workshop: LiveWorkshop) -> None:  # noqa: ANN001
+        chromium, live_workshop: LiveWorkshop) -> None:
     """The moderator's link, clicked in a mail or a chat on another site, is exchanged for a cookie: the address
     bar (and so the history) ends without the secret, the page works, a reload too; another browser gets nothing."""
     from playwright.sync_api import expect

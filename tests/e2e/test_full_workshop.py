@@ -20,9 +20,22 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTIFACTS, Axe, LiveServer
-from .helpers import (LAPTOP, PHONE, PROJECTOR, SOON, Browsers, give_dot, join, post, set_phase,
-                      idea as idea_in,
-                      pdf_text, shoot, squash, wait_for_room)
+from .helpers import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    SOON,
+    Browsers,
+    give_dot,
+    idea as idea_in,
+    join,
+    pdf_text,
+    post,
+    set_phase,
+    shoot,
+    squash,
+    wait_for_room,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +52,14 @@ IDEA_W21 = 'Frühe Einbindung der Gründerszene'
 KEY_RESULT_W12 = 'Strategien regelmäßig überprüfen (Übersicht für alle Akteure)'
 
 
-def _room_link(lead, room: str, link: str) -> str:  # noqa: ANN001
+def _room_link(lead, room: str, link: str) -> str:
     """The href of a link ("Moderationsansicht", "Wand") on the lead page's card of one breakout."""
     card = lead.get_by_role('group', name=re.compile('^' + re.escape(room) + ' ·'))
     return card.get_by_role('link', name=link).get_attribute('href')
 
 
 @pytest.mark.timeout(400)  # a whole workshop with eleven browsers; about a minute on an idle machine
-def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, axe: Axe) -> None:  # noqa: ANN001, C901, PLR0915
+def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, axe: Axe) -> None:
     from playwright.sync_api import expect
 
     base = live_server.base_url
@@ -121,9 +134,9 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         step('round 1: collect')
         expect(in_w12[0].get_by_text('Noch keine Beiträge', exact=False)).to_be_visible()
         axe.check(in_w12[0], 'room: empty')
-        for phone, idea in zip(in_w11, IDEAS_W11):
+        for phone, idea in zip(in_w11, IDEAS_W11, strict=True):
             post(phone, idea)
-        for phone, idea in zip(in_w12, IDEAS_W12):
+        for phone, idea in zip(in_w12, IDEAS_W12, strict=False):
             post(phone, idea)
         for screen in (*in_w11, wall, mod11):
             for text in IDEAS_W11:

@@ -120,17 +120,17 @@ class Browsers:
     PHONE = {'viewport': {'width': 390, 'height': 844}, 'is_mobile': True, 'has_touch': True, 'locale': 'de-DE'}
     LAPTOP = {'viewport': {'width': 1280, 'height': 800}, 'locale': 'de-DE'}
 
-    def __init__(self, chromium) -> None:  # noqa: ANN001
+    def __init__(self, chromium) -> None:
         self.chromium = chromium
         self.contexts = []
 
-    def context(self, kind: dict | None = None):  # noqa: ANN201
+    def context(self, kind: dict | None = None):
         context = self.chromium.new_context(**(kind or self.PHONE))
         context.set_default_timeout(30000)
         self.contexts.append(context)
         return context
 
-    def page(self, kind: dict | None = None):  # noqa: ANN201
+    def page(self, kind: dict | None = None):
         return self.context(kind).new_page()
 
     def close(self) -> None:
@@ -139,7 +139,7 @@ class Browsers:
 
 
 @pytest.fixture
-def browsers(chromium) -> Iterator[Browsers]:  # noqa: ANN001
+def browsers(chromium) -> Iterator[Browsers]:
     found = Browsers(chromium)
     yield found
     found.close()

@@ -21,8 +21,8 @@ from workshop.services import curation, facilitation, votes
 from workshop.services.errors import Invalid, NotFound, ServiceError
 
 from ..conftest import RecordingBus
-from ..waiting import until
 from ..services.helpers import member, post
+from ..waiting import until
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ async def other(db: Database) -> AsyncIterator[Database]:
     await second.dispose()
 
 
-async def _voting_room(db, bus, cluster, n_ideas: int):  # noqa: ANN001, ANN202
+async def _voting_room(db, bus, cluster, n_ideas: int):
     token, breakout_id = await member(db, bus, cluster)
     ids = [await post(db, bus, token, breakout_id, f'Idee {i}') for i in range(n_ideas)]
     await facilitation.set_phase(db, bus, secret=cluster.breakouts[0].moderator_secret, phase='vote')
@@ -75,7 +75,7 @@ async def test_dots_while_the_idea_is_merged_on_the_other_instance(db, other, cl
 
 async def test_crossed_merges_on_two_instances_make_no_cycle(db, other, cluster):
     bus = InProcessBus()
-    token, _breakout_id, (first, second) = await _voting_room(db, bus, cluster, n_ideas=2)
+    _token, _breakout_id, (first, second) = await _voting_room(db, bus, cluster, n_ideas=2)
     secret = cluster.breakouts[0].moderator_secret
     results = await asyncio.gather(curation.merge_ideas(db, bus, secret=secret, keep_id=first, merge_id=second),
                                    curation.merge_ideas(other, bus, secret=secret, keep_id=second, merge_id=first),
@@ -134,12 +134,13 @@ async def test_tallies_of_concurrent_batches_on_two_instances_settle_on_the_data
         expected = await votes.tallies(s, breakout_id=breakout_id)
         expected_dots = await votes.dots_cast(s, breakout_id=breakout_id)
     assert sum(expected.values()) == expected_dots == 72
-    for arrival in (from_a + from_b, from_b + from_a, [e for pair in zip(from_a, from_b) for e in pair[::-1]]):
+    interleaved = [e for pair in zip(from_a, from_b, strict=False) for e in pair[::-1]]
+    for arrival in (from_a + from_b, from_b + from_a, interleaved):
         hub = Hub(tally_window=0)
         shown: dict[int, int] = {}
         counts: list[int] = []
 
-        def page(event, shown=shown, counts=counts) -> None:  # noqa: ANN001 - a page's tally handler
+        def page(event, shown=shown, counts=counts) -> None:  # a page's tally handler
             if isinstance(event, TalliesChanged):
                 shown.update(event.tallies)
                 counts.append(event.dots_cast)
@@ -169,7 +170,7 @@ async def test_vote_bursts_through_two_instances_and_redis_end_in_the_database_t
         shown: dict[str, dict[int, int]] = {'a': {}, 'b': {}}
         counts: dict[str, int] = {}
         for name, bus in (('a', a), ('b', b)):
-            def page(event, name=name) -> None:  # noqa: ANN001
+            def page(event, name=name) -> None:
                 if isinstance(event, TalliesChanged):
                     shown[name].update(event.tallies)
                     counts[name] = event.dots_cast

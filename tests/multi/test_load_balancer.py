@@ -26,7 +26,7 @@ from .conftest import Browsers, Cluster
 from .test_two_instances import LIVE, join, post
 
 sys.path.insert(0, str(REPO / 'bench'))
-from two_instances import nginx_main  # noqa: E402  # the benchmark's nginx around the same deploy/ site
+from two_instances import nginx_main  # the benchmark's nginx around the same deploy/ site
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.browser]
 
@@ -67,7 +67,7 @@ def test_the_tls_example_for_a_host_is_valid(tmp_path: Path):
 
 
 @pytest.fixture(scope='module')
-def balancer(instances: Cluster, tmp_path_factory) -> Iterator[tuple[str, Path]]:  # noqa: ANN001
+def balancer(instances: Cluster, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """nginx on a free loopback port in front of instances A and B; yields its URL and its access log."""
     nginx = _nginx()
     tmp = tmp_path_factory.mktemp('nginx')

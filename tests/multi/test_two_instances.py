@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.browser]
 LIVE = 10000  # ms: how fast a change must reach the pages of the other instance (generous for a busy CI machine)
 
 
-def join(page, base: str, code: str, room: str) -> None:  # noqa: ANN001
+def join(page, base: str, code: str, room: str) -> None:
     from playwright.sync_api import expect
     page.goto(f'{base}/j/{code}')
     button = page.get_by_role('button', name=re.compile(re.escape(room) + ' ·'))
@@ -29,7 +29,7 @@ def join(page, base: str, code: str, room: str) -> None:  # noqa: ANN001
     expect(page.get_by_role('heading', level=1, name=re.compile(re.escape(room) + ' ·'))).to_be_visible()
 
 
-def post(page, text: str) -> None:  # noqa: ANN001
+def post(page, text: str) -> None:
     from playwright.sync_api import expect
     box = page.get_by_label('Ihre Idee')
     box.fill(text)
@@ -100,7 +100,7 @@ def test_a_moderator_on_a_moves_phase_question_and_timer_and_phones_on_b_follow(
     assert max(ends.values()) - min(ends.values()) <= 2, ends
 
 
-def _countdown_seconds(page) -> int:  # noqa: ANN001
+def _countdown_seconds(page) -> int:
     text = page.evaluate('() => [...document.querySelectorAll("*")].find(e => e.children.length === 0 && '
                          '/^[0-9]+:[0-5][0-9]$/.test(e.textContent.trim())).textContent.trim()')
     minutes, seconds = text.split(':')

@@ -22,7 +22,7 @@ async def test_a_phase_switch_is_one_small_broadcast_per_audience(user: User, cr
     sent: list[tuple[str, dict, list[str]]] = []
     emit = core.sio.emit
 
-    async def recording_emit(event, data=None, room=None, **kwargs):  # noqa: ANN001, ANN202
+    async def recording_emit(event, data=None, room=None, **kwargs):
         if event == 'ws_board':
             sent.append((event, data, list(room or [])))
         return await emit(event, data, room=room, **kwargs)

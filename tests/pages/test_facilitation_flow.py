@@ -27,7 +27,7 @@ def _element(user: User, marker: str) -> ui.element:
     return next(iter(user.find(marker=marker).elements))
 
 
-def _board(user: User):  # noqa: ANN202
+def _board(user: User):
     return _element(user, 'ideas')
 
 

@@ -17,7 +17,7 @@ from ..joining import join
 from ..waiting import until
 
 
-def _board(user: User):  # noqa: ANN202
+def _board(user: User):
     return next(iter(user.find(marker='ideas').elements))
 
 

@@ -120,7 +120,8 @@ async def test_the_language_switch_is_remembered(user: User):
 
 async def test_the_code_box_of_the_error_page(user: User):
     links = await _workshop()
-    typed = await user.http_client.get('/join', params={'code': f' {links.join_code[:3].lower()}-{links.join_code[3:]}'})
+    code = f' {links.join_code[:3].lower()}-{links.join_code[3:]}'
+    typed = await user.http_client.get('/join', params={'code': code})
     assert typed.status_code == 303 and typed.headers['location'] == f'/j/{links.join_code}'
     short = await user.http_client.get('/join', params={'code': 'abc'})
     assert short.status_code == 400 and 'Ein Teilnahmecode hat 6 Zeichen' in read_join_page(short).message

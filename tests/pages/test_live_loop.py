@@ -34,7 +34,7 @@ async def _post(user: User, text: str) -> None:
     await user.should_see('Gespeichert ✓', retries=20)
 
 
-def _board(user: User):  # noqa: ANN202
+def _board(user: User):
     return next(iter(user.find(marker='ideas').elements))
 
 
@@ -190,6 +190,7 @@ async def test_participant_text_is_shown_as_text(user: User, create_user: Callab
     await moderator.should_see(payload, retries=20)
     # the board renders text with Vue's text interpolation only (no v-html anywhere)
     from pathlib import Path
+
     import workshop.pages
     component = (Path(workshop.pages.__file__).parent / 'idea_board.js').read_text()
     assert 'v-html' not in component and 'innerHTML' not in component

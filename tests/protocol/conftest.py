@@ -30,13 +30,13 @@ LONG_COMPOUND = ('Leistungsfähigkeitssteigerung durch Clusterstrategieprozessop
                  'Donaudampfschifffahrtsgesellschaftskapitänsmützen für „alle“ Netzwerkpartner')
 
 
-async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:  # noqa: ANN001
+async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:
     from workshop.services import protocol
     code, wid = links.join_code, links.workshop_id
     b = {x.label: x for x in links.breakouts}
     ran = Ran(links=links, lead_secret=links.lead_secret)
 
-    async def person(breakout: str, **kw) -> str:  # noqa: ANN003
+    async def person(breakout: str, **kw) -> str:
         _p, token = await participants.join(db, code=code, **kw)
         await participants.choose_breakout(db, bus, token=token, workshop_id=wid, breakout_id=b[breakout].breakout_id)
         return token
@@ -60,7 +60,7 @@ async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:  # noqa: ANN001
     i_initiators = await post(anna, 'W 1.1', 'Hochschulen und Kammern als Initiatoren', n)
     i_door = await post(ben, 'W 1.1', 'Wirtschaftsförderung der Region als „Türöffner“ für KMU', n)
     i_big = await post(cara, 'W 1.1', 'Großunternehmen mit ihren Zulieferern (Automobil, Maschinenbau)', n)
-    i_script = await post(cara, 'W 1.1', SCRIPT_IDEA, n)
+    await post(cara, 'W 1.1', SCRIPT_IDEA, n)
     i_spam = await post(ben, 'W 1.1', 'Kaufen Sie jetzt günstige Uhren', n)
     i_dup = await post(anna, 'W 1.1', 'Wirtschaftsförderung als Türöffner', n)
     await curation.hide_idea(db, bus, secret=s11, idea_id=i_spam, reason='abuse')
@@ -128,5 +128,5 @@ async def run_workshop(db, bus, links: WorkshopLinks) -> Ran:  # noqa: ANN001
 
 
 @pytest.fixture
-async def ran(db, bus, cluster) -> Ran:  # noqa: ANN001
+async def ran(db, bus, cluster) -> Ran:
     return await run_workshop(db, bus, cluster)

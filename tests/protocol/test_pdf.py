@@ -91,7 +91,7 @@ async def test_ideas_are_ordered_by_dots_under_the_headings(db, ran):
 
 
 async def test_metadata_outline_fonts_and_page_numbers(db, ran):
-    content, text = await _pdf(db, ran)
+    content, _text = await _pdf(db, ran)
     reader = PdfReader(io.BytesIO(content))
     meta = reader.metadata
     assert meta.title == 'Clusterworkshop: Zukunft der Cluster – Cluster der Zukunft'

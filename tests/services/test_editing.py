@@ -11,6 +11,7 @@ from workshop.services.errors import Forbidden, Invalid, NotFound
 from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
+
 def _structure_events(bus, workshop_id):
     return [e for e in bus.published if isinstance(e, WorkshopChanged) and e.workshop_id == workshop_id
             and e.fields == ('structure',)]

@@ -95,7 +95,8 @@ async def test_idea_goes_to_the_question_the_phone_showed(db, bus, cluster):
     async with db.session() as s:
         breakout = await workshops.get_breakout(s, breakout_id)
         questions = await workshops.questions_of(s, breakout.topic_id)
-        other_topic = await workshops.questions_of(s, (await workshops.get_breakout(s, cluster.breakouts[1].breakout_id)).topic_id)
+        other_breakout = await workshops.get_breakout(s, cluster.breakouts[1].breakout_id)
+        other_topic = await workshops.questions_of(s, other_breakout.topic_id)
     secret = cluster.breakouts[0].moderator_secret
     await moderation.set_question(db, bus, secret=secret, question_id=questions[1].id)
     # the phone still showed question 1 when it sent (it was under way, or waited offline): it belongs there
@@ -241,7 +242,7 @@ async def test_default_limits_let_people_through_and_stop_floods():
         await limits.count(participant_id=1000, breakout_id=2)
     # a script: 300 ideas in 4 s gets 5 through
     accepted = 0
-    for n in range(300):
+    for _n in range(300):
         now[0] += 4 / 300
         try:
             await limits.count(participant_id=2000, breakout_id=3)
@@ -310,11 +311,11 @@ async def test_instances_sharing_redis_share_the_post_limits(monkeypatch):
 async def test_posting_goes_on_when_the_limits_cannot_be_counted(caplog):
     """Redis away or hanging: the app takes ideas without Redis, so the limits let them through (one warning)."""
     class Hanging(LocalStorage):
-        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+        async def get_moving_window(self, key, limit, expiry):
             await asyncio.sleep(30)  # on purpose: a storage that hangs
 
     class Broken(LocalStorage):
-        async def get_moving_window(self, key, limit, expiry):  # noqa: ANN001, ANN201
+        async def get_moving_window(self, key, limit, expiry):
             raise ConnectionError('Redis is away')
 
     for storage in (Hanging(), Broken()):

@@ -69,7 +69,8 @@ async def test_choose_breakout_refuses_other_rounds_strangers_and_other_workshop
 async def test_enter_breakout_joins_and_chooses_in_one_step(db, bus, cluster):
     w11, w12 = cluster.breakouts[0].breakout_id, cluster.breakouts[1].breakout_id
     token, workshop_id, code = await participants.enter_breakout(
-        db, bus, code=cluster.join_code.lower(), tokens={}, breakout_id=w11, name=' Anna ', stakeholder_group='Hochschulen')
+        db, bus, code=cluster.join_code.lower(), tokens={}, breakout_id=w11, name=' Anna ',
+        stakeholder_group='Hochschulen')
     assert (workshop_id, code) == (cluster.workshop_id, cluster.join_code)
     assert bus.published == [MembersChanged(workshop_id=workshop_id, breakout_id=w11, members=1)]
     # the same browser again (its token for this workshop): moved, not joined twice

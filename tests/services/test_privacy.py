@@ -30,7 +30,7 @@ async def _busy_workshop(db, bus, links):
         groups = (await s.get(Workshop, links.workshop_id)).stakeholder_groups
     breakout_id = links.breakouts[0].breakout_id
     tokens = []
-    for i, (name, org) in enumerate(zip(NAMES, ORGS)):
+    for i, (name, org) in enumerate(zip(NAMES, ORGS, strict=True)):
         _, token = await participants.join(db, code=links.join_code, name=name, organisation=org,
                                            stakeholder_group=groups[i % 2] if groups else None)
         await participants.choose_breakout(db, bus, token=token, workshop_id=links.workshop_id,
@@ -120,7 +120,7 @@ async def test_retention_anonymises_after_the_period_and_not_before(db, bus, clu
     await _busy_workshop(db, bus, cluster)
     other = await create_from_template(db, template=load_template('cluster-workshop'))
     _, other_token = await participants.join(db, code=other.join_code, name='Dora Dohle')
-    ended = dt.datetime(2030, 5, 4, 16, 0, tzinfo=dt.timezone.utc)
+    ended = dt.datetime(2030, 5, 4, 16, 0, tzinfo=dt.UTC)
     await privacy.end_workshop(db, bus, lead_secret=cluster.lead_secret, now=ended)
     async with db.session() as s:
         workshop = await s.get(Workshop, cluster.workshop_id)
@@ -155,7 +155,7 @@ async def test_retention_period_is_per_workshop_and_checked(db, bus, cluster):
     with pytest.raises(Forbidden):
         await privacy.set_retention(db, bus, lead_secret=cluster.breakouts[0].moderator_secret, days=1)
     await privacy.set_retention(db, bus, lead_secret=cluster.lead_secret, days=7)
-    ended = dt.datetime(2030, 5, 4, 16, 0, tzinfo=dt.timezone.utc)
+    ended = dt.datetime(2030, 5, 4, 16, 0, tzinfo=dt.UTC)
     await privacy.end_workshop(db, bus, lead_secret=cluster.lead_secret, now=ended)
     assert await privacy.purge_expired(db, now=ended + dt.timedelta(days=6)) == []
     assert await privacy.purge_expired(db, now=ended + dt.timedelta(days=7, seconds=1)) == [cluster.workshop_id]
@@ -165,8 +165,8 @@ async def test_a_workshop_never_ended_is_anonymised_after_its_date(db, bus, clus
     await _busy_workshop(db, bus, cluster)
     async with db.transaction() as s:
         (await s.get(Workshop, cluster.workshop_id)).date = dt.date(2030, 5, 4)
-    day_after = dt.datetime(2030, 5, 5, tzinfo=dt.timezone.utc)
-    assert await privacy.purge_expired(db, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=31)) == []
+    day_after = dt.datetime(2030, 5, 5, tzinfo=dt.UTC)
+    assert await privacy.purge_expired(db, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=31)) == []
     assert await privacy.purge_expired(db, now=day_after + dt.timedelta(days=29)) == []
     assert await privacy.purge_expired(db, now=day_after + dt.timedelta(days=30, seconds=1)) == [cluster.workshop_id]
 
@@ -175,7 +175,7 @@ async def test_a_workshop_made_from_an_old_template_is_not_anonymised_at_once(db
     await _busy_workshop(db, bus, cluster)
     async with db.transaction() as s:
         (await s.get(Workshop, cluster.workshop_id)).date = dt.date(2001, 1, 1)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     assert await privacy.purge_expired(db, now=now + dt.timedelta(days=29)) == []
     assert await privacy.purge_expired(db, now=now + dt.timedelta(days=31)) == [cluster.workshop_id]
 

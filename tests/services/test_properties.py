@@ -61,7 +61,7 @@ def test_clean_optional_is_none_or_clean(value):
 
 
 @pytest.fixture
-def db(request):  # noqa: PT004  # these properties run on SQLite only: many examples, each a few writes
+def db(request):  # these properties run on SQLite only: many examples, each a few writes
     return request.getfixturevalue('sqlite_db')
 
 

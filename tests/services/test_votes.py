@@ -7,8 +7,8 @@ from workshop.models import Vote
 from workshop.services import facilitation, lead, votes
 from workshop.services.errors import Forbidden, Invalid, NotFound
 
-from .helpers import member, post
 from ..waiting import until
+from .helpers import member, post
 
 
 async def _voting_room(db, bus, cluster, n_ideas=5):
@@ -61,7 +61,7 @@ async def test_budget_per_workshop_and_per_question(db, bus, cluster):
 
 async def test_fifty_concurrent_requests_cannot_overspend(db, bus, cluster):
     await lead.update_voting(db, bus, lead_secret=cluster.lead_secret, max_dots_per_idea=20)
-    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=2)
+    token, _breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=2)
     results = await asyncio.gather(*(votes.cast_dot(db, bus, token=token, idea_id=ids[i % 2]) for i in range(50)),
                                    return_exceptions=True)
     accepted = [r for r in results if not isinstance(r, Exception)]
@@ -73,7 +73,7 @@ async def test_fifty_concurrent_requests_cannot_overspend(db, bus, cluster):
 
 
 async def test_who_may_vote_on_what(db, bus, cluster):
-    token, breakout_id, ids = await _voting_room(db, bus, cluster)
+    token, _breakout_id, ids = await _voting_room(db, bus, cluster)
     other, _ = await member(db, bus, cluster, index=1)  # W 1.2
     with pytest.raises(Forbidden):
         await votes.cast_dot(db, bus, token=other, idea_id=ids[0])
@@ -92,7 +92,7 @@ async def test_votes_are_coalesced_per_room(db, bus, cluster):
     seen = []
     bus.subscribe(cluster.workshop_id, seen.append)
     tokens = [(await member(db, bus, cluster))[0] for _ in range(10)]
-    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=3)
+    _token, _breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=3)
     from workshop.bus import TALLY_WINDOW
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -118,11 +118,11 @@ async def test_a_burst_of_votes_is_written_in_few_transactions_each_vote_checked
     from workshop.services import curation
     members = [(await member(db, bus, cluster))[0] for _ in range(40)]
     outsider, _ = await member(db, bus, cluster, index=1)  # W 1.2: may not vote in W 1.1
-    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=4)
+    _token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=4)
     await curation.hide_idea(db, bus, secret=cluster.breakouts[0].moderator_secret, idea_id=ids[3])
     transactions = []
 
-    def count(connection) -> None:  # noqa: ANN001
+    def count(connection) -> None:
         transactions.append(connection)
     event.listen(db.engine.sync_engine, 'begin', count)
     bus.published.clear()
@@ -152,10 +152,10 @@ async def test_a_burst_of_votes_is_written_in_few_transactions_each_vote_checked
 
 async def test_a_failing_batch_is_written_vote_by_vote(db, bus, cluster, monkeypatch):
     members = [(await member(db, bus, cluster))[0] for _ in range(6)]
-    token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=2)
+    _token, breakout_id, ids = await _voting_room(db, bus, cluster, n_ideas=2)
     real_save = votes._BatchState.save
 
-    async def save(self, session):  # noqa: ANN001, ANN202 - a database error in any batch of more than one vote
+    async def save(self, session):  # a database error in any batch of more than one vote
         if len(self.applied) > 1:
             raise RuntimeError('disk I/O error')
         return await real_save(self, session)

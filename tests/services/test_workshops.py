@@ -70,6 +70,7 @@ async def test_single_room_template(db):
 
 async def test_find_by_code_is_forgiving_and_clear(db, cluster):
     import pytest
+
     from workshop.services.errors import NotFound
     async with db.session() as s:
         typed = cluster.join_code.lower()[:3] + '-' + cluster.join_code.lower()[3:]

@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import pool
 from sqlmodel import SQLModel
 
-from workshop import models  # noqa: F401  # registers the tables
-from workshop.protocol import models as _protocol_models  # noqa: F401
+from workshop import models  # noqa: F401 - registers the tables
+from workshop.protocol import models as _protocol_models  # noqa: F401 - registers the protocol tables
 
 target_metadata = SQLModel.metadata
 config = context.config
 
 
-def _configure(**kwargs) -> None:  # noqa: ANN003
+def _configure(**kwargs) -> None:
     dialect = kwargs['connection'].dialect.name if 'connection' in kwargs else kwargs.get('dialect_name')
     context.configure(target_metadata=target_metadata, compare_type=True,
                       render_as_batch=dialect == 'sqlite',  # SQLite alters tables by copying them

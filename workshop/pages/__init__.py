@@ -2,6 +2,6 @@
 
 from nicegui import app
 
-from . import admin, edit, home, join, lead, moderator, protocol, room, wall  # noqa: F401
+from . import admin, edit, home, join, lead, moderator, protocol, room, wall  # noqa: F401 - registers the pages
 
 app.include_router(join.router)  # plain HTML routes (NiceGUI pages register themselves)

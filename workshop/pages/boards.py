@@ -24,11 +24,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus, Subscription
 from ..events import Event, IdeaChanged, IdeaPosted, PhaseChanged, QuestionChanged, TalliesChanged, WorkshopChanged
 from ..i18n import Translate
-from ..models import IdeaPublic, Phase
+from ..models import Breakout, IdeaPublic, Phase, Workshop
 from ..runtime import Runtime
-from ..models import Breakout, Workshop
-from ..services import facilitation
-from ..services import ideas as idea_service
+from ..services import facilitation, ideas as idea_service
 
 
 def _item(idea: IdeaPublic, *, own: bool = False) -> dict[str, Any]:
@@ -57,8 +55,10 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             'breakout': breakout_id, 'question': question_id, 'my-dots': {},
             'labels': {
                 'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
-                'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'), 'dots': _.plural_forms('{n} dot', '{n} dots'),
-                'vote': _('Give a dot'), 'unvote': _('Take a dot back'), 'mine': _.plural_forms('One of your dots', '{n} of your dots'),
+                'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
+                'dots': _.plural_forms('{n} dot', '{n} dots'),
+                'vote': _('Give a dot'), 'unvote': _('Take a dot back'),
+                'mine': _.plural_forms('One of your dots', '{n} of your dots'),
                 'curate': _('Curate'), 'edit': _('Edit text'), 'group': _('Heading (cluster) …'),
                 'mark': _('Mark as key point / unmark'), 'merge': _('Merge with …'), 'hide': _('Hide / show'),
                 'news': _.plural_forms('A new idea in this room', '{n} new ideas in this room'),
@@ -121,7 +121,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         """The ideas' texts (for ``user.should_see`` in tests)."""
         return [item['text'] for item in self.items.values()]
 
-    def show(self, ideas: list[IdeaPublic], *, question_id: int | None | object = ...) -> None:
+    def show(self, ideas: list[IdeaPublic], *, question_id: int | object | None = ...) -> None:
         """Replace the list (page load, another question)."""
         if question_id is not ...:
             self._props['question'] = question_id

@@ -21,7 +21,7 @@ class Countdown(ui.element, component='countdown.js'):
 
     def set(self, ends_at: dt.datetime | None) -> None:
         if ends_at is not None and ends_at.tzinfo is None:
-            ends_at = ends_at.replace(tzinfo=dt.timezone.utc)
+            ends_at = ends_at.replace(tzinfo=dt.UTC)
         self._props['ends-at'] = int(ends_at.timestamp() * 1000) if ends_at else None
         self._props['server-now'] = int(utcnow().timestamp() * 1000)
         self.update()

@@ -13,7 +13,7 @@ from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
-from ..models import AgendaItem, AgendaKind, Question, Topic, WorkshopFormat
+from ..models import AgendaItem, AgendaKind, Question, Round, Topic, WorkshopFormat
 from ..runtime import Runtime, runtime
 from ..services import editing
 from ..services.errors import ServiceError
@@ -70,7 +70,8 @@ class Editor:
                 ui.button(_('Back to the lead moderation'), icon='arrow_back').props(
                     f'outline no-caps href={lead_place(self.s.workshop.join_code).path} tag=a').mark('back-to-lead')
             self.build_details()
-            for name, title in (('agenda', _('Agenda')), ('rounds', _('Rounds')), ('topics', _('Topics and guiding questions'))):
+            for name, title in (('agenda', _('Agenda')), ('rounds', _('Rounds')),
+                                ('topics', _('Topics and guiding questions'))):
                 ui.label(title).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
                 self.boxes[name] = ui.column().classes('w-full gap-2').mark(f'section-{name}')
                 self.sections[name]()
@@ -110,7 +111,8 @@ class Editor:
     def _buttons(self, key: str, *, save: Callable | None = None, up: Callable | None = None,
                  down: Callable | None = None, remove: Callable | None = None) -> None:
         _ = self._
-        for handler, icon, label, suffix in ((save, 'save', _('Save'), 'save'), (up, 'arrow_upward', _('Move up'), 'up'),
+        for handler, icon, label, suffix in ((save, 'save', _('Save'), 'save'),
+                                             (up, 'arrow_upward', _('Move up'), 'up'),
                                              (down, 'arrow_downward', _('Move down'), 'down'),
                                              (remove, 'delete', _('Delete'), 'delete')):
             if handler is not None:
@@ -243,7 +245,7 @@ class Editor:
                     if r.id == self.s.workshop.current_round_id:
                         ui.badge(_('current round'), color='positive').classes('shrink-0')
 
-                    async def remove(r=r) -> None:  # noqa: ANN001
+                    async def remove(r: Round = r) -> None:
                         if await self.confirm(_('Delete the round "{title}" with all its breakouts?', title=r.title)):
                             await self.run(lambda: editing.delete_round(db, bus, lead_secret=secret, round_id=r.id),
                                            rebuild=everything)
@@ -267,7 +269,8 @@ class Editor:
         with box:
             for t in self.s.topics:
                 expansion = ui.expansion(f'{t.number}. {t.title}', value=t.id in self.open_topics) \
-                    .classes('w-full bg-white').props('header-class="text-base font-semibold"').mark(f'topic-{t.number}')
+                    .classes('w-full bg-white').props('header-class="text-base font-semibold"') \
+                    .mark(f'topic-{t.number}')
                 expansion.on_value_change(lambda e, tid=t.id: self.open_topics.add(tid) if e.value
                                           else self.open_topics.discard(tid))
                 with expansion:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..i18n import DEFAULT_LANGUAGE, Translate
+from ..i18n import DEFAULT_LANGUAGE, Translate, translate_error
 from ..runtime import runtime
 from ..services.codes import JOIN_CODE_LENGTH, normalise_join_code
 from ..services.errors import ServiceError
 from ..services.throttle import find_code
-from ..i18n import translate_error
 from .frame import content, frame, language_switch
 from .session import participant_tokens
 

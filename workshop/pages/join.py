@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -31,10 +32,9 @@ from ..runtime import Runtime, runtime
 from ..services import participants, workshops
 from ..services.codes import JOIN_CODE_LENGTH, normalise_join_code
 from ..services.errors import Forbidden, NotFound, ServiceError
-from ..services.throttle import TooManyAttempts
-from ..services.workshops import UnknownCode
 from ..services.participants import NAME_MAX, ORGANISATION_MAX
-from ..services.throttle import find_code
+from ..services.throttle import TooManyAttempts, find_code
+from ..services.workshops import UnknownCode
 from .frame import PREFERENCE, effective_language
 from .session import participant_token, participant_tokens, remember_participant
 from .widgets import slug
@@ -92,8 +92,9 @@ async def join_post(request: Request, code: str) -> Response:
             address=_address(request), throttle=rt.throttle)
     except ServiceError as e:
         if isinstance(e, (UnknownCode, TooManyAttempts)):  # no such workshop (or guessing codes)
-            return _error(request, lambda _: translate_error(_, e), status=_status(e))
-        return await _page(request, code, entered=entered, status=_status(e), message=lambda _: translate_error(_, e))
+            return _error(request, lambda _, e=e: translate_error(_, e), status=_status(e))
+        return await _page(request, code, entered=entered, status=_status(e),
+                           message=lambda _, e=e: translate_error(_, e))
     remember_participant(workshop_id, token)
     return RedirectResponse(f'/j/{join_code}/room', status_code=303)
 
@@ -109,7 +110,7 @@ async def join_by_code(request: Request, code: str = '') -> Response:
 
 
 async def _page(request: Request, code: str, *, switch: bool = False, entered: dict[str, str] | None = None,
-                message=None, status: int = 200) -> Response:  # noqa: ANN001 - message: Translate -> str
+                message: Callable[[Translate], str] | None = None, status: int = 200) -> Response:
     rt = runtime()
     participant, attended = None, {}
     try:
@@ -128,7 +129,7 @@ async def _page(request: Request, code: str, *, switch: bool = False, entered: d
                 if participant is not None:
                     attended = await participants.topics_attended(session, participant_id=participant.id)
     except ServiceError as e:
-        return _error(request, lambda _: translate_error(_, e), status=_status(e))
+        return _error(request, lambda _, e=e: translate_error(_, e), status=_status(e))
     if workshop.join_code != code:  # typed in lower case or with a dash: use the canonical link
         return RedirectResponse(f'/j/{workshop.join_code}', status_code=307)
     round_ = next((r for r in rounds if r.id == workshop.current_round_id), None)
@@ -177,7 +178,7 @@ async def _snapshot(rt: Runtime, code: str, address: str | None) -> tuple[Worksh
         raise
 
 
-def _error(request: Request, message, *, status: int, typed: str = '') -> Response:  # noqa: ANN001
+def _error(request: Request, message: Callable[[Translate], str], *, status: int, typed: str = '') -> Response:
     language = effective_language(None)
     _ = translator(language)
     html = _templates().get_template('join_error.html').render(

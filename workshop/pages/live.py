@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
-
-import logging
 
 from nicegui import Client, background_tasks, ui
 

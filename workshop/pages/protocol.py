@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import Request, Response
 from nicegui import app, background_tasks, run, ui
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..events import Event
 from ..i18n import Translate, translate_error
@@ -49,7 +50,7 @@ def _attachment(content_: bytes, filename: str, media_type: str) -> Response:
         'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'})
 
 
-async def _led_workshop(request: Request, code: str, session) -> Workshop:  # noqa: ANN001 - an AsyncSession
+async def _led_workshop(request: Request, code: str, session: AsyncSession) -> Workshop:
     """The workshop whose lead secret this browser holds for ``/lead/~/CODE`` (a ServiceError if none)."""
     place = lead_place(code)
     workshop = await workshops.find_by_lead_secret(session, held_secret(request, place))
@@ -278,7 +279,7 @@ class ProtocolPage:
                                                              text=text.value))
             ui.button(_('Save background'), on_click=save).props('no-caps').mark('save-context')
 
-    def key_results_editor(self, breakouts: list, key_results: dict[int, list[str]]) -> None:  # noqa: ANN001
+    def key_results_editor(self, breakouts: list, key_results: dict[int, list[str]]) -> None:
         _ = self._
         with ui.card().classes('w-full').props('flat bordered'):
             ui.label(_('Key results of the workshops')).classes('text-lg font-semibold') \

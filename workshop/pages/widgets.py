@@ -51,7 +51,8 @@ def author_line(name: str | None, organisation: str | None) -> str | None:
     return ', '.join(parts) if parts else None
 
 
-PHASE_COLOURS = {Phase.collect: 'primary', Phase.vote: 'deep-orange-10', Phase.discuss: 'positive', Phase.closed: 'grey-8'}
+PHASE_COLOURS = {Phase.collect: 'primary', Phase.vote: 'deep-orange-10', Phase.discuss: 'positive',
+                 Phase.closed: 'grey-8'}
 
 
 def phase_names(_: Translate) -> dict[Phase, str]:

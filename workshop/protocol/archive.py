@@ -24,9 +24,26 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import (AgendaItem, AgendaKind, Attendance, Breakout, BreakoutQuestion, Conclusion, HideReason, Idea,
-                      IdeaSource, Participant, Phase, Question, Round, Topic, Vote, Workshop, WorkshopFormat,
-                      WorkshopStatus)
+from ..models import (
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    Breakout,
+    BreakoutQuestion,
+    Conclusion,
+    HideReason,
+    Idea,
+    IdeaSource,
+    Participant,
+    Phase,
+    Question,
+    Round,
+    Topic,
+    Vote,
+    Workshop,
+    WorkshopFormat,
+    WorkshopStatus,
+)
 from .models import ProtocolSettings
 
 FORMAT = 'workshop-archive'
@@ -49,7 +66,7 @@ class ArchiveError(ValueError):
 def _ts(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    value = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     return value.isoformat()
 
 
@@ -276,7 +293,7 @@ class _Check:
             raise ArchiveError(path, 'must be a date and time like "2026-05-26T14:03:00+00:00"') from None
         if parsed.tzinfo is None:
             raise ArchiveError(path, 'needs a time zone, e.g. "+00:00"')
-        return parsed.astimezone(dt.timezone.utc)
+        return parsed.astimezone(dt.UTC)
 
     @staticmethod
     def date(value: Any, path: str) -> dt.date | None:

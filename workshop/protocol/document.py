@@ -18,14 +18,27 @@ What the protocol shows, decided here once for every format:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import (AgendaItem, Attendance, Breakout, BreakoutQuestion, Conclusion, Idea, Participant, Question,
-                      Round, Topic, Vote, Workshop)
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Breakout,
+    BreakoutQuestion,
+    Conclusion,
+    Idea,
+    Participant,
+    Question,
+    Round,
+    Topic,
+    Vote,
+    Workshop,
+)
 from .models import ProtocolSettings, ProtocolVersion
 
 
@@ -206,7 +219,7 @@ class ProtocolDocument:
 
 def as_utc(value: dt.datetime) -> dt.datetime:
     """Databases hand back naive UTC times; make them aware."""
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocument:
@@ -301,7 +314,7 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                               mentions=mentions(i.id))
                      for i in visible.get((topic.id, q.id), [])]
             headings = {}
-            for i, item in zip(visible.get((topic.id, q.id), []), items):
+            for i, item in zip(visible.get((topic.id, q.id), []), items, strict=True):
                 headings.setdefault(i.group, []).append(item)
             qs.append(QuestionSection(number=q.number, block=q.block, sub=q.sub, text=q.text,
                                       key_results=_unique(question_results.get(q.id, [])),
@@ -340,7 +353,7 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         agenda=agenda_entries, breakouts=[infos[b.id] for b in breakouts],
         participation=_participation(workshop, participants.values()), topics=sections,
         conclusions=[ConclusionItem(n, c.title, c.text or '') for n, c in enumerate(conclusions, start=1)],
-        idea_rows=[row for _key, row in keyed], generated_at=dt.datetime.now(dt.timezone.utc),
+        idea_rows=[row for _key, row in keyed], generated_at=dt.datetime.now(dt.UTC),
         logo=settings.logo if settings else None, logo_type=settings.logo_type if settings else None,
         last_version=last_version,
     )
@@ -368,7 +381,7 @@ def _ordered_groups(by_heading: dict[str | None, list[IdeaItem]]) -> list[IdeaGr
     return named + [g for g in groups if g.heading is None]
 
 
-def _value(value) -> str | None:  # noqa: ANN001
+def _value(value: object) -> str | None:
     """An enum's value (SQLite may hand back the plain string)."""
     if value is None:
         return None
@@ -379,7 +392,7 @@ def _full_label(q: Question) -> str:
     return f'{q.number}{q.sub}.' if q.sub else f'{q.number}.'
 
 
-def _participation(workshop: Workshop, participants) -> list[ParticipationRow]:  # noqa: ANN001
+def _participation(workshop: Workshop, participants: Iterable[Participant]) -> list[ParticipationRow]:
     joined: dict[str | None, int] = {}
     for p in participants:
         if not p.removed:

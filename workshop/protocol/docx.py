@@ -51,7 +51,7 @@ def render_docx(doc: ProtocolDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _setup(document, doc: ProtocolDocument, language: str) -> None:  # noqa: ANN001
+def _setup(document, doc: ProtocolDocument, language: str) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin, section.right_margin = Mm(25), Mm(20)
@@ -120,7 +120,7 @@ def _setup(document, doc: ProtocolDocument, language: str) -> None:  # noqa: ANN
         _small(footer.add_run(after))
 
 
-def _rfonts(rpr) -> None:  # noqa: ANN001
+def _rfonts(rpr) -> None:
     fonts = rpr.find(qn('w:rFonts'))
     if fonts is None:
         fonts = OxmlElement('w:rFonts')
@@ -131,12 +131,12 @@ def _rfonts(rpr) -> None:  # noqa: ANN001
         fonts.attrib.pop(qn(attr), None)
 
 
-def _small(run, *, size: float = 8) -> None:  # noqa: ANN001
+def _small(run, *, size: float = 8) -> None:
     run.font.size = Pt(size)
     run.font.color.rgb = MUTED
 
 
-def _field(paragraph, code: str) -> None:  # noqa: ANN001
+def _field(paragraph, code: str) -> None:
     run = paragraph.add_run()
     _small(run)
     begin, instr, separate, text, end = (OxmlElement('w:fldChar'), OxmlElement('w:instrText'),
@@ -157,7 +157,7 @@ STYLE_IDS = {'List Bullet': 'ListBullet', 'Title': 'Title', 'Subtitle': 'Subtitl
              'Heading 2': 'Heading2', 'Heading 3': 'Heading3', 'Heading 4': 'Heading4'}
 
 
-def _new_paragraph(document, style: str | None = None):  # noqa: ANN001, ANN202
+def _new_paragraph(document, style: str | None = None):
     from docx.text.paragraph import Paragraph
     body = document.element.body
     p = OxmlElement('w:p')
@@ -172,7 +172,7 @@ def _new_paragraph(document, style: str | None = None):  # noqa: ANN001, ANN202
     return paragraph
 
 
-def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]]) -> None:  # noqa: ANN001
+def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]]) -> None:
     """A paragraph built as XML directly (the thousands of ideas): runs of (text or "\\t", character style)."""
     p = OxmlElement('w:p')
     ppr, pstyle = OxmlElement('w:pPr'), OxmlElement('w:pStyle')
@@ -201,7 +201,7 @@ def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]
         body.append(p)
 
 
-def _paragraph(document, text: str, *, style: str | None = None, muted: bool = False,  # noqa: ANN001, ANN202
+def _paragraph(document, text: str, *, style: str | None = None, muted: bool = False,
                italic: bool = False, size: float | None = None, bold: bool = False):
     p = _new_paragraph(document, style)
     run = p.add_run(text)
@@ -214,7 +214,7 @@ def _paragraph(document, text: str, *, style: str | None = None, muted: bool = F
     return p
 
 
-def _prose(document, block: layout.Prose, *, indent: Cm | None = None) -> None:  # noqa: ANN001
+def _prose(document, block: layout.Prose, *, indent: Cm | None = None) -> None:
     for part in block.parts:
         if isinstance(part, list):
             for item in part:
@@ -227,17 +227,17 @@ def _prose(document, block: layout.Prose, *, indent: Cm | None = None) -> None: 
                 p.paragraph_format.left_indent = indent
 
 
-def _table(document, rows: int, cols: int, widths: list):  # noqa: ANN001, ANN202
+def _table(document, rows: int, cols: int, widths: list):
     table = document.add_table(rows=rows, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
     return table
 
 
-def _cell(cell, text: str, *, bold: bool = False, right: bool = False, muted: bool = False,  # noqa: ANN001
+def _cell(cell, text: str, *, bold: bool = False, right: bool = False, muted: bool = False,
           size: float | None = None) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(text)
@@ -251,7 +251,7 @@ def _cell(cell, text: str, *, bold: bool = False, right: bool = False, muted: bo
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _header_row(row) -> None:  # noqa: ANN001
+def _header_row(row) -> None:
     """Repeat as header row on every page (also tells assistive technology it is a header)."""
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement('w:tblHeader')
@@ -259,20 +259,20 @@ def _header_row(row) -> None:  # noqa: ANN001
     tr_pr.append(header)
 
 
-def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noqa: ANN001, C901
+def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
     if isinstance(block, layout.TitleBlock):
         if doc.logo:
             try:
                 document.add_picture(io.BytesIO(doc.logo), height=Cm(1.8))
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            except Exception:  # a broken image must not break the protocol  # noqa: BLE001
+            except Exception:  # noqa: BLE001, S110 - a broken image must not break the protocol
                 pass
         _paragraph(document, block.kicker.upper(), bold=True, size=10).runs[0].font.color.rgb = ACCENT
         _new_paragraph(document, 'Title').add_run(block.title)
         if block.subtitle:
             _new_paragraph(document, 'Subtitle').add_run(block.subtitle)
         table = _table(document, len(block.facts), 2, [Cm(3.6), TEXT_WIDTH - Cm(3.6)])
-        for row, (label, value) in zip(table.rows, block.facts):
+        for row, (label, value) in zip(table.rows, block.facts, strict=True):
             _cell(row.cells[0], label, bold=True, muted=True, size=9)
             lines = value.split('\n')
             _cell(row.cells[1], lines[0])
@@ -297,13 +297,13 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:  # noq
         table = _table(document, len(rows), len(block.header), widths)
         table.style = document.styles['Light List Accent 1']
         _header_row(table.rows[0])
-        for i, (row, values) in enumerate(zip(table.rows, rows)):
+        for i, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
             last = block.total is not None and i == len(rows) - 1
-            for cell, value, numeric in zip(row.cells, values, block.numeric):
+            for cell, value, numeric in zip(row.cells, values, block.numeric, strict=False):
                 _cell(cell, value, bold=i == 0 or last, right=numeric)
     elif isinstance(block, layout.Agenda):
         table = _table(document, len(block.rows), 2, [Cm(2), TEXT_WIDTH - Cm(2)])
-        for row, item in zip(table.rows, block.rows):
+        for row, item in zip(table.rows, block.rows, strict=True):
             _cell(row.cells[0], item.time, bold=True)
             _cell(row.cells[1], item.title)
             if item.speaker:

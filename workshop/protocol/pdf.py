@@ -20,8 +20,19 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from . import layout
 from .document import ProtocolDocument
@@ -54,7 +65,7 @@ def register_fonts() -> str:
 
 
 @lru_cache(maxsize=4)
-def _pyphen(language: str):  # noqa: ANN202
+def _pyphen(language: str):  # noqa: ANN202 - a pyphen.Pyphen (imported lazily), or None
     try:
         import pyphen
     except ImportError:  # without pyphen, over-long words are split at the margin
@@ -62,7 +73,7 @@ def _pyphen(language: str):  # noqa: ANN202
     return pyphen.Pyphen(lang='de_DE' if language == 'de' else 'en_GB')  # reads the dictionary: once per process
 
 
-def _hyphenator(language: str):  # noqa: ANN202
+def _hyphenator(language: str):  # noqa: ANN202 - reportlab's hyphenation callable, or None
     """German compounds ("Clusterstrategieprozesses") break at syllables instead of overflowing."""
     if _pyphen(language) is None:
         return None
@@ -82,7 +93,7 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
                           hyphenationLang=hyphenate or '', embeddedHyphenation=1, uriWasteReduce=0.3,
                           splitLongWords=1)
 
-    def style(name: str, **kw) -> ParagraphStyle:  # noqa: ANN003
+    def style(name: str, **kw) -> ParagraphStyle:
         if name in ('title', 'subtitle', 'h1', 'h2', 'h3', 'h4', 'kicker', 'fact_label', 'fact', 'conclusion'):
             kw.setdefault('hyphenationLang', '')  # headings break between words only
         return ParagraphStyle(name, parent=base, **kw)
@@ -238,15 +249,15 @@ class _Doc(BaseDocTemplate):
                                       closed=flowable.outline_level >= 1)
 
 
-def _canvas_maker(page_words: str):  # noqa: ANN202
+def _canvas_maker(page_words: str) -> type[pdfcanvas.Canvas]:
     """A canvas that writes "page X of Y" once it knows Y (all pages are kept until the end)."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._doc.pageCounter += 1  # bookmarks made on the next page point to it ("Page2", …)
             self._startPage()
@@ -279,7 +290,7 @@ class _KeepWithNext(KeepTogether):
     """Headings with what follows: on to the next page only when little room is left (or the heading
     itself does not fit); otherwise the content starts here and splits as usual."""
 
-    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+    def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, '_wrapInfo', None) != (aW, aH):
             self.wrap(aW, aH)
         content = self._content[:]
@@ -401,7 +412,7 @@ def _logo(doc: ProtocolDocument) -> Image | None:
         from reportlab.lib.utils import ImageReader
         reader = ImageReader(io.BytesIO(doc.logo))
         w, h = reader.getSize()
-    except Exception:  # a broken image must not break the protocol  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a broken image must not break the protocol
         return None
     scale = min(45 * mm / w, 20 * mm / h)
     image = Image(io.BytesIO(doc.logo), width=w * scale, height=h * scale)
@@ -412,11 +423,11 @@ def _logo(doc: ProtocolDocument) -> Image | None:
 def _table(block: layout.Table, s: dict[str, ParagraphStyle]) -> Table:
     def cells(values: list[str], head: bool = False) -> list[Paragraph]:
         return [Paragraph(_x(v), s[('cell_head' if head else 'cell') + ('_r' if n else '')])
-                for v, n in zip(values, block.numeric)]
+                for v, n in zip(values, block.numeric, strict=False)]
     data = [cells(block.header, head=True)] + [cells(r) for r in block.rows]
     if block.total:
         data.append([Paragraph(f'<b>{_x(v)}</b>', s['cell_r' if n else 'cell']) for v, n in
-                     zip(block.total, block.numeric)])
+                     zip(block.total, block.numeric, strict=False)])
     numeric_w = 26 * mm
     first = min(WIDTH - numeric_w * (len(block.header) - 1), 95 * mm)
     table = Table(data, colWidths=[first] + [numeric_w] * (len(block.header) - 1), repeatRows=1, hAlign='LEFT')

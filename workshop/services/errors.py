@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802  # marks a message for extraction; translated where shown
+def N_(message: str) -> str:  # marks a message for extraction; translated where shown
     return message
 
 
-def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802  # a message with a count {n}
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # a message with a count {n}
     return singular, plural
 
 

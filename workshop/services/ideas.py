@@ -13,9 +13,9 @@ from ..bus import Bus
 from ..db import Database
 from ..events import IdeaPosted
 from ..models import Attendance, Breakout, Idea, IdeaPublic, Participant, Phase, Question, Vote, Workshop
+from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
 from .facilitation import opened_phase
-from .access import acting_participant
 from .post_limits import PostLimits
 from .text import clean_text
 

@@ -14,11 +14,27 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..db import Database
-from ..models import (AgendaItem, AgendaKind, Attendance, Breakout, BreakoutQuestion, Conclusion, HideReason, Idea,
-                      IdeaSource, Participant, Phase, Question, Round, Topic, Vote, Workshop, WorkshopFormat,
-                      WorkshopStatus)
-from ..protocol.archive import parse_timestamp as _ts_in
-from ..protocol.archive import validate_archive
+from ..models import (
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    Breakout,
+    BreakoutQuestion,
+    Conclusion,
+    HideReason,
+    Idea,
+    IdeaSource,
+    Participant,
+    Phase,
+    Question,
+    Round,
+    Topic,
+    Vote,
+    Workshop,
+    WorkshopFormat,
+    WorkshopStatus,
+)
+from ..protocol.archive import parse_timestamp as _ts_in, validate_archive
 from ..protocol.models import ProtocolSettings
 from .codes import new_join_code, new_secret
 from .workshops import BreakoutLinks, WorkshopLinks

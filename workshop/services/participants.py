@@ -12,8 +12,8 @@ from ..bus import Bus
 from ..db import Database
 from ..events import MembersChanged
 from ..models import Attendance, Breakout, Participant, ParticipantPublic, Workshop, WorkshopStatus
-from .codes import new_secret, normalise_join_code
 from .access import acting_participant
+from .codes import new_secret, normalise_join_code
 from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
 from .throttle import JoinThrottle, find_code
@@ -149,7 +149,8 @@ async def _members(session: AsyncSession, breakout_id: int) -> int:
                                .where(Attendance.breakout_id == breakout_id))).one()
 
 
-async def seat(session: AsyncSession, *, token: str | None, workshop: Workshop) -> tuple[Participant | None, int | None]:
+async def seat(session: AsyncSession, *, token: str | None,
+               workshop: Workshop) -> tuple[Participant | None, int | None]:
     """The participant behind this token in this workshop, and its breakout of the current round (one query)."""
     if not token:
         return None, None

@@ -25,7 +25,6 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from .errors import N_, ServiceError
 from .rate_storage import FailOpen, LocalStorage, redis_storage
 
-
 PER_PARTICIPANT = '5/10 seconds;20/minute;200/hour'
 PER_ROOM = '150/10 seconds;600/minute'
 

@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, or_, select as sa_select, update
+from sqlalchemy import ColumnElement, Table, delete, func, or_, select as sa_select, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -114,7 +114,7 @@ def end_of(workshop: Workshop) -> dt.datetime:
     created = _aware(workshop.created_at)
     if workshop.date is not None:
         return max(created, dt.datetime.combine(workshop.date + dt.timedelta(days=1), dt.time(),
-                                                tzinfo=dt.timezone.utc))
+                                                tzinfo=dt.UTC))
     return created
 
 
@@ -266,7 +266,7 @@ def _workshop_tables() -> list[Table]:
     return [t for t in reversed(tables) if t.name in owned]
 
 
-def _belongs(table: Table, workshop_id: int, owned: set[str], depth: int = 0):  # noqa: ANN202
+def _belongs(table: Table, workshop_id: int, owned: set[str], depth: int = 0) -> ColumnElement[bool]:
     """A WHERE clause: the row of ``table`` belongs to the workshop (through any of its foreign keys)."""
     if table.name == 'workshop':
         return table.c.id == workshop_id
@@ -304,4 +304,4 @@ async def delete_rows(session: AsyncSession, workshop_id: int) -> int:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -132,7 +132,7 @@ async def set_participation_extra(db: Database, bus: Bus, *, lead_secret: str, g
         query = select(func.count()).select_from(Participant).where(
             Participant.workshop_id == workshop.id, col(Participant.removed).is_(False))
         query = query.where(Participant.stakeholder_group == key) if key else \
-            query.where((Participant.stakeholder_group == None) | (Participant.stakeholder_group == ''))  # noqa: E711
+            query.where((Participant.stakeholder_group == None) | (Participant.stakeholder_group == ''))  # noqa: E711 - SQL: IS NULL
         joined = (await session.exec(query)).one()
         if key and key not in (workshop.stakeholder_groups or []) and not joined:
             raise Invalid(N_('Please choose a stakeholder group from the list.'))

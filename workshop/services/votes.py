@@ -89,7 +89,7 @@ class VoteWriter:
             batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
             try:
                 events = await self._write(batch)
-            except Exception:  # noqa: BLE001 - not a refusal: each vote again on its own, so one cannot sink the rest
+            except Exception:  # not a refusal: each vote again on its own, so one cannot sink the rest
                 log.exception('vote writer: a batch of %d failed; writing its votes one by one', len(batch))
                 events = []
                 for request in batch:
@@ -100,7 +100,7 @@ class VoteWriter:
             for event in events:
                 try:
                     await self.bus.publish(event)
-                except Exception:  # noqa: BLE001 - the votes are saved; pages resynchronise on the next change
+                except Exception:  # the votes are saved; pages resynchronise on the next change
                     log.exception('vote writer: cannot publish %s', event)
 
     async def _write(self, batch: list[_Request]) -> list[VoteChanged]:

@@ -32,7 +32,8 @@ async def _led(session: AsyncSession, lead_secret: str) -> Workshop:
     return workshop
 
 
-async def _owned(session: AsyncSession, model: type[Round] | type[Topic], item_id: int, workshop_id: int):  # noqa: ANN202
+async def _owned(session: AsyncSession, model: type[Round] | type[Topic], item_id: int,
+                 workshop_id: int) -> Round | Topic:
     item = await session.get(model, item_id)
     if item is None or item.workshop_id != workshop_id:
         raise NotFound(N_('This round does not exist (any more).') if model is Round else

@@ -17,8 +17,16 @@ from ..access import led_workshop
 from ..errors import N_, Invalid
 from ..text import clean_optional, clean_text
 from .common import KEEP, _led, _publish, _questions, _rounds, _topics
-from .validation import (CONTEXT_MAX, TITLE_MAX, _title, clean_date, clean_format, clean_groups, clean_language,
-                         clean_time)
+from .validation import (
+    CONTEXT_MAX,
+    TITLE_MAX,
+    _title,
+    clean_date,
+    clean_format,
+    clean_groups,
+    clean_language,
+    clean_time,
+)
 
 
 @dataclass
@@ -55,7 +63,7 @@ async def load(db: Database, *, lead_secret: str) -> Structure:
 
 async def update_details(db: Database, bus: Bus, *, lead_secret: str, title: str = KEEP, subtitle: str | None = KEEP,
                          date: dt.date | str | None = KEEP, start_time: str | None = KEEP,
-                         end_time: str | None = KEEP, format: WorkshopFormat | str = KEEP,  # noqa: A002
+                         end_time: str | None = KEEP, format: WorkshopFormat | str = KEEP,
                          organiser: str | None = KEEP, language: str = KEEP, context: str | None = KEEP,
                          stakeholder_groups: Sequence[str] = KEEP) -> Workshop:
     """Change the workshop's details; fields left at ``KEEP`` stay as they are."""
