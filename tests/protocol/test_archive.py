@@ -6,14 +6,22 @@ import jsonschema
 import pytest
 from sqlmodel import select
 
+from workshop.limits import CONTEXT_MAX, TITLE_MAX
 from workshop.models import Breakout, Participant, Workshop
-from workshop.protocol import archive
+from workshop.protocol import archive, archive_models
 from workshop.protocol.archive import ArchiveError, validate_archive
+from workshop.services import editing
+from workshop.services.errors import Invalid
 from workshop.services.imports import import_archive
 
 from .helpers import archive_of
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / 'docs' / 'archive.schema.json').read_text('utf-8'))
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / 'docs' / 'archive.schema.json'
+SCHEMA = json.loads(SCHEMA_FILE.read_text('utf-8'))
+
+
+def _first_idea(d: dict) -> dict:
+    return d['workshop']['rounds'][0]['breakouts'][0]['questions'][0]['ideas'][0]
 
 
 def _validator() -> jsonschema.Draft202012Validator:
@@ -87,6 +95,20 @@ async def test_round_trip_is_exact_and_secrets_are_new(db, ran):
      'workshop.participants[0].attendance[2].breakout', 'a participant attends one breakout per round (round 1)'),
     (lambda d, vote: d['workshop']['participants'][0].__setitem__('created_at', '2026-05-26 14:00'),
      'workshop.participants[0].created_at', 'needs a time zone, e.g. "+00:00"'),
+    (lambda d, vote: d['workshop'].__setitem__('title', 'T' * (TITLE_MAX + 1)), 'workshop.title',
+     f'is too long ({TITLE_MAX + 1} characters, at most {TITLE_MAX})'),
+    (lambda d, vote: d['workshop'].__setitem__('subtitle', 5), 'workshop.subtitle', 'must be a text or null'),
+    (lambda d, vote: d['workshop'].__setitem__('privacy', None), 'workshop.privacy', 'must be an object'),
+    (lambda d, vote: d['workshop']['live'].__setitem__('notice_at', '2026-05-26 14:00:00+00:00'),
+     'workshop.live.notice_at', 'must be a date and time like "2026-05-26T14:03:00+00:00" or null'),
+    (lambda d, vote: d['workshop']['participation_extra'].__setitem__('G' * (TITLE_MAX + 1), 1),
+     'workshop.participation_extra', f'a key is too long ({TITLE_MAX + 1} characters, at most {TITLE_MAX})'),
+    (lambda d, vote: d['workshop']['rounds'][0]['breakouts'][0].__setitem__('key_results', ['…'] * 21),
+     'workshop.rounds[0].breakouts[0].key_results', 'has too many items (21, at most 20)'),
+    (lambda d, vote: _first_idea(d).__setitem__('hidden_reason', 'boring'),
+     'workshop.rounds[0].breakouts[0].questions[0].ideas[0].hidden_reason',
+     'must be one of "off_topic", "duplicate", "abuse", "other" or null'),
+    (lambda d, vote: d['workshop'].__setitem__('topics', []), 'workshop.topics', 'must not be empty'),
 ])
 async def test_validation_errors_name_the_place(db, ran, change, place, problem):
     data = await archive_of(db, ran.links.workshop_id)
@@ -135,3 +157,31 @@ async def test_merges_must_stay_in_their_question_and_not_circle(db, ran):
 def test_bad_json_is_reported_with_line_and_column():
     with pytest.raises(ArchiveError, match=r'^not valid JSON \(line 2, column 1'):
         archive.loads('{"format": "workshop-archive",\n}')
+
+
+def test_the_schema_file_is_generated_from_the_models():
+    """docs/archive.schema.json is what the models generate; after changing them, run
+    `python -m workshop.protocol.archive_models > docs/archive.schema.json`."""
+    assert SCHEMA_FILE.read_text('utf-8') == archive_models.schema_text(), \
+        'docs/archive.schema.json is out of date: python -m workshop.protocol.archive_models > docs/archive.schema.json'
+
+
+async def test_the_archive_takes_exactly_what_the_editing_services_take(db, bus, ran):
+    """One source for the limits: the longest title, stakeholder group and context the services accept
+    survive export and import; one character more is refused by the services and by the archive."""
+    longest = {'title': 'T' * TITLE_MAX, 'stakeholder_groups': ['Unternehmen', 'G' * TITLE_MAX],
+               'context': 'C' * CONTEXT_MAX}
+    await editing.update_details(db, bus, lead_secret=ran.lead_secret, **longest)
+    data = await archive_of(db, ran.links.workshop_id)
+    assert await archive_of(db, await import_archive(db, data)) == data
+    too_long = [('title', 'T' * (TITLE_MAX + 1), 'workshop.title', TITLE_MAX),
+                 ('stakeholder_groups', ['G' * (TITLE_MAX + 1)], 'workshop.stakeholder_groups[0]', TITLE_MAX),
+                 ('context', 'C' * (CONTEXT_MAX + 1), 'workshop.context', CONTEXT_MAX)]
+    for field, value, place, limit in too_long:
+        with pytest.raises(Invalid, match='too long'):
+            await editing.update_details(db, bus, lead_secret=ran.lead_secret, **{field: value})
+        broken = copy.deepcopy(data)
+        broken['workshop'][field] = value
+        with pytest.raises(ArchiveError) as e:
+            validate_archive(broken)
+        assert (e.value.path, e.value.problem) == (place, f'is too long ({limit + 1} characters, at most {limit})')

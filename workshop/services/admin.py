@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..db import Database
 from ..i18n import LANGUAGES
+from ..limits import QUESTION_MAX, TITLE_MAX
 from ..models import WorkshopStatus
 from ..templates import TemplateError, TopicSpec, WorkshopTemplate, available_templates, load_template
 from .errors import N_, Forbidden, Invalid, NotFound
@@ -19,8 +20,6 @@ from .text import clean_optional, clean_text
 from .workshops import WorkshopLinks, create_from_template, list_workshops as _list_workshops
 
 INVALID_ADMIN_LINK = N_('This admin link is not valid.')
-TITLE_MAX = 300
-QUESTION_MAX = 1000
 
 
 @dataclass(frozen=True)

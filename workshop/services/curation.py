@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaChanged, IdeaPosted, VoteChanged
+from ..limits import IDEA_GROUP_MAX
 from ..models import Breakout, HideReason, Idea, IdeaPublic, IdeaSource, Vote, utcnow
 from .access import moderated_breakout
 from .errors import N_, Invalid, NotFound
@@ -19,7 +20,6 @@ from .ideas import IDEA_MAX, new_client_id, to_public
 from .text import clean_optional, clean_text
 from .votes import dots_cast, idea_total
 
-GROUP_MAX = 200
 DUPLICATE_THRESHOLD = 80  # token-set similarity (0..100) above which two ideas are suggested for merging
 
 
@@ -73,7 +73,7 @@ async def hide_idea(db: Database, bus: Bus, *, secret: str, idea_id: int,
 
 async def set_group(db: Database, bus: Bus, *, secret: str, idea_id: int, group: str | None) -> None:
     """File an idea under a heading (cluster); empty removes it from its group."""
-    group = clean_optional(group, max_length=GROUP_MAX, field=N_('Heading'))
+    group = clean_optional(group, max_length=IDEA_GROUP_MAX, field=N_('Heading'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
         idea = await _idea_of(session, breakout, idea_id)
@@ -135,7 +135,7 @@ async def add_idea(db: Database, bus: Bus, *, secret: str, text: str, question_i
                    group: str | None = None) -> IdeaPublic:
     """Add an idea on someone's behalf: a paper card in the room, the video call's chat."""
     text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
-    group = clean_optional(group, max_length=GROUP_MAX, field=N_('Heading'))
+    group = clean_optional(group, max_length=IDEA_GROUP_MAX, field=N_('Heading'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
         question = await question_of_breakout(session, breakout, question_id)

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaPosted
+from ..limits import IDEA_MAX
 from ..models import Attendance, Breakout, Idea, IdeaPublic, Participant, Phase, Question, Vote, Workshop
 from .access import acting_participant
 from .errors import N_, Forbidden, Invalid, NotFound
@@ -19,7 +20,6 @@ from .facilitation import opened_phase
 from .post_limits import PostLimits
 from .text import clean_text
 
-IDEA_MAX = 500
 CLIENT_ID_MAX = 64
 
 

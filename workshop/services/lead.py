@@ -10,12 +10,11 @@ from sqlmodel import col, select
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaChanged, RoundChanged, WorkshopChanged
+from ..limits import NOTICE_MAX
 from ..models import AgendaItem, Breakout, HideReason, Idea, Participant, Round, Topic, utcnow
 from .access import led_workshop
 from .errors import N_, Invalid, NotFound
 from .text import clean_optional
-
-NOTICE_MAX = 300
 
 
 async def open_round(db: Database, bus: Bus, *, lead_secret: str, round_number: int) -> int:

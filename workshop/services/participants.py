@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import MembersChanged
+from ..limits import NAME_MAX, ORGANISATION_MAX
 from ..models import Attendance, Breakout, Participant, ParticipantPublic, Workshop, WorkshopStatus
 from .access import acting_participant
 from .codes import new_secret, normalise_join_code
@@ -18,9 +19,6 @@ from .errors import N_, Forbidden, Invalid, NotFound
 from .text import clean_optional
 from .throttle import JoinThrottle, find_code
 from .workshops import unknown_code
-
-NAME_MAX = 120
-ORGANISATION_MAX = 200
 
 
 async def join(db: Database, *, code: str, name: str | None = None, organisation: str | None = None,

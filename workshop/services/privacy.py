@@ -37,13 +37,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import WorkshopChanged
+from ..limits import RETENTION_MAX_DAYS
 from ..models import Breakout, Idea, Participant, Vote, Workshop, WorkshopStatus, utcnow
 from .access import led_workshop
 from .codes import new_secret
 from .errors import N_, Invalid, NotFound
 
 DEFAULT_RETENTION_DAYS = 30
-RETENTION_MAX_DAYS = 3650
 PURGE_INTERVAL = 3600.0  # seconds between two runs of the app's retention task
 
 

@@ -17,6 +17,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import KeyResultsChanged, WorkshopChanged
+from ..limits import (
+    CONCLUSION_TEXT_MAX,
+    CONCLUSION_TITLE_MAX,
+    CONCLUSIONS_MAX,
+    CONTEXT_MAX,
+    CORRECTION_MAX,
+    LOGO_MAX_BYTES,
+)
 from ..models import Breakout, Conclusion, Participant, utcnow
 from ..protocol import archive
 from ..protocol.document import as_utc, load_document
@@ -28,12 +36,6 @@ from .errors import N_, Invalid, NotFound
 from .results import clean_bullets
 from .text import clean_text
 
-CONTEXT_MAX = 20_000
-CONCLUSION_TITLE_MAX = 500
-CONCLUSION_TEXT_MAX = 20_000
-CONCLUSIONS_MAX = 30
-CORRECTION_MAX = 10_000
-LOGO_MAX_BYTES = archive.LOGO_MAX_BYTES
 LOGO_MAX_PIXELS = 6000
 
 

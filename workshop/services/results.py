@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import KeyResultsChanged
+from ..limits import KEY_RESULT_MAX, KEY_RESULTS_MAX
 from ..models import Breakout, BreakoutQuestion, Idea, Round, Topic
 from .access import moderated_breakout
 from .errors import N_, Invalid
@@ -17,8 +18,6 @@ from .facilitation import breakout_question, question_of_breakout
 from .text import clean_text
 from .votes import ranked, tallies
 
-KEY_RESULT_MAX = 1000
-KEY_RESULTS_MAX = 20
 DRAFT_TOP_VOTED = 3
 
 

@@ -9,11 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ...bus import Bus
 from ...db import Database
+from ...limits import AGENDA_MAX, TITLE_MAX
 from ...models import AgendaItem, AgendaKind, Round
 from ..errors import N_, Invalid, NotFound
 from ..text import clean_optional
 from .common import _led, _move, _owned, _publish
-from .validation import AGENDA_MAX, TITLE_MAX, _title, clean_kind, clean_time
+from .validation import _title, clean_kind, clean_time
 
 
 async def add_agenda_item(db: Database, bus: Bus, *, lead_secret: str, title: str, time: str | None = None,

@@ -12,21 +12,13 @@ from sqlmodel import col, select
 
 from ...bus import Bus
 from ...db import Database
+from ...limits import CONTEXT_MAX, TITLE_MAX
 from ...models import AgendaItem, Breakout, Idea, Question, Round, Topic, Workshop, WorkshopFormat
 from ..access import led_workshop
 from ..errors import N_, Invalid
 from ..text import clean_optional, clean_text
 from .common import KEEP, _led, _publish, _questions, _rounds, _topics
-from .validation import (
-    CONTEXT_MAX,
-    TITLE_MAX,
-    _title,
-    clean_date,
-    clean_format,
-    clean_groups,
-    clean_language,
-    clean_time,
-)
+from .validation import _title, clean_date, clean_format, clean_groups, clean_language, clean_time
 
 
 @dataclass

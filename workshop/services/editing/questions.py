@@ -9,12 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ...bus import Bus
 from ...db import Database
+from ...limits import QUESTION_MAX, QUESTIONS_MAX, SUBS_MAX
 from ...models import Breakout, BreakoutQuestion, Idea, Question, Topic
 from ..errors import N_, Invalid, NotFound
 from ..facilitation import question_changed
 from ..text import clean_text
 from .common import KEEP, _led, _move, _owned, _publish, _questions
-from .validation import QUESTION_MAX, QUESTIONS_MAX, SUBS_MAX, _block, clean_dots
+from .validation import _block, clean_dots
 
 # --- guiding questions ----------------------------------------------------------------------------------
 

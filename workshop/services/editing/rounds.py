@@ -11,12 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ...bus import Bus
 from ...db import Database
 from ...events import RoundChanged
+from ...limits import QUESTION_MAX, ROUNDS_MAX, TITLE_MAX, TOPICS_MAX
 from ...models import AgendaItem, Attendance, Breakout, BreakoutQuestion, Idea, Question, Round, Topic
 from ..codes import new_secret
 from ..errors import N_, Invalid, NotFound
 from ..text import clean_optional, clean_text
 from .common import _led, _owned, _publish, _rounds, _topics
-from .validation import QUESTION_MAX, ROUNDS_MAX, TITLE_MAX, TOPICS_MAX, _title
+from .validation import _title
 
 LABEL_PATTERN = 'W {round}.{topic}'
 _DEFAULT_LABEL = re.compile(r'^W \d+\.\d+$')

@@ -1,4 +1,4 @@
-"""Cleaning the edit forms' input, and the limits of a workshop's structure."""
+"""Cleaning the edit forms' input (the limits themselves are in ``workshop/limits.py``)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,12 @@ import re
 from collections.abc import Sequence
 
 from ...i18n import LANGUAGES
+from ...limits import DOTS_MAX, DOTS_MIN, GROUPS_MAX, TITLE_MAX
 from ...models import AgendaKind, WorkshopFormat
 from ..errors import N_, Invalid
 from ..text import clean_optional, clean_text
 
 _TIME = re.compile(r'^([01]?\d|2[0-3]):([0-5]\d)$')
-
-TITLE_MAX = 300
-QUESTION_MAX = 1000
-CONTEXT_MAX = 20_000
-GROUPS_MAX = 30
-AGENDA_MAX = 100
-ROUNDS_MAX = 20
-TOPICS_MAX = 50
-QUESTIONS_MAX = 100
-SUBS_MAX = 26  # a. … z.
-DOTS_MIN, DOTS_MAX = 1, 20
 
 
 def clean_time(value: str | None, *, field: str = N_('Time')) -> str | None:
