@@ -30,8 +30,9 @@ def setup(settings: Settings) -> Runtime:
     bus.hub.observe(rt.snapshots.forget_on_change)
     install(rt)
     from . import pages  # noqa: F401 - registers the routes
-    from .pages.boards import BoardRegistry
-    rt.boards = BoardRegistry(rt.bus)
+    from .pages.live import show_workshop_gone
+    from .rooms.delivery import RoomStates
+    rt.rooms = RoomStates(rt, workshop_gone=show_workshop_gone)
     app.add_static_files('/assets', ASSETS)
     # Quasar's loading bar follows every XMLHttpRequest: the app makes none, but Socket.IO's polling
     # fallback (a WebSocket blocked by a proxy) would keep an unnamed progress bar running (WCAG 4.1.2)

@@ -24,7 +24,7 @@ class Runtime:
     db: Database
     bus: Bus
     presence: Presence
-    boards: Any = None  # pages.boards.BoardRegistry: the idea lists of this process's pages, by room
+    rooms: Any = None  # rooms.delivery.RoomStates: the live state of each room with a page in this process
     throttle: Any = None  # services.throttle.JoinThrottle: join attempts per client address
     post_limits: Any = None  # services.post_limits.PostLimits: ideas per participant and per room
     snapshots: Snapshots = field(default_factory=Snapshots)  # short-lived read views (the join page)

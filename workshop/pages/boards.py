@@ -8,25 +8,22 @@ reaches all pages of a room as **one** Socket.IO broadcast, encoded once. Only
 what concerns a single phone (its own idea, its dots) travels as a per-page
 method call.
 
-A ``BoardRegistry`` (one per process) subscribes once per workshop to the bus
-and fans each event out to the boards of its room.
+A board renders its room's ``RoomState``; ``rooms.RoomStates`` hands each event of
+the room to its boards and sends the messages they return, one per audience.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import background_tasks, core, ui
-from sqlmodel.ext.asyncio.session import AsyncSession
+from nicegui import ui
 
-from ..bus import Bus, Subscription
-from ..events import Event, IdeaChanged, IdeaPosted, PhaseChanged, QuestionChanged, TalliesChanged, WorkshopChanged
+from ..events import Event, IdeaChanged, IdeaPosted, TalliesChanged
 from ..i18n import Translate
-from ..models import Breakout, IdeaPublic, Phase, Workshop
+from ..models import IdeaPublic, Phase
+from ..rooms.state import RoomState
 from ..runtime import Runtime
-from ..services import facilitation, ideas as idea_service
 
 
 def _item(idea: IdeaPublic, *, own: bool = False) -> dict[str, Any]:
@@ -35,24 +32,25 @@ def _item(idea: IdeaPublic, *, own: bool = False) -> dict[str, Any]:
 
 
 class IdeaBoard(ui.element, component='idea_board.js'):
-    """The idea list of one page. ``mode`` is 'phone', 'moderator' or 'wall'."""
+    """The idea list of one page, showing its room's state. ``mode`` is 'phone', 'moderator' or 'wall'."""
 
-    def __init__(self, rt: Runtime, _: Translate, *, workshop_id: int, breakout_id: int, question_id: int | None,
-                 mode: str, phase: Phase, hide_tallies: bool, own_participant_id: int | None = None,
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, mode: str,
+                 own_participant_id: int | None = None, limit: int | None = None,
                  on_vote: Callable[[int, int], Any] | None = None,
                  on_curate: Callable[[str, int], Any] | None = None,
                  on_count: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self.rt = rt
-        self.workshop_id = workshop_id
-        self.breakout_id = breakout_id
+        self.state = state
+        self.workshop_id = state.workshop_id
+        self.breakout_id = state.breakout_id
         self.own = own_participant_id
         self.on_count = on_count
         self.items: dict[int, dict[str, Any]] = {}
         self.my_dots: dict[str, int] = {}
         self._props.update({
-            'ideas': [], 'phase': phase.value, 'mode': mode, 'hide-tallies': hide_tallies,
-            'breakout': breakout_id, 'question': question_id, 'my-dots': {},
+            'ideas': [], 'phase': state.phase.value, 'mode': mode, 'hide-tallies': state.hide_tallies,
+            'breakout': state.breakout_id, 'question': state.question_id, 'my-dots': {}, 'seq': state.version,
             'labels': {
                 'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
                 'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
@@ -69,8 +67,9 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         if on_curate:
             self.on('curate', lambda e: on_curate(str(e.args['action']), int(e.args['id'])))
         self._connections = 0
-        rt.boards.add(self)
-        self.client.on_delete(lambda: rt.boards.discard(self))
+        self.show(state.shown_ideas(include_hidden=mode == 'moderator')[:limit])
+        rt.rooms.add_board(self)
+        self.client.on_delete(lambda: rt.rooms.discard_board(self))
         self.client.on_connect(self._connected)
 
     def _connected(self) -> None:
@@ -80,19 +79,28 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             # must not carry it again, so the prop is emptied (silently: it only seeds the browser's list)
             with self._props.suspend_updates():
                 self._props['ideas'] = []
+            if self._props['seq'] != self.state.version:  # changes between the page's HTML and its socket:
+                self._send_all()                            # their broadcasts could not reach it
         else:  # a reconnect: broadcasts may have been missed, send the props (phase) and the whole list once
             self.update()
             self._send_all()
 
     def _send_all(self) -> None:
-        """The whole list to the browser: as the seed prop while the page is built, later as one method call."""
+        """The whole list to the browser, with the room's change number it reflects (``board_channel``): as
+        the seed prop while the page is built, later as one method call."""
         ideas = list(self.items.values())
         with self._props.suspend_updates():
             self._props['my-dots'] = self.my_dots
+            self._props['seq'] = self.state.version
             if not self.client.has_socket_connection:
                 self._props['ideas'] = ideas
         if self.client.has_socket_connection:
-            self.run_method('replace', ideas, self.my_dots)
+            self.run_method('replace', ideas, self.my_dots, self.state.version, self.question_id)
+
+    def _send_own(self, message: dict[str, Any]) -> None:
+        """A change only this page sees as it is (its own idea): numbered like the room's broadcasts."""
+        self.run_method('receive', {'breakout': self.breakout_id, 'question': self.question_id,
+                                    'seq': self.state.version, **message})
 
     # --- state ---
 
@@ -121,10 +129,15 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         """The ideas' texts (for ``user.should_see`` in tests)."""
         return [item['text'] for item in self.items.values()]
 
-    def show(self, ideas: list[IdeaPublic], *, question_id: int | object | None = ...) -> None:
-        """Replace the list (page load, another question)."""
-        if question_id is not ...:
-            self._props['question'] = question_id
+    def show_state(self, state: RoomState) -> None:
+        """The room's state was read afresh (another question, settings, a bus gap): show it all."""
+        self._props['phase'] = state.phase.value
+        self._props['hide-tallies'] = state.hide_tallies
+        self._props['question'] = state.question_id
+        self.show(state.shown_ideas(include_hidden=self.mode == 'moderator'))
+
+    def show(self, ideas: list[IdeaPublic]) -> None:
+        """Replace the list."""
         self.items = {i.id: _item(i, own=self.own is not None and i.participant_id == self.own) for i in ideas
                       if self.mode == 'moderator' or not i.hidden}
         self._counted()
@@ -168,7 +181,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             self.items[event.idea_id] = item
             self._counted()
             if own:  # the author's page learns that this one is theirs, without telling the others
-                self.run_method('add', item)
+                self._send_own({'kind': 'add', 'idea': item})
                 return None
             return {'kind': 'add', 'idea': {**item, 'own': False}}
         if isinstance(event, IdeaChanged):
@@ -185,7 +198,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
                          'edited': item.get('edited', False) or item.get('text', event.text) != event.text})
             self._counted()
             if item['own']:
-                self.run_method('change', item)
+                self._send_own({'kind': 'change', 'idea': item})
                 return None
             return {'kind': 'change', 'idea': {**item, 'own': False}}
         if isinstance(event, TalliesChanged):
@@ -195,98 +208,3 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             # hidden tallies are not sent to phones at all: they arrive with the list when voting ends
             return {'kind': 'tallies', 'tallies': changed} if changed and self.tallies_visible else None
         return None
-
-
-class BoardRegistry:
-    """This process's idea boards by room, and the one bus subscription per workshop that feeds them."""
-
-    def __init__(self, bus: Bus) -> None:
-        self.bus = bus
-        self.by_breakout: defaultdict[int, set[IdeaBoard]] = defaultdict(set)
-        self.subscriptions: dict[int, Subscription] = {}
-        self.workshop_boards: defaultdict[int, int] = defaultdict(int)
-
-    def add(self, board: IdeaBoard) -> None:
-        self.by_breakout[board.breakout_id].add(board)
-        self.workshop_boards[board.workshop_id] += 1
-        if board.workshop_id not in self.subscriptions:
-            self.subscriptions[board.workshop_id] = self.bus.subscribe(board.workshop_id, self.deliver)
-
-    def discard(self, board: IdeaBoard) -> None:
-        boards = self.by_breakout.get(board.breakout_id)
-        if not boards or board not in boards:
-            return
-        boards.discard(board)
-        if not boards:
-            del self.by_breakout[board.breakout_id]
-        self.workshop_boards[board.workshop_id] -= 1
-        if self.workshop_boards[board.workshop_id] <= 0:
-            del self.workshop_boards[board.workshop_id]
-            self.subscriptions.pop(board.workshop_id).close()
-
-    def deliver(self, event: Event) -> None:
-        if isinstance(event, WorkshopChanged):
-            if 'deleted' in event.fields:
-                return  # the pages say so (live.show_workshop_gone); there is nothing left to load
-            if {'voting', 'structure'} & set(event.fields):  # hidden tallies or questions may have changed
-                for breakout_id, boards in list(self.by_breakout.items()):
-                    if any(b.workshop_id == event.workshop_id for b in boards):
-                        self.reload(breakout_id)
-            return
-        boards = self.by_breakout.get(getattr(event, 'breakout_id', None))
-        if not boards:
-            return
-        if isinstance(event, QuestionChanged):
-            self.reload(event.breakout_id)
-            return
-        question_id = getattr(event, 'question_id', None)
-        # one broadcast per distinct message: usually one for the whole room (phase: two, with and without tallies)
-        audiences: dict[str, tuple[dict[str, Any], list[str], IdeaBoard]] = {}
-        for board in list(boards):
-            if board.question_id != question_id or board.is_deleted:
-                continue
-            message = board.set_phase(Phase(event.phase)) if isinstance(event, PhaseChanged) else board.apply(event)
-            if message is not None:
-                key = repr(message)
-                audiences.setdefault(key, (message, [], board))[1].append(board.client.id)
-        for message, rooms, first in audiences.values():
-            if isinstance(message.get('tallies'), str):  # a phase switch: the audience's tallies, made once
-                message = {**message, 'tallies': first.tallies()}
-            payload = {'breakout': event.breakout_id, 'question': question_id, **message}
-            background_tasks.create(core.sio.emit('ws_board', payload, room=rooms), name='board broadcast')
-
-    def reload(self, breakout_id: int) -> None:
-        """A room's current question, phase and ideas, loaded once and shown on all its boards."""
-        boards = [b for b in self.by_breakout.get(breakout_id, ()) if not b.is_deleted]
-        if not boards:
-            return
-        rt = boards[0].rt
-
-        async def load() -> None:
-            async with rt.db.session() as session:
-                breakout = await session.get(Breakout, breakout_id)
-                if breakout is None:  # deleted meanwhile (its pages were told)
-                    return
-                workshop = await session.get(Workshop, breakout.workshop_id)
-                question_id = breakout.current_question_id
-                phase = await facilitation.phase_of(session, breakout_id, question_id)
-            everything = await load_ideas(rt, breakout_id=breakout_id, question_id=question_id, include_hidden=True)
-            for board in boards:
-                if not board.is_deleted:
-                    board._props['phase'] = phase.value
-                    board._props['hide-tallies'] = workshop.hide_tallies
-                    board.show(everything, question_id=question_id)
-        background_tasks.create(load(), name='board reload')
-
-
-async def load_ideas(rt: Runtime, *, breakout_id: int, question_id: int | None, include_hidden: bool = False,
-                     limit: int | None = None, session: AsyncSession | None = None) -> list[IdeaPublic]:
-    """A question's ideas with their dots, newest first (in ``session`` if given, else in a new one)."""
-    if question_id is None:
-        return []
-    if session is None:
-        async with rt.db.session() as own:
-            return await load_ideas(rt, breakout_id=breakout_id, question_id=question_id,
-                                    include_hidden=include_hidden, limit=limit, session=own)
-    return await idea_service.ideas_with_dots(session, breakout_id=breakout_id, question_id=question_id,
-                                              limit=limit, include_hidden=include_hidden)

@@ -5,28 +5,35 @@ from __future__ import annotations
 from nicegui import background_tasks, ui
 
 from ..i18n import Translate
-from ..models import BreakoutPublic
+from ..rooms.state import RoomState
 from ..runtime import Runtime
 from ..services import results
 
+EARLIER_MAX_AGE = 10.0  # seconds: the pages of a room share one read of the earlier rounds' results
+
 
 class EarlierRounds:
-    def __init__(self, rt: Runtime, _: Translate, *, breakout: BreakoutPublic, question_id: int | None,
-                 wall: bool = False) -> None:
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, wall: bool = False) -> None:
         self.rt = rt
         self._ = _
-        self.breakout_id = breakout.id
         self.expansion = ui.expansion(_('Results of earlier rounds (read only)'), icon='history') \
             .classes('w-full ' + ('text-xl' if wall else '')).props('dense header-class=text-grey-9').mark('earlier')
         with self.expansion:
             self.body = ui.column().classes('w-full gap-2')
-        self.show_question(question_id)
+        self.show(state)
 
-    def show_question(self, question_id: int | None) -> None:
+    def show(self, state: RoomState) -> None:
+        """The earlier rounds' results for the room's current question (other rooms' data, so not part of
+        the room's live state: read at most once per room and ``EARLIER_MAX_AGE``, whatever the pages)."""
+        breakout_id, question_id = state.breakout_id, state.question_id
+
+        async def read() -> list[results.EarlierRoom]:
+            async with self.rt.db.read_session() as session:
+                return await results.earlier_rounds(session, breakout_id=breakout_id, question_id=question_id)
+
         async def load() -> None:
-            async with self.rt.db.session() as session:
-                rooms = await results.earlier_rounds(session, breakout_id=self.breakout_id, question_id=question_id)
-            self._render(rooms)
+            self._render(await self.rt.snapshots.get(('earlier', breakout_id, question_id), read,
+                                                     max_age=EARLIER_MAX_AGE))
         background_tasks.create(load(), name='earlier rounds')
 
     def _render(self, rooms: list[results.EarlierRoom]) -> None:

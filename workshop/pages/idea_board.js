@@ -3,8 +3,11 @@
 // The server keeps the list as this element's "ideas" prop (sent in full only when
 // the page loads or a question changes) and sends small changes: one Socket.IO
 // broadcast per change to every page of the room ("ws_board"), or a method call for
-// what concerns one phone only (its own idea, its own dots). Participant text is
+// what concerns one phone only (its own idea, its own dots). Each change and each whole
+// list carry the room's change number ("seq"): see workshop/rooms/board_channel.py for
+// why and how a list overtaken by a change loses nothing. Participant text is
 // only ever rendered as text ({{ }}), never as HTML.
+const KEPT_CHANGES = 200; // changes kept to apply again over a whole list that arrives late
 const ANNOUNCE_MS = 8000; // at most one announcement of new ideas per 8 s (tests/e2e/test_accessibility.py)
 
 export default {
@@ -61,15 +64,19 @@ export default {
     question: Number,
     labels: Object,
     myDots: Object,
+    seq: Number,
   },
   data() {
     return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
-             announcement: "", news: 0, announced: 0, livePhase: this.phase };
+             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question, base: this.seq || 0, kept: [] };
   },
   watch: {
     // the phase comes as the prop (page load, reconnect) or with the room's broadcast (a switch)
     phase(value) {
       this.livePhase = value;
+    },
+    question(value) {
+      this.liveQuestion = value;
     },
   },
   computed: {
@@ -97,9 +104,16 @@ export default {
       const template = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms;
       return (template || "").replace("{n}", n);
     },
-    replace(ideas, mine) {
+    replace(ideas, mine, seq, question) {
+      // the question comes along: a method call may run before the element's new props have arrived
+      if (question !== undefined) this.liveQuestion = question;
       this.list = [...(ideas || [])];
       if (mine) this.mine = { ...mine };
+      if (seq === undefined) return;
+      // the list holds every change up to seq: changes after it that arrived first are applied again
+      this.base = seq;
+      this.kept = this.kept.filter((m) => m.seq > seq).sort((a, b) => a.seq - b.seq);
+      this.kept.filter((m) => m.question === this.liveQuestion).forEach((m) => this.apply(m));
     },
     setMyDots(mine) {
       this.mine = { ...(mine || {}) };
@@ -135,8 +149,20 @@ export default {
       }, wait);
     },
     onBroadcast(msg) {
-      if (msg.breakout !== this.breakout || msg.question !== this.question) return;
-      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id)) this.announce();
+      this.receive(msg);
+    },
+    receive(msg) {
+      if (msg.breakout !== this.breakout) return;
+      if (msg.seq !== undefined) {
+        if (msg.seq <= this.base) return; // the list has it already
+        this.kept.push(msg); // also another question's: the list of the new question may still be on its way
+        if (this.kept.length > KEPT_CHANGES) this.kept.shift();
+      }
+      if (msg.question !== this.liveQuestion) return;
+      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id) && !msg.idea.own) this.announce();
+      this.apply(msg);
+    },
+    apply(msg) {
       if (msg.kind === "add") this.add(msg.idea);
       else if (msg.kind === "change") this.change(msg.idea);
       else if (msg.kind === "remove") this.remove(msg.id);

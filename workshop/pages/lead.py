@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from nicegui import background_tasks, ui
 
-from ..events import (
-    Event,
-    IdeaChanged,
-    IdeaPosted,
-    MembersChanged,
-    PhaseChanged,
-    PresenceChanged,
-    QuestionChanged,
-    RoundChanged,
-    TalliesChanged,
-    TimerChanged,
-    WorkshopChanged,
-)
+from ..events import Event, Resync, RoundChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
-from ..models import AgendaItem, AgendaKind, BreakoutPublic, Phase, QuestionPublic, Round, Workshop
+from ..models import AgendaItem, AgendaKind, Round, Workshop
+from ..rooms.state import RoomState
 from ..runtime import Runtime, runtime
-from ..services import facilitation, lead, votes, workshops
+from ..services import facilitation, lead, workshops
 from ..services.errors import ServiceError
 from .countdown import Countdown
 from .frame import content, frame
 from .live import ReloadPrompt, follow_workshop, show_workshop_gone
-from .secret_links import copy_my_link, held_secret, invalid, lead_place, open_lead_link, same_place
+from .secret_links import copy_my_link, invalid, lead_place, led_workshop, open_lead_link
 from .widgets import PhaseBadge, slug
 
 KIND_ICONS = {AgendaKind.plenary: 'groups', AgendaKind.break_: 'coffee', AgendaKind.breakout_round: 'call_split',
@@ -46,26 +34,21 @@ async def lead_link(secret: str) -> Response | None:
 async def lead_page(request: Request, code: str) -> None:
     rt = runtime()
     place = lead_place(code)
-    secret = held_secret(request, place)
     async with rt.db.session() as session:
         try:
-            workshop = await workshops.find_by_lead_secret(session, secret)
-            same_place(lead_place(workshop.join_code), place)
+            workshop = await led_workshop(request, code, session)
         except ServiceError as e:
             invalid(e)
             return
-        breakouts = await workshops.breakouts_of(session, workshop.id)
+        secret = workshop.lead_secret
+        breakout_ids = await workshops.breakout_ids_of(session, workshop.id)
         rounds = await workshops.rounds_of(session, workshop.id)
         agenda = await workshops.agenda_of(session, workshop.id)
-        counts = await workshops.breakout_counts(session, workshop.id)
-        questions = {b.topic_id: await workshops.questions_of(session, b.topic_id) for b in breakouts}
-        rows = {b.id: await session.get(workshops.Breakout, b.id) for b in breakouts}
-        phases = {b.id: await facilitation.phase_of(session, b.id, b.current_question_id) for b in breakouts}
-        dots = {b.id: await votes.dots_cast(session, breakout_id=b.id) for b in breakouts}
+    states = await rt.rooms.open_all(workshop.id, breakout_ids)  # every room, from the same few queries
 
     _ = frame(lambda _: workshop.title + ' · ' + _('Lead moderation'), language=workshop.language)
     join_link = rt.link(f'/j/{workshop.join_code}')
-    cockpit = Cockpit(rt, _, secret, workshop, questions)
+    cockpit = Cockpit(rt, _, secret, workshop)
     with content(wide=True):
         cockpit.reload_prompt = ReloadPrompt(_)
         with ui.row().classes('w-full items-start justify-between gap-6'):
@@ -99,9 +82,8 @@ async def lead_page(request: Request, code: str) -> None:
                 cockpit.round_badges[round_.id] = ui.badge(_('current round'), color='positive') \
                     .mark(f'current-round-{round_.number}')
             with ui.grid().classes('w-full gap-3 grid-cols-1 md:grid-cols-2 xl:grid-cols-3'):
-                for b in (b for b in breakouts if b.round_id == round_.id):
-                    cockpit.breakout_card(b, counts.get(b.id, {}), rows[b.id].moderator_secret, phases[b.id],
-                                          dots[b.id], rows[b.id].timer_ends_at)
+                for state in (s for s in states.values() if s.breakout.round_id == round_.id):
+                    cockpit.breakout_card(state)
         cockpit.show_round(workshop.current_round_id)
         cockpit.build_agenda(agenda)
     follow_workshop(rt, workshop.id, cockpit.on_event)
@@ -114,16 +96,13 @@ def _time_range(start: str | None, end: str | None) -> str:
 class Cockpit:
     """Live counters per breakout, updated in place, and the workshop-wide controls."""
 
-    def __init__(self, rt: Runtime, _: Translate, secret: str, workshop: Workshop,
-                 questions: dict[int, list[QuestionPublic]]) -> None:
+    def __init__(self, rt: Runtime, _: Translate, secret: str, workshop: Workshop) -> None:
         self.rt = rt
         self._ = _
         self.client = ui.context.client
         self.secret = secret
         self.workshop = workshop
-        self.questions = {q.id: q for qs in questions.values() for q in qs}
-        self.cards: dict[int, dict] = {}
-        self.ideas: dict[int, int] = {}
+        self.cards: dict[int, RoomCard] = {}
         self.round_badges: dict[int, ui.badge] = {}
         self.agenda_items: dict[int, ui.item] = {}
 
@@ -248,81 +227,24 @@ class Cockpit:
         for rid, badge in self.round_badges.items():
             badge.set_visibility(rid == round_id)
         for card in self.cards.values():
-            active = card['breakout'].round_id == round_id
-            card['card'].classes(add='' if active else 'ws-inactive', remove='ws-inactive' if active else '')
+            active = card.state.breakout.round_id == round_id
+            card.card.classes(add='' if active else 'ws-inactive', remove='ws-inactive' if active else '')
 
     # --- breakout cards ---
 
-    def breakout_card(self, b: BreakoutPublic, counts: dict[str, int], secret: str, phase: Phase, dots: int,
-                      ends_at: dt.datetime | None) -> None:
-        _ = self._
-        self.ideas[b.id] = counts.get('ideas', 0)
-        tag = slug(b.label)
-        with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'cockpit-{tag}') as card:
-            with ui.row().classes('w-full items-center justify-between no-wrap'):
-                title = ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold') \
-                    .props('role=heading aria-level=3')
-                card.props(f'role=group aria-labelledby={title.html_id}')  # names the card's links for assistive tech
-                timer = Countdown(ends_at, done_text=_('Time is up')).classes('font-mono font-semibold') \
-                    .mark(f'timer-{tag}')
-            if b.moderator_name:
-                ui.label(', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p)) \
-                    .classes('text-sm text-grey-8')
-            with ui.row().classes('gap-4 text-sm items-center'):
-                online = ui.label(_('{n} online', n=self.rt.presence.online(b.id))).mark(f'online-{tag}')
-                members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark(f'members-{tag}')
-                ideas = ui.label(_.ngettext('{n} idea', '{n} ideas', self.ideas[b.id])).mark(f'ideas-{tag}')
-                dots_label = ui.label(_.ngettext('{n} dot cast', '{n} dots cast', dots)).mark(f'dots-{tag}')
-            with ui.row().classes('items-center gap-2'):
-                badge = PhaseBadge(_, phase)
-                badge.badge.mark(f'phase-{tag}')
-            question = ui.label(self._question_text(b.current_question_id)).classes('text-sm text-grey-9') \
-                .mark(f'current-question-{tag}')
-            with ui.row().classes('gap-1'):
-                ui.button(_('Moderator view'), icon='open_in_new').props(
-                    f'flat dense no-caps href=/m/{secret} target=_blank tag=a')
-                ui.button(_('Wall'), icon='tv').props(
-                    f'flat dense no-caps href=/wall/{self.workshop.join_code}/{b.id} target=_blank tag=a')
-                ui.button(icon='content_copy', on_click=lambda s=secret: self._copy(self.rt.link(f'/m/{s}'))) \
-                    .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
-                    .tooltip(_('Copy moderator link'))
-        self.cards[b.id] = {'breakout': b, 'card': card, 'online': online, 'members': members, 'ideas': ideas,
-                            'dots': dots_label, 'question': question, 'phase': badge, 'timer': timer,
-                            'question_id': b.current_question_id}
+    def breakout_card(self, state: RoomState) -> None:
+        card = self.cards[state.breakout_id] = RoomCard(self._, state, self.workshop.join_code,
+                                                         lambda path: self._copy(self.rt.link(path)))
+        self.rt.rooms.render(state, card.render)
 
     def on_event(self, event: Event) -> None:
+        """Workshop-wide events; each room's card renders its room's state."""
         if isinstance(event, RoundChanged):
             self.show_round(event.round_id)
-            return
-        if isinstance(event, WorkshopChanged):
+        elif isinstance(event, WorkshopChanged):
             if 'structure' in event.fields:
                 self.reload_prompt.show()
             self._reload_workshop(event.fields)
-            return
-        card = self.cards.get(getattr(event, 'breakout_id', None))
-        if card is None:
-            return
-        _ = self._
-        if isinstance(event, IdeaPosted):
-            self.ideas[event.breakout_id] += 1
-            card['ideas'].set_text(_.ngettext('{n} idea', '{n} ideas', self.ideas[event.breakout_id]))
-        elif isinstance(event, IdeaChanged) and event.merged_into_id is not None:
-            self.ideas[event.breakout_id] -= 1
-            card['ideas'].set_text(_.ngettext('{n} idea', '{n} ideas', self.ideas[event.breakout_id]))
-        elif isinstance(event, TalliesChanged):
-            card['dots'].set_text(_.ngettext('{n} dot cast', '{n} dots cast', event.dots_cast))
-        elif isinstance(event, PresenceChanged):
-            card['online'].set_text(_('{n} online', n=event.online))
-        elif isinstance(event, MembersChanged):
-            card['members'].set_text(_('{n} joined', n=event.members))
-        elif isinstance(event, QuestionChanged):
-            card['question_id'] = event.question_id
-            card['question'].set_text(self._question_text(event.question_id))
-            card['phase'].set(Phase(event.phase))
-        elif isinstance(event, PhaseChanged) and event.question_id == card['question_id']:
-            card['phase'].set(Phase(event.phase))
-        elif isinstance(event, TimerChanged):
-            card['timer'].set(event.ends_at)
 
     def _reload_workshop(self, fields: tuple[str, ...]) -> None:
         async def load() -> None:
@@ -338,13 +260,6 @@ class Cockpit:
             self._show_summary(workshop.summary_topic)
         background_tasks.create(load(), name='cockpit workshop')
 
-    def _question_text(self, question_id: int | None) -> str:
-        q = self.questions.get(question_id)
-        if q is None:
-            return ''
-        label = f'{q.number}{q.sub}.' if q.sub else q.label  # "2a." is unambiguous outside its block
-        return self._('Now: {question}', question=f'{label} {q.text}')
-
     def _copy(self, link: str) -> None:
         ui.clipboard.write(link)  # NiceGUI 3: not awaitable (awaiting it raised before the notification)
         ui.notify(self._('Link copied'))
@@ -352,3 +267,56 @@ class Cockpit:
 
 def _int(value: float | str | None) -> int | None:
     return int(value) if value is not None else None
+
+
+class RoomCard:
+    """One room in the cockpit: its counters, phase, question and timer, rendered from its state."""
+
+    def __init__(self, _: Translate, state: RoomState, join_code: str, copy: Callable[[str], None]) -> None:
+        self._ = _
+        self.state = state
+        b, secret = state.breakout, state.moderator_secret
+        tag = slug(b.label)
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'cockpit-{tag}') as self.card:
+            with ui.row().classes('w-full items-center justify-between no-wrap'):
+                title = ui.label(f'{b.label} · {b.topic_title}').classes('text-base font-semibold') \
+                    .props('role=heading aria-level=3')
+                # names the card's links for assistive tech
+                self.card.props(f'role=group aria-labelledby={title.html_id}')
+                self.timer = Countdown(state.ends_at, done_text=_('Time is up')).classes('font-mono font-semibold') \
+                    .mark(f'timer-{tag}')
+            if b.moderator_name:
+                ui.label(', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p)) \
+                    .classes('text-sm text-grey-8')
+            with ui.row().classes('gap-4 text-sm items-center'):
+                self.online = ui.label('').mark(f'online-{tag}')
+                self.members = ui.label('').mark(f'members-{tag}')
+                self.ideas = ui.label('').mark(f'ideas-{tag}')
+                self.dots = ui.label('').mark(f'dots-{tag}')
+            with ui.row().classes('items-center gap-2'):
+                self.phase = PhaseBadge(_, state.phase)
+                self.phase.badge.mark(f'phase-{tag}')
+            self.question = ui.label('').classes('text-sm text-grey-9').mark(f'current-question-{tag}')
+            with ui.row().classes('gap-1'):
+                ui.button(_('Moderator view'), icon='open_in_new').props(
+                    f'flat dense no-caps href=/m/{secret} target=_blank tag=a')
+                ui.button(_('Wall'), icon='tv').props(
+                    f'flat dense no-caps href=/wall/{join_code}/{b.id} target=_blank tag=a')
+                ui.button(icon='content_copy', on_click=lambda: copy(f'/m/{secret}')) \
+                    .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
+                    .tooltip(_('Copy moderator link'))
+        self.render(None)
+
+    def render(self, event: Event | None) -> None:
+        if event is not None and getattr(event, 'breakout_id', None) is None and not isinstance(event, Resync):
+            return  # workshop-wide: the cockpit's own
+        _, state = self._, self.state
+        self.online.set_text(_('{n} online', n=state.online))
+        self.members.set_text(_('{n} joined', n=state.members))
+        self.ideas.set_text(_.ngettext('{n} idea', '{n} ideas', state.idea_total))
+        self.dots.set_text(_.ngettext('{n} dot cast', '{n} dots cast', state.dots_cast))
+        self.phase.set(state.phase)
+        self.timer.set(state.ends_at)
+        q = state.current
+        label = (f'{q.number}{q.sub}.' if q.sub else q.label) if q else ''  # "2a." is unambiguous outside its block
+        self.question.set_text(_('Now: {question}', question=f'{label} {q.text}') if q else '')

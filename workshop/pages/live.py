@@ -6,7 +6,7 @@ import logging
 import random
 from collections.abc import Callable
 
-from nicegui import Client, background_tasks, ui
+from nicegui import Client, ui
 
 from ..bus import Handler
 from ..events import Event, Resync, WorkshopChanged
@@ -105,13 +105,6 @@ class NoticeBanner:
             parts.append(self._('Plenary: please follow the main screen.'))
         self.text.set_text(' — '.join(parts))
         self.card.set_visibility(bool(parts))
-
-    def reload(self, rt: Runtime) -> None:
-        async def load() -> None:
-            async with rt.db.session() as session:
-                workshop = await session.get(Workshop, self.workshop_id)
-            self.show(workshop)
-        background_tasks.create(load(), name='reload notice')
 
 
 class ReloadPrompt:

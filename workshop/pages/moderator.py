@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
@@ -16,22 +15,24 @@ from ..events import (
     PhaseChanged,
     PresenceChanged,
     QuestionChanged,
+    Resync,
     TalliesChanged,
     TimerChanged,
     WorkshopChanged,
 )
 from ..i18n import Translate, translate_error
-from ..models import IdeaPublic, Phase, QuestionPublic, Workshop
+from ..models import Phase, QuestionPublic
+from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
-from ..services import curation, facilitation, moderation, results, votes, workshops
+from ..services import curation, facilitation, moderation, results
 from ..services.errors import N_, Invalid, ServiceError
 from ..services.ideas import IDEA_MAX
-from .boards import IdeaBoard, load_ideas
+from .boards import IdeaBoard
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .frame import content, frame
-from .live import NoticeBanner, ReloadPrompt, follow_workshop
-from .secret_links import copy_my_link, exchange, held_secret, invalid, moderator_place, moderator_place_of, same_place
+from .live import NoticeBanner, ReloadPrompt
+from .secret_links import copy_my_link, exchange, invalid, moderated_breakout, moderator_place_of
 from .widgets import phase_names, question_heading, show_question
 
 TIMER_PRESETS = (2, 5, 10, 15, 20)
@@ -51,28 +52,18 @@ async def moderator_link(secret: str) -> Response | None:
 @ui.page('/m/~/{code}/{breakout_id}')
 async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
     rt = runtime()
-    place = moderator_place(code, breakout_id)
-    secret = held_secret(request, place)
     async with rt.db.session() as session:
         try:
-            breakout_row = await moderation.breakout_by_secret(session, secret)
-            breakout = await workshops.get_breakout(session, breakout_row.id)
-            workshop = await session.get(Workshop, breakout.workshop_id)
-            same_place(moderator_place(workshop.join_code, breakout.id), place)
+            breakout_row, workshop = await moderated_breakout(request, code, breakout_id, session)
         except ServiceError as e:
             invalid(e)
             return
-        questions = await workshops.questions_of(session, breakout.topic_id)
-        counts = (await workshops.breakout_counts(session, workshop.id)).get(breakout.id, {})
-        current = next((q for q in questions if q.id == breakout.current_question_id), None)
-        phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
-        dots = await votes.dots_cast(session, breakout_id=breakout.id)
-    shown = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
-                             include_hidden=True)
+    secret = breakout_row.moderator_secret
+    state = await rt.rooms.open(workshop.id, breakout_row.id)
+    breakout = state.breakout
 
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
-    view = ModeratorView(rt, _, secret=secret, workshop_id=workshop.id, breakout_id=breakout.id,
-                         questions=questions, current=current, phase=phase)
+    view = ModeratorView(rt, _, state, secret=secret)
     with content(wide=True):
         view.notice = NoticeBanner(_, workshop)
         view.reload_prompt = ReloadPrompt(_)
@@ -88,41 +79,45 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
                     f'outline no-caps href=/wall/{workshop.join_code}/{breakout.id} target=_blank tag=a')
                 copy_my_link(_, rt.link(f'/m/{secret}'))
         with ui.row().classes('gap-6 text-base'):
-            view.online = ui.label(_('{n} online', n=rt.presence.online(breakout.id))).mark('online')
-            view.members = ui.label(_('{n} joined', n=counts.get('members', 0))).mark('members')
+            view.online = ui.label('').mark('online')
+            view.members = ui.label('').mark('members')
             view.idea_count = ui.label('').mark('idea-count')
-            view.dots = ui.label(_.ngettext('{n} dot cast', '{n} dots cast', dots)).mark('dots-cast')
+            view.dots = ui.label('').mark('dots-cast')
+            view.show_counters()
         with ui.row().classes('w-full gap-6 items-start no-wrap max-md:flex-wrap'):
             with ui.column().classes('grow gap-3 min-w-0'):
-                view.build_current(shown, breakout_row.timer_ends_at)
+                view.build_current()
             with ui.column().classes('w-full md:w-96 shrink-0'):
                 view.build_question_list()
                 if breakout.round_number > 1:
-                    view.earlier = EarlierRounds(rt, _, breakout=breakout,
-                                                 question_id=current.id if current else None)
-                view.build_breakout_results(list(breakout_row.key_results))
-    follow_workshop(rt, workshop.id, view.on_event)
+                    view.earlier = EarlierRounds(rt, _, state)
+                view.build_breakout_results()
+    rt.rooms.render(state, view.render)
 
 
 class ModeratorView:
-    def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, breakout_id: int,
-                 questions: list[QuestionPublic], current: QuestionPublic | None, phase: Phase) -> None:
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, secret: str) -> None:
         self.rt = rt
         self._ = _
+        self.state = state
         self.secret = secret
-        self.workshop_id = workshop_id
-        self.breakout_id = breakout_id
-        self.questions = questions
-        self.current = current
-        self.phase = phase
+        self.breakout_id = state.breakout_id
         self.question_buttons: dict[int, ui.button] = {}
         self.earlier: EarlierRounds | None = None
         self.notice: NoticeBanner | None = None
         self.reload_prompt: ReloadPrompt | None = None
 
+    @property
+    def current(self) -> QuestionPublic | None:
+        return self.state.current
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase
+
     # --- building ---
 
-    def build_current(self, shown: list[IdeaPublic], ends_at: dt.datetime | None) -> None:
+    def build_current(self) -> None:
         _ = self._
         with ui.card().classes('w-full gap-3').props('flat bordered'):
             self.block, self.question = question_heading(self.current, _)
@@ -138,18 +133,15 @@ class ModeratorView:
                 .classes('w-full').mark('phase-toggle')
             with ui.row().classes('w-full items-center gap-2'):
                 ui.icon('timer').classes('text-grey-8')
-                self.timer = Countdown(ends_at, done_text=_('Time is up')).classes('text-xl font-mono font-semibold') \
-                    .mark('timer')
+                self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
+                    .classes('text-xl font-mono font-semibold').mark('timer')
                 for minutes in TIMER_PRESETS:
                     ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self.start_timer(m * 60)) \
                         .props('outline dense no-caps').mark(f'timer-{minutes}')
                 ui.button(_('Stop timer'), on_click=self.stop_timer).props('flat dense no-caps').mark('timer-stop')
         self.build_dialogs()
-        self.board = IdeaBoard(self.rt, _, workshop_id=self.workshop_id, breakout_id=self.breakout_id,
-                               question_id=self.current.id if self.current else None, mode='moderator',
-                               phase=self.phase, hide_tallies=False, on_curate=self.curate,
+        self.board = IdeaBoard(self.rt, _, self.state, mode='moderator', on_curate=self.curate,
                                on_count=self._show_count).classes('w-full').props('data-ws=board').mark('ideas')
-        self.board.show(shown)
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')).classes('text-sm text-grey-8')
             with ui.row().classes('w-full no-wrap items-start gap-2'):
@@ -170,14 +162,14 @@ class ModeratorView:
                           on_click=self.draft_question_results).props('outline no-caps').mark('draft-results')
                 ui.button(_('Save key results'), icon='save', on_click=self.save_question_results) \
                     .props('unelevated no-caps').mark('save-results')
-        self._load_question_results()
+        self._show_question_results()
 
     def build_question_list(self) -> None:
         _ = self._
         ui.label(_('Guiding questions')).classes('text-lg font-semibold').props('role=heading aria-level=2')
         last_block = None
         with ui.column().classes('w-full gap-1'):
-            for q in self.questions:
+            for q in self.state.questions.values():
                 if q.block and q.block != last_block:
                     ui.label(f'{q.number}. {q.block}').classes('text-sm font-semibold text-grey-8 mt-2')
                 last_block = q.block
@@ -187,12 +179,12 @@ class ModeratorView:
                 self.question_buttons[q.id] = button
         self._highlight()
 
-    def build_breakout_results(self, key_results: list[str]) -> None:
+    def build_breakout_results(self) -> None:
         _ = self._
         with ui.card().classes('w-full gap-2 mt-4').props('flat bordered'):
             ui.label(_('Key results of this breakout')).classes('text-base font-semibold') \
                 .props('role=heading aria-level=2')
-            self.breakout_results = ui.textarea(_('One key result per line'), value='\n'.join(key_results)) \
+            self.breakout_results = ui.textarea(_('One key result per line'), value='\n'.join(self.state.key_results)) \
                 .props('outlined autogrow').classes('w-full').mark('breakout-results')
             with ui.row().classes('gap-2'):
                 ui.button(_('Draft'), icon='auto_awesome', on_click=self.draft_breakout_results) \
@@ -357,57 +349,48 @@ class ModeratorView:
 
     # --- events ---
 
-    def on_event(self, event: Event) -> None:
-        """Counters, phase, question and timer; the idea list itself is kept live by the room's board."""
-        if isinstance(event, WorkshopChanged):
-            if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
-                self.notice.reload(self.rt)
-            if 'structure' in event.fields and self.reload_prompt is not None:
-                self.reload_prompt.show()
-            return
-        if getattr(event, 'breakout_id', None) != self.breakout_id:
-            return
-        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
-        if isinstance(event, TalliesChanged):
-            self.dots.set_text(self._.ngettext('{n} dot cast', '{n} dots cast', event.dots_cast))
-        elif isinstance(event, PhaseChanged) and on_current:
-            self.phase = Phase(event.phase)
-            self.phase_toggle.set_value(event.phase)
-        elif isinstance(event, QuestionChanged):
-            self.current = next((q for q in self.questions if q.id == event.question_id), None)
+    def render(self, event: Event) -> None:
+        """Counters, phase, question, timer and key results from the room's state; the ideas are the board's."""
+        state = self.state
+        if isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)
+                                                              and RELOADING & set(event.fields)):
             show_question(self.block, self.question, self.current, self._)
             self._highlight()
-            self.phase = Phase(event.phase)
-            self.phase_toggle.set_value(self.phase.value)
-            self._load_question_results()
-            self.duplicate_list.clear()
-            self.duplicates.set_value(False)
+            self.phase_toggle.set_value(state.phase.value)
+            self.timer.set(state.ends_at)
+            self.show_counters()
+            self._show_question_results()
+            self.breakout_results.set_value('\n'.join(state.key_results))
+            if isinstance(event, QuestionChanged):
+                self.duplicate_list.clear()
+                self.duplicates.set_value(False)
             if self.earlier:
-                self.earlier.show_question(event.question_id)
+                self.earlier.show(state)
+            if isinstance(event, WorkshopChanged) and 'structure' in event.fields and self.reload_prompt:
+                self.reload_prompt.show()
+        elif isinstance(event, WorkshopChanged):
+            if self.notice is not None:
+                self.notice.show(state.workshop)
+        elif isinstance(event, PhaseChanged):
+            self.phase_toggle.set_value(state.phase.value)
         elif isinstance(event, TimerChanged):
-            self.timer.set(event.ends_at)
+            self.timer.set(state.ends_at)
         elif isinstance(event, KeyResultsChanged):
             if event.question_id is None:
-                self.breakout_results.set_value('\n'.join(event.key_results))
-            elif on_current:
-                self.question_results.set_value('\n'.join(event.key_results))
-        elif isinstance(event, PresenceChanged):
-            self.online.set_text(self._('{n} online', n=event.online))
-        elif isinstance(event, MembersChanged):
-            self.members.set_text(self._('{n} joined', n=event.members))
+                self.breakout_results.set_value('\n'.join(state.key_results))
+            elif event.question_id == state.question_id:
+                self._show_question_results()
+        elif isinstance(event, (TalliesChanged, PresenceChanged, MembersChanged)):
+            self.show_counters()
 
-    def _load_question_results(self) -> None:
-        question_id = self.current.id if self.current else None
+    def show_counters(self) -> None:
+        _, state = self._, self.state
+        self.online.set_text(_('{n} online', n=state.online))
+        self.members.set_text(_('{n} joined', n=state.members))
+        self.dots.set_text(_.ngettext('{n} dot cast', '{n} dots cast', state.dots_cast))
 
-        async def load() -> None:
-            text = ''
-            if question_id is not None:
-                async with self.rt.db.session() as session:
-                    state = await session.get(workshops.Breakout, self.breakout_id)
-                    _overall, per_question = await results.of_breakout(session, state)
-                text = '\n'.join(per_question.get(question_id, []))
-            self.question_results.set_value(text)
-        background_tasks.create(load(), name='key results')
+    def _show_question_results(self) -> None:
+        self.question_results.set_value('\n'.join(self.state.question_results.get(self.state.question_id, ())))
 
     def _highlight(self) -> None:
         for qid, button in self.question_buttons.items():

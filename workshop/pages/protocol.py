@@ -16,11 +16,10 @@ from urllib.parse import quote
 from fastapi import Request, Response
 from nicegui import app, background_tasks, run, ui
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..events import Event
 from ..i18n import Translate, translate_error
-from ..models import Conclusion, Workshop
+from ..models import Conclusion
 from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
 from ..protocol.layout import group_name, local_time
 from ..protocol.markdown import render_markdown
@@ -31,7 +30,7 @@ from ..services import protocol, results, workshops
 from ..services.errors import ServiceError
 from .frame import content, frame
 from .live import follow_workshop
-from .secret_links import exchange, held_secret, invalid, lead_place, lead_place_of, open_lead_link, same_place
+from .secret_links import exchange, invalid, lead_place, lead_place_of, led_workshop, open_lead_link
 
 FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON'}
 PREVIEW_DELAY = 2.0  # seconds: live changes are gathered before the preview reloads
@@ -50,14 +49,6 @@ def _attachment(content_: bytes, filename: str, media_type: str) -> Response:
         'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff'})
 
 
-async def _led_workshop(request: Request, code: str, session: AsyncSession) -> Workshop:
-    """The workshop whose lead secret this browser holds for ``/lead/~/CODE`` (a ServiceError if none)."""
-    place = lead_place(code)
-    workshop = await workshops.find_by_lead_secret(session, held_secret(request, place))
-    same_place(lead_place(workshop.join_code), place)
-    return workshop
-
-
 @app.get('/lead/~/{code}/protocol/download/{fmt}')
 async def download_protocol(request: Request, code: str, fmt: str) -> Response:
     """The protocol as it is right now, in one format (also while the workshop runs)."""
@@ -66,7 +57,7 @@ async def download_protocol(request: Request, code: str, fmt: str) -> Response:
         return Response('unknown format', status_code=404)
     async with rt.db.session() as session:
         try:
-            workshop = await _led_workshop(request, code, session)
+            workshop = await led_workshop(request, code, session)
         except ServiceError:
             return Response('not found', status_code=404)
     result = await export(rt.db, workshop.id, fmt, runner=off_the_loop)
@@ -79,7 +70,7 @@ async def download_version(request: Request, code: str, number: int, fmt: str) -
     rt = runtime()
     async with rt.db.session() as session:
         try:
-            workshop = await _led_workshop(request, code, session)
+            workshop = await led_workshop(request, code, session)
             result = await protocol.version_file(session, workshop_id=workshop.id, number=number, fmt=fmt)
         except ServiceError:
             return Response('not found', status_code=404)
@@ -119,7 +110,7 @@ async def protocol_page(request: Request, code: str) -> None:
     rt = runtime()
     async with rt.db.session() as session:
         try:
-            workshop = await _led_workshop(request, code, session)
+            workshop = await led_workshop(request, code, session)
             secret = workshop.lead_secret
         except ServiceError as e:
             invalid(e)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import Response
 from fastapi.responses import RedirectResponse
-from nicegui import background_tasks, ui
+from nicegui import ui
 
-from ..events import Event, PhaseChanged, PresenceChanged, QuestionChanged, RoundChanged, TimerChanged, WorkshopChanged
+from ..events import (
+    Event,
+    PhaseChanged,
+    PresenceChanged,
+    QuestionChanged,
+    Resync,
+    RoundChanged,
+    TimerChanged,
+    WorkshopChanged,
+)
 from ..i18n import Translate, translate_error
-from ..models import IdeaPublic, Phase, QuestionPublic, Workshop
+from ..models import Phase, QuestionPublic
+from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
-from ..services import ideas, participants, votes, workshops
+from ..services import ideas, participants, votes
 from ..services.errors import ServiceError
 from ..services.ideas import IDEA_MAX
-from .boards import IdeaBoard, load_ideas
+from .boards import IdeaBoard
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .frame import content, frame, language_switch
-from .live import NoticeBanner, ReloadPrompt, follow_workshop, track_presence
+from .live import NoticeBanner, ReloadPrompt, track_presence
 from .outbox import IdeaOutbox
 from .session import participant_tokens
 from .widgets import PhaseBadge, question_heading, show_question
@@ -28,9 +36,8 @@ from .widgets import PhaseBadge, question_heading, show_question
 @ui.page('/j/{code}/room')
 async def room_page(code: str) -> Response | None:
     rt = runtime()
-    # one session and few queries (with a thousand phones arriving, each statement counts): the workshop
-    # with this browser's participant and seat; the room with its phase; the questions; the phone's dots;
-    # the ideas with their dots
+    # with a thousand phones arriving, each statement counts: one query for the workshop with this browser's
+    # participant and seat, one for its dots in the room; all else is the room's live state, read once per process
     async with rt.db.read_session() as session:
         try:
             workshop, participant, breakout_id = await participants.seat_by_code(session, code=code,
@@ -39,23 +46,15 @@ async def room_page(code: str) -> Response | None:
             return RedirectResponse(f'/j/{code}', status_code=303)
         if breakout_id is None:
             return RedirectResponse(f'/j/{workshop.join_code}', status_code=303)
-        breakout, breakout_row, phase = await workshops.room_of(session, breakout_id)
-        question_rows = await workshops.question_rows(session, breakout.topic_id)
-        questions = [workshops.question_public(q) for q in question_rows]
-        current = next((q for q in questions if q.id == breakout.current_question_id), None)
-        mine, left, budget = {}, 0, 0
-        if current is None:
-            phase = Phase.closed
-        else:
-            mine, left, budget = await votes.status_for(
-                session, participant_id=participant.id, breakout=breakout_row, workshop=workshop,
-                question=next(q for q in question_rows if q.id == current.id))
-        shown = await load_ideas(rt, breakout_id=breakout_id, question_id=current.id if current else None,
-                                 session=session)
+        dots = await votes.dots_in_breakout(session, participant_id=participant.id, breakout_id=breakout_id)
+    try:
+        state = await rt.rooms.open(workshop.id, breakout_id)
+    except ServiceError:  # the room was deleted meanwhile
+        return RedirectResponse(f'/j/{workshop.join_code}', status_code=303)
 
+    breakout = state.breakout
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
-    view = RoomView(rt, _, workshop=workshop, breakout_id=breakout_id, participant_id=participant.id,
-                    token=participant.token, questions=questions, current=current, phase=phase)
+    view = RoomView(rt, _, state, code=workshop.join_code, participant_id=participant.id, token=participant.token)
     with content():
         view.notice = NoticeBanner(_, workshop)
         view.reload_prompt = ReloadPrompt(_)
@@ -68,37 +67,40 @@ async def room_page(code: str) -> Response | None:
                 language_switch(_)
                 ui.button(_('Change room'), icon='swap_horiz').props(
                     f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
-        view.build(shown, mine=mine, left=left, budget=budget, ends_at=breakout_row.timer_ends_at)
+        view.build(dots.get(state.question_id, {}) if state.question_id is not None else {})
         if breakout.round_number > 1:
-            view.earlier = EarlierRounds(rt, _, breakout=breakout, question_id=current.id if current else None)
-    follow_workshop(rt, workshop.id, view.on_event, breakout_id=breakout_id)
+            view.earlier = EarlierRounds(rt, _, state)
+    rt.rooms.render(state, view.render)
     track_presence(rt, workshop_id=workshop.id, breakout_id=breakout_id)
     return None
 
 
 class RoomView:
-    """The phone's room view; updates itself in place from bus events."""
+    """The phone's room view: renders the room's state, and this phone's dots."""
 
-    def __init__(self, rt: Runtime, _: Translate, *, workshop: Workshop, breakout_id: int, participant_id: int,
-                 token: str, questions: list[QuestionPublic], current: QuestionPublic | None, phase: Phase) -> None:
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, code: str, participant_id: int,
+                 token: str) -> None:
         self.rt = rt
         self._ = _
-        self.workshop_id = workshop.id
-        self.code = workshop.join_code
-        self.hide_tallies = workshop.hide_tallies
-        self.breakout_id = breakout_id
+        self.state = state
+        self.code = code
+        self.breakout_id = state.breakout_id
         self.participant_id = participant_id
         self.token = token
-        self.questions = {q.id: q for q in questions}
-        self.current = current
-        self.phase = phase
         self.client_id = ideas.new_client_id()
         self.earlier: EarlierRounds | None = None
         self.notice: NoticeBanner | None = None
         self.reload_prompt: ReloadPrompt | None = None
 
-    def build(self, shown: list[IdeaPublic], *, mine: dict[int, int], left: int, budget: int,
-              ends_at: dt.datetime | None) -> None:
+    @property
+    def current(self) -> QuestionPublic | None:
+        return self.state.current
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase if self.state.current is not None else Phase.closed
+
+    def build(self, mine: dict[int, int]) -> None:
         _ = self._
         self.round_prompt = ui.card().classes('w-full bg-amber-1').props('flat bordered role=alert')
         with self.round_prompt:
@@ -109,8 +111,8 @@ class RoomView:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             with ui.row().classes('w-full items-center justify-between'):
                 self.phase_badge = PhaseBadge(_, self.phase)
-                self.timer = Countdown(ends_at, done_text=_('Time is up')).classes('text-lg font-mono font-semibold') \
-                    .mark('timer')
+                self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
+                    .classes('text-lg font-mono font-semibold').mark('timer')
             self.block, self.question = question_heading(self.current, _)
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
         with ui.column().classes('w-full gap-2') as self.post_area:
@@ -129,16 +131,10 @@ class RoomView:
         self.dots_left = ui.label('').classes('text-base font-semibold text-primary') \
             .props('role=status aria-live=polite').mark('dots-left')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
-        self.board = IdeaBoard(self.rt, _, workshop_id=self.workshop_id, breakout_id=self.breakout_id,
-                               question_id=self.current.id if self.current else None, mode='phone',
-                               phase=self.phase, hide_tallies=self.hide_tallies,
-                               own_participant_id=self.participant_id, on_vote=self.vote) \
-            .classes('w-full').props('data-ws=board').mark('ideas')
-        self.board.show(shown)
-        self.my_dots = dict(mine)
-        self.board.set_my_dots(mine)
-        self.budget = budget
-        self._show_dots_left(left)
+        self.board = IdeaBoard(self.rt, _, self.state, mode='phone', own_participant_id=self.participant_id,
+                               on_vote=self.vote).classes('w-full').props('data-ws=board').mark('ideas')
+        self._show_online()
+        self._show_my_dots(mine)
         self._show_phase()
 
     # --- actions ---
@@ -203,76 +199,50 @@ class RoomView:
         except ServiceError as e:
             ui.notify(translate_error(self._, e), type='warning', position='top')
             return
-        self.my_dots[idea_id] = status.mine
-        self.board.set_my_dots(self.my_dots)
-        self.budget = status.budget
-        self._show_dots_left(status.left)
+        self._show_my_dots({**self.my_dots, idea_id: status.mine})
 
     # --- events ---
 
-    def on_event(self, event: Event) -> None:
-        """Headings, phase and timer; the idea list itself is kept live by the room's board."""
-        if isinstance(event, (RoundChanged, WorkshopChanged)):
-            self._workshop_event(event)
-            return
-        if getattr(event, 'breakout_id', None) != self.breakout_id:
-            return
-        if isinstance(event, PhaseChanged) and self.current is not None and event.question_id == self.current.id:
-            self.phase = Phase(event.phase)
-            if self.phase == Phase.vote:
-                # this phone's dots are known here (page load, its own votes, a question or voting-setting
-                # change reloads them): no query per phone when a thousand of them switch at once
-                self._show_dots_left(self.budget - sum(self.my_dots.values()))
+    def render(self, event: Event) -> None:
+        """Headings, phase, timer and counters from the room's state; the idea list is the board's."""
+        state, _ = self.state, self._
+        if isinstance(event, PhaseChanged):
             self._show_phase()
-        elif isinstance(event, QuestionChanged):
-            self.current = self.questions.get(event.question_id)
-            show_question(self.block, self.question, self.current, self._)
+        elif isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)
+                                                              and RELOADING & set(event.fields)):
+            # the state was read afresh, with every participant's dots on the current question
+            show_question(self.block, self.question, self.current, _)
             self.outbox.next_id(self.client_id, self.current.id if self.current else None)
-            self.phase, self.budget = Phase(event.phase), event.dots_budget
+            self.timer.set(state.ends_at)
+            self._show_online()
+            self._show_my_dots(state.dots_of(self.participant_id) or {})
             self._show_phase()
-            self._load_my_dots(budget_known=True)
             if self.earlier:
-                self.earlier.show_question(event.question_id)
+                self.earlier.show(state)
+            if isinstance(event, WorkshopChanged) and 'structure' in event.fields and self.reload_prompt:
+                self.reload_prompt.show()
         elif isinstance(event, TimerChanged):
-            self.timer.set(event.ends_at)
+            self.timer.set(state.ends_at)
         elif isinstance(event, PresenceChanged):
-            self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
-                                                 event.online))
-
-    def _workshop_event(self, event: Event) -> None:
-        if isinstance(event, RoundChanged):
-            self.round_text.set_text(self._('{round} has started: please choose your room for it.',
-                                            round=self._('Round {n}', n=event.round_number)))
+            self._show_online()
+        elif isinstance(event, RoundChanged):
+            self.round_text.set_text(_('{round} has started: please choose your room for it.',
+                                       round=_('Round {n}', n=event.round_number)))
             self.round_prompt.set_visibility(True)
             self.post_area.set_visibility(False)
         elif isinstance(event, WorkshopChanged) and self.notice is not None:
-            if 'notice' in event.fields or 'plenary' in event.fields:
-                self.notice.reload(self.rt)
-            if 'voting' in event.fields:  # the budget may have changed
-                self._load_my_dots(budget_known=False)
-            if 'structure' in event.fields and self.reload_prompt is not None:
-                self.reload_prompt.show()
+            self.notice.show(state.workshop)
 
-    def _load_my_dots(self, *, budget_known: bool) -> None:
-        """This phone's dots on the current question (one query), and its budget unless an event brought it."""
-        question_id = self.current.id if self.current else None
-        if question_id is None:
-            return
+    def _show_online(self) -> None:
+        self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
+                                             self.state.online))
 
-        async def load() -> None:
-            async with self.rt.db.session() as session:
-                if budget_known:
-                    self.my_dots = await votes.my_dots(session, participant_id=self.participant_id,
-                                                       breakout_id=self.breakout_id, question_id=question_id)
-                    left = self.budget - sum(self.my_dots.values())
-                else:
-                    breakout = await session.get(workshops.Breakout, self.breakout_id)
-                    question = await session.get(workshops.Question, question_id)
-                    self.my_dots, left, self.budget = await votes.status_for(
-                        session, participant_id=self.participant_id, breakout=breakout, question=question)
-            self.board.set_my_dots(self.my_dots)
-            self._show_dots_left(left)
-        background_tasks.create(load(), name='room dots')
+    def _show_my_dots(self, mine: dict[int, int]) -> None:
+        self.my_dots = {k: v for k, v in mine.items() if v}
+        self.board.set_my_dots(self.my_dots)
+        budget = self.state.dots_budget
+        self.dots_left.set_text(self._('You have {left} of {budget} dots left.',
+                                       left=max(budget - sum(self.my_dots.values()), 0), budget=budget))
 
     def _show_phase(self) -> None:
         _ = self._
@@ -282,6 +252,3 @@ class RoomView:
         headings = {Phase.collect: _('Ideas in this room'), Phase.vote: _('Give your dots to the ideas you support'),
                     Phase.discuss: _('Result: ideas by dots'), Phase.closed: _('Result: ideas by dots')}
         self.list_heading.set_text(headings[self.phase])
-
-    def _show_dots_left(self, left: int) -> None:
-        self.dots_left.set_text(self._('You have {left} of {budget} dots left.', left=left, budget=self.budget))

@@ -26,9 +26,10 @@ from urllib.parse import quote, unquote
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..i18n import Translate, translate_error
-from ..models import Workshop
+from ..models import Breakout, Workshop
 from ..runtime import runtime
 from ..services import moderation, workshops
 from ..services.access import INVALID_MODERATOR_LINK
@@ -77,6 +78,25 @@ def exchange(place: Place, secret: str, rest: str = '') -> RedirectResponse:
 def held_secret(request: Request, place: Place) -> str:
     """The secret this browser holds for ``place`` ('' without a cookie: no link has that secret)."""
     return unquote(request.cookies.get(place.cookie, ''))
+
+
+async def led_workshop(request: Request, code: str, session: AsyncSession) -> Workshop:
+    """The workshop whose lead secret this browser holds for ``/lead/~/CODE`` (a ServiceError if none)."""
+    place = lead_place(code)
+    workshop = await workshops.find_by_lead_secret(session, held_secret(request, place))
+    same_place(lead_place(workshop.join_code), place)
+    return workshop
+
+
+async def moderated_breakout(request: Request, code: str, breakout_id: str,
+                             session: AsyncSession) -> tuple[Breakout, Workshop]:
+    """The breakout whose moderator secret this browser holds for ``/m/~/CODE/ID``, with its workshop
+    (a ServiceError if none)."""
+    place = moderator_place(code, breakout_id)
+    breakout = await moderation.breakout_by_secret(session, held_secret(request, place))
+    workshop = await session.get(Workshop, breakout.workshop_id)
+    same_place(moderator_place(workshop.join_code, breakout.id), place)
+    return breakout, workshop
 
 
 def same_place(found: Place, asked: Place) -> None:

@@ -10,14 +10,24 @@ from __future__ import annotations
 from fastapi import Response
 from nicegui import app, background_tasks, run, ui
 
-from ..events import Event, PhaseChanged, QuestionChanged, RoundChanged, TalliesChanged, TimerChanged, WorkshopChanged
+from ..events import (
+    Event,
+    PhaseChanged,
+    QuestionChanged,
+    Resync,
+    RoundChanged,
+    TalliesChanged,
+    TimerChanged,
+    WorkshopChanged,
+)
 from ..i18n import Translate, translate_error
-from ..models import BreakoutPublic, Phase, QuestionPublic, Workshop
+from ..models import BreakoutPublic, Phase, Workshop
 from ..qr import qr_png
+from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
-from ..services import facilitation, results, workshops
+from ..services import results, workshops
 from ..services.errors import N_, NotFound, ServiceError
-from .boards import IdeaBoard, load_ideas
+from .boards import IdeaBoard
 from .countdown import Countdown
 from .frame import error_page, frame
 from .live import NoticeBanner, follow_workshop
@@ -130,27 +140,21 @@ class PlenaryWall:
 @ui.page('/wall/{code}/{breakout_id}')
 async def breakout_wall(code: str, breakout_id: str) -> None:
     rt = runtime()
-    async with rt.db.session() as session:
-        try:
+    try:
+        async with rt.db.session() as session:
             workshop = await workshops.find_by_code(session, code)
-            if not breakout_id.isdigit():
-                raise NotFound(N_('This breakout does not exist.'))
-            breakout = await workshops.get_breakout(session, int(breakout_id))
-            if breakout.workshop_id != workshop.id:
-                raise NotFound(N_('This breakout does not exist.'))
-        except ServiceError as e:
-            _ = frame('Workshop', language=None, wall=True)
-            error_page(_, translate_error(_, e))
-            return
-        questions = {q.id: q for q in await workshops.questions_of(session, breakout.topic_id)}
-        current = questions.get(breakout.current_question_id)
-        phase = await facilitation.phase_of(session, breakout.id, current.id if current else None)
-        ends_at = (await session.get(workshops.Breakout, breakout.id)).timer_ends_at
-    shown = await load_ideas(rt, breakout_id=breakout.id, question_id=current.id if current else None,
-                             limit=WALL_IDEAS)
+        if not breakout_id.isdigit():
+            raise NotFound(N_('This breakout does not exist.'))
+        state = await rt.rooms.open(workshop.id, int(breakout_id))
+        if state.workshop_id != workshop.id:
+            raise NotFound(N_('This breakout does not exist.'))
+    except ServiceError as e:
+        _ = frame('Workshop', language=None, wall=True)
+        error_page(_, translate_error(_, e))
+        return
+    breakout = state.breakout
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language, wall=True)
-    view = BreakoutWall(rt, _, workshop=workshop, breakout_id=breakout.id, questions=questions, current=current,
-                        phase=phase)
+    view = BreakoutWall(rt, _, state)
     with ui.column().classes('w-full p-6 gap-4'):
         view.notice = NoticeBanner(_, workshop, wall=True)
         with ui.row().classes('w-full gap-8 items-start no-wrap'):
@@ -159,35 +163,30 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
                     ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-3xl') \
                         .props('role=heading aria-level=1').mark('breakout')
                     with ui.row().classes('items-center gap-6'):
-                        view.phase_badge = PhaseBadge(_, phase, large=True)
-                        view.timer = Countdown(ends_at, done_text=_('Time is up')) \
+                        view.phase_badge = PhaseBadge(_, state.phase, large=True)
+                        view.timer = Countdown(state.ends_at, done_text=_('Time is up')) \
                             .classes('text-5xl font-mono font-bold').mark('timer')
-                view.block, view.question = question_heading(current, _, wall=True)
+                view.block, view.question = question_heading(state.current, _, wall=True)
                 view.count = ui.label('').classes('text-2xl').mark('idea-count')
                 view.chart = ui.echart({}).classes('w-full h-[28rem]').mark('chart')
-                view.board = IdeaBoard(rt, _, workshop_id=workshop.id, breakout_id=breakout.id,
-                                       question_id=current.id if current else None, mode='wall', phase=phase,
-                                       hide_tallies=workshop.hide_tallies,
+                view.board = IdeaBoard(rt, _, state, mode='wall', limit=WALL_IDEAS,
                                        on_count=lambda n: view.count.set_text(_.ngettext('{n} idea', '{n} ideas', n))) \
                     .classes('w-full').mark('ideas')
-                view.board.show(shown)
                 view.show_phase()
             _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
-    follow_workshop(rt, workshop.id, view.on_event)
+    rt.rooms.render(state, view.render)
 
 
 class BreakoutWall:
-    def __init__(self, rt: Runtime, _: Translate, *, workshop: Workshop, breakout_id: int, questions: dict,
-                 current: QuestionPublic | None, phase: Phase) -> None:
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState) -> None:
         self.rt = rt
         self._ = _
-        self.breakout_id = breakout_id
-        self.workshop_id = workshop.id
-        self.questions = questions
-        self.current = current
-        self.phase = phase
-        self.hide_tallies = workshop.hide_tallies
+        self.state = state
         self.notice: NoticeBanner | None = None
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase
 
     def show_phase(self) -> None:
         """After voting, a bar chart of the ideas with the most dots."""
@@ -195,45 +194,37 @@ class BreakoutWall:
         results_shown = self.phase in (Phase.discuss, Phase.closed)
         self.chart.set_visibility(results_shown)
         if results_shown:
-            best = sorted((i for i in self.board.items.values() if i['dots'] > 0),
-                          key=lambda i: -i['dots'])[:CHART_IDEAS]
-            labels = [i['text'] if len(i['text']) <= 60 else i['text'][:57] + '…' for i in reversed(best)]
+            best = sorted((i for i in self.state.ideas.values() if i.dots > 0 and not i.hidden),
+                          key=lambda i: -i.dots)[:CHART_IDEAS]
+            labels = [i.text if len(i.text) <= 60 else i.text[:57] + '…' for i in reversed(best)]
             self.chart.options.clear()
             self.chart.options.update({
                 'grid': {'left': '2%', 'right': '6%', 'top': 10, 'bottom': 10, 'containLabel': True},
                 'xAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#cbd2d9', 'fontSize': 18}},
                 'yAxis': {'type': 'category', 'data': labels,
                           'axisLabel': {'color': '#f5f7fa', 'fontSize': 20, 'width': 520, 'overflow': 'truncate'}},
-                'series': [{'type': 'bar', 'data': [i['dots'] for i in reversed(best)],
+                'series': [{'type': 'bar', 'data': [i.dots for i in reversed(best)],
                             'itemStyle': {'color': '#4c9be8'},
                             'label': {'show': True, 'position': 'right', 'color': '#f5f7fa', 'fontSize': 20}}],
                 'animation': False,
             })
             self.chart.update()
 
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, WorkshopChanged):
-            if 'structure' in event.fields:  # nobody types on a wall: show the new structure at once
-                with self.question:  # the handler runs in the publisher's context: address this page
-                    ui.navigate.reload()
-                return
-            if self.notice is not None and {'notice', 'plenary'} & set(event.fields):
-                self.notice.reload(self.rt)
-            return
-        if getattr(event, 'breakout_id', None) != self.breakout_id:
-            return
-        on_current = self.current is not None and getattr(event, 'question_id', None) == self.current.id
-        if isinstance(event, TalliesChanged) and on_current:
-            if self.phase in (Phase.discuss, Phase.closed):
-                self.show_phase()
-        elif isinstance(event, PhaseChanged) and on_current:
-            self.phase = Phase(event.phase)
+    def render(self, event: Event) -> None:
+        if isinstance(event, WorkshopChanged) and 'structure' in event.fields:
+            with self.question:  # nobody types on a wall: show the new structure at once (in this page's context)
+                ui.navigate.reload()
+        elif isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)
+                                                              and RELOADING & set(event.fields)):
+            show_question(self.block, self.question, self.state.current, self._)
+            self.timer.set(self.state.ends_at)
             self.show_phase()
-        elif isinstance(event, QuestionChanged):
-            self.current = self.questions.get(event.question_id)
-            show_question(self.block, self.question, self.current, self._)
-            self.phase = Phase(event.phase)
+        elif isinstance(event, WorkshopChanged):
+            if self.notice is not None:
+                self.notice.show(self.state.workshop)
+        elif isinstance(event, PhaseChanged) or (isinstance(event, TalliesChanged)
+                                                 and event.question_id == self.state.question_id
+                                                 and self.phase in (Phase.discuss, Phase.closed)):
             self.show_phase()
         elif isinstance(event, TimerChanged):
-            self.timer.set(event.ends_at)
-
+            self.timer.set(self.state.ends_at)

@@ -259,21 +259,15 @@ async def tallies(session: AsyncSession, *, breakout_id: int, question_id: int |
     return {idea_id: int(n) for idea_id, n in (await session.exec(query)).all()}
 
 
-async def my_dots(session: AsyncSession, *, participant_id: int, breakout_id: int,
-                  question_id: int) -> dict[int, int]:
-    rows = await session.exec(select(Vote.idea_id, Vote.dots).join(Idea, Idea.id == Vote.idea_id).where(
-        Vote.participant_id == participant_id, Idea.breakout_id == breakout_id, Idea.question_id == question_id))
-    return {idea_id: dots for idea_id, dots in rows.all()}
-
-
-async def status_for(session: AsyncSession, *, participant_id: int, breakout: Breakout,
-                     question: Question, workshop: Workshop | None = None) -> tuple[dict[int, int], int, int]:
-    """(my dots per idea, dots left, budget) for a participant's phone (``workshop``: the breakout's, if at hand)."""
-    if workshop is None or workshop.id != breakout.workshop_id:
-        workshop = await session.get(Workshop, breakout.workshop_id)
-    budget = budget_for(workshop, question)
-    mine = await my_dots(session, participant_id=participant_id, breakout_id=breakout.id, question_id=question.id)
-    return mine, budget - sum(mine.values()), budget
+async def dots_in_breakout(session: AsyncSession, *, participant_id: int,
+                           breakout_id: int) -> dict[int, dict[int, int]]:
+    """A participant's dots in a breakout: question id -> idea id -> dots (one query, whatever the question)."""
+    rows = await session.exec(select(Idea.question_id, Vote.idea_id, Vote.dots).join(Idea, Idea.id == Vote.idea_id)
+                              .where(Vote.participant_id == participant_id, Idea.breakout_id == breakout_id))
+    mine: dict[int, dict[int, int]] = {}
+    for question_id, idea_id, dots in rows.all():
+        mine.setdefault(question_id, {})[idea_id] = dots
+    return mine
 
 
 async def dots_cast(session: AsyncSession, *, breakout_id: int) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,11 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..db import Database
 from ..models import (
     AgendaItem,
-    Attendance,
     Breakout,
     BreakoutPublic,
     BreakoutQuestion,
-    Idea,
     Phase,
     Question,
     QuestionPublic,
@@ -169,6 +166,13 @@ async def breakouts_of(session: AsyncSession, workshop_id: int, round_id: int | 
     return [breakout_public(b, r, t) for b, r, t in rows]
 
 
+async def breakout_ids_of(session: AsyncSession, workshop_id: int) -> list[int]:
+    """The workshop's breakouts, by round and topic."""
+    return list((await session.exec(
+        select(Breakout.id).join(Round, Round.id == Breakout.round_id).join(Topic, Topic.id == Breakout.topic_id)
+        .where(Breakout.workshop_id == workshop_id).order_by(Round.number, Topic.number))).all())
+
+
 def breakout_public(breakout: Breakout, round_: Round, topic: Topic) -> BreakoutPublic:
     return BreakoutPublic(
         id=breakout.id, workshop_id=breakout.workshop_id, round_id=round_.id, round_number=round_.number,
@@ -219,19 +223,3 @@ async def agenda_of(session: AsyncSession, workshop_id: int) -> list[AgendaItem]
 async def rounds_of(session: AsyncSession, workshop_id: int) -> list[Round]:
     return list((await session.exec(select(Round).where(Round.workshop_id == workshop_id)
                                     .order_by(col(Round.number)))).all())
-
-
-async def breakout_counts(session: AsyncSession, workshop_id: int) -> dict[int, dict[str, int]]:
-    """Per breakout: members (chose it) and ideas."""
-    counts: dict[int, dict[str, int]] = {}
-    members = await session.exec(
-        select(Attendance.breakout_id, func.count()).join(Breakout, Breakout.id == Attendance.breakout_id)
-        .where(Breakout.workshop_id == workshop_id).group_by(Attendance.breakout_id))
-    for breakout_id, n in members.all():
-        counts.setdefault(breakout_id, {'members': 0, 'ideas': 0})['members'] = n
-    ideas = await session.exec(
-        select(Idea.breakout_id, func.count()).join(Breakout, Breakout.id == Idea.breakout_id)
-        .where(Breakout.workshop_id == workshop_id).group_by(Idea.breakout_id))
-    for breakout_id, n in ideas.all():
-        counts.setdefault(breakout_id, {'members': 0, 'ideas': 0})['ideas'] = n
-    return counts

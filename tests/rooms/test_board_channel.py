@@ -1,0 +1,89 @@
+"""The board channel's contract (workshop/rooms/board_channel.py): changes and whole lists carry the room's
+change number, so that neither the order of arrival nor a reconnect loses a change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from nicegui import core
+from nicegui.testing import User
+
+from workshop.runtime import runtime
+from workshop.services.workshops import create_from_template
+from workshop.templates import load_template
+
+from ..pages.test_facilitation_flow import _board
+from ..pages.test_live_loop import _join, _post
+from ..waiting import until
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_the_browser_applies_changes_over_a_late_list_in_number_order():
+    node = shutil.which('node')
+    assert node, 'Node.js runs the browser side of the contract (it comes with npm, which the build needs)'
+    out = subprocess.run([node, str(Path(__file__).with_name('board_contract.mjs')),
+                          str(ROOT / 'workshop/pages/idea_board.js')], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout)
+    assert seen['overtaken'] == ['1:a:0', '2:b:0', '3:c:0']  # the overtaking change is not lost
+    assert seen['newer_list'] == ['1:a:0', '2:b:0'] and seen['kept_after_newer_list'] == 0
+    assert seen['in_order'] == ['1:a:2']  # the newest tally wins, though it arrived first
+    assert seen['before_new_list'] == ['1:a:0'] and seen['new_question'] == ['5:new question:0']
+    assert seen['reconnect'] == ['1:a:0', '2:b:0', '3:c:0']
+
+
+async def test_broadcasts_carry_the_rooms_change_number(user: User, create_user: Callable[[], User], monkeypatch):
+    sent: list[dict] = []
+    emit = core.sio.emit
+
+    async def recording_emit(event, data=None, room=None, **kwargs):
+        if event == 'ws_board':
+            sent.append(data)
+        return await emit(event, data, room=room, **kwargs)
+    monkeypatch.setattr(core.sio, 'emit', recording_emit)
+    links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+    anna, ben = user, create_user()
+    await _join(anna, links.join_code, 'W 1.1')
+    await _join(ben, links.join_code, 'W 1.1')
+    for n in range(3):
+        await _post(anna, f'Idee {n}')
+        await until(lambda n=n: len(_board(ben).items) == n + 1)  # one after the other
+    await until(lambda: len(sent) >= 3, what=lambda: f"3 broadcasts, got {sent}")
+    state = _board(ben).state
+    assert [m['seq'] for m in sent] == sorted({m['seq'] for m in sent})  # one number per change, rising
+    assert sent[-1]['seq'] == state.version and all(m['kind'] == 'add' for m in sent)
+
+
+async def test_a_page_gets_the_whole_list_when_its_socket_comes_after_changes_and_on_every_reconnect(
+        user: User, create_user: Callable[[], User]):
+    links = await create_from_template(runtime().db, template=load_template('cluster-workshop'))
+    anna, ben = user, create_user()
+    await _join(anna, links.join_code, 'W 1.1')
+    await _join(ben, links.join_code, 'W 1.1')
+    board = _board(ben)
+    calls: list[tuple] = []
+    board.run_method = lambda name, *args: calls.append((name, *args))
+    seeded = board._props['seq']
+    await _post(anna, 'Nach dem Laden der Seite')
+    await until(lambda: board.state.version > seeded)
+
+    board._connections = 0  # as if the page's socket connected only now: the broadcast could not reach it
+    board._props['seq'] = seeded
+    board._connected()
+    name, ideas, _mine, seq, question = calls[-1]
+    assert name == 'replace' and seq == board.state.version and question == board.question_id
+    assert [i['text'] for i in ideas] == ['Nach dem Laden der Seite']
+
+    calls.clear()
+    board._connected()  # a reconnect: the whole list again, whatever was missed
+    assert calls and calls[-1][0] == 'replace' and calls[-1][3] == board.state.version
+
+    calls.clear()
+    board._connections = 0  # connected in time (nothing changed since the page was made): no second list
+    board._props['seq'] = board.state.version
+    board._connected()
+    assert not calls
