@@ -341,6 +341,7 @@ class Screen:
         self.toggle: tuple[str, dict, Any] | None = None
         self.vote_marks: list[float] = []
         self.join_ms: float | None = None
+        self.tap_ms: float | None = None  # from tapping a room (the form's post) to a live room page
         self.error: str | None = None
         self.stage = ''
         self._raw = ''
@@ -645,6 +646,7 @@ class Screen:
     async def join(self, slug_: str, timeout: float = 60) -> None:
         """Phone: join page, pick the breakout, follow the server to the room page, connect."""
         t0 = now()
+        tapped = None
         self.stage = 'join page'
         page = await self.load(f'/j/{self.ctx.code}', plain=True)
         if not page.path.endswith('/room'):
@@ -652,6 +654,7 @@ class Screen:
             if slug_ not in rooms:
                 raise RuntimeError(f'no button for breakout {slug_} on the join page (found {sorted(rooms)})')
             self.stage = 'join form'
+            tapped = now()
             target = await self.post_form(f'/j/{self.ctx.code}', {'csrf': csrf, 'breakout': rooms[slug_]})
             self.stage = 'room page'
             page = await self.load(target)
@@ -660,6 +663,8 @@ class Screen:
         await self.connect(page)
         self.stage = 'joined'
         self.join_ms = (now() - t0) * 1000
+        if tapped is not None:
+            self.tap_ms = (now() - tapped) * 1000
 
     async def open_screen(self, path: str) -> None:
         """Wall or moderator page."""
@@ -961,7 +966,8 @@ class Worker:
             assert msg[0] == 'join'
             await self.join_all()
             self.conn.send(('joined', {g: s.join_ms for g, s in self.phones.items() if s.error is None},
-                            {g: s.error for g, s in self.phones.items() if s.error is not None}))
+                            {g: s.error for g, s in self.phones.items() if s.error is not None},
+                            {g: s.tap_ms for g, s in self.phones.items() if s.tap_ms is not None}))
             gc.collect()
             gc.freeze()  # the joined pages' objects stay: keep the collector from walking them during the run
             msg = await self.recv()
@@ -1634,10 +1640,13 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
         conn.send(('join',))
     joined: dict[int, float] = {}
     failed: dict[int, str] = {}
+    taps: dict[int, float] = {}
     for _p, conn in workers:
         msg = await recv(conn, args.join_timeout + 120)
         joined.update(msg[1])
         failed.update(msg[2])
+        taps.update(msg[3])
+    marks['taps'] = list(taps.values())
     marks['join_end'] = now()
     if args.cprofile_join and server.pid:
         os.kill(server.pid, signal.SIGUSR2)
@@ -1712,6 +1721,8 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
     out['join'] = {'phones': args.phones, 'joined': len(joined), 'failed': len(failed),
                    'errors': dict(sorted(error_kinds.items(), key=lambda kv: -kv[1])[:6]),
                    'all_joined_s': round(marks['join_end'] - marks['join_start'], 2), 'per_phone_ms': dist(join_ms),
+                   # from tapping a room on the join page (the form's post) to a live room page
+                   'tap_to_live_ms': dist(marks.get('taps', [])),
                    'screens': {k: sum(1 for s in screens if s['kind'] == k and s['error'] is None)
                                for k in ('wall', 'moderator')},
                    'asset_requests': sum(r['asset_requests'] for r in results),
@@ -1941,6 +1952,8 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
         and out['votes']['settle_ms']['p95'] <= 1000,
         'rss_per_phone_le_0_5mb': out['memory']['mb_per_phone'] is not None and out['memory']['mb_per_phone'] <= 0.5,
         'all_joined_within_30s': len(failed) == 0 and out['join']['all_joined_s'] <= 30,
+        'tap_to_live_p95_le_3s': out['join']['tap_to_live_ms']['p95'] is not None
+        and out['join']['tap_to_live_ms']['p95'] <= 3000,
         'no_drops': len(drops) == 0,
     }
     return out
