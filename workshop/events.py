@@ -87,6 +87,16 @@ class IdeaChanged(Event):
     group: str | None
     marked: bool
     merged_into_id: int | None = None
+    merges: int = 0  # ideas merged into this one (a card shows "2×" for one)
+
+
+@dataclass(frozen=True)
+class ClustersChanged(Event):
+    """A question's clusters in a breakout, all of them in order: (id, title, colour, position) each."""
+    kind: ClassVar[str] = 'clusters_changed'
+    breakout_id: int
+    question_id: int
+    clusters: tuple[tuple[int, str, str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,6 @@ class Resync(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, IdeaChanged,
-                              PhaseChanged, VoteChanged, TalliesChanged, TimerChanged, KeyResultsChanged,
-                              RoundChanged, WorkshopChanged, Resync)
+                              ClustersChanged, PhaseChanged, VoteChanged, TalliesChanged, TimerChanged,
+                              KeyResultsChanged, RoundChanged, WorkshopChanged, Resync)
 }

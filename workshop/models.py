@@ -218,6 +218,31 @@ class Idea(SQLModel, table=True):
     marked: bool = False  # a key point
 
 
+class Cluster(SQLModel, table=True):
+    """A moderator's named, coloured heading over ideas of one question in one breakout. Its ideas are those
+    whose ``group`` is its title (unique per breakout and question)."""
+    __table_args__ = (UniqueConstraint('breakout_id', 'question_id', 'title'),)
+    id: int | None = Field(default=None, primary_key=True)
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)
+    question_id: int = Field(foreign_key='question.id')
+    title: str = Field(max_length=200)
+    colour: str = Field(default='blue', max_length=20)  # one of clusters.COLOURS
+    position: int = 0
+
+
+class CurationStep(SQLModel, table=True):
+    """One curation step of a moderator, with what undoing it needs (services/clusters.py)."""
+    __tablename__ = 'curation_step'
+    id: int | None = Field(default=None, primary_key=True)
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)
+    question_id: int = Field(foreign_key='question.id')
+    kind: str = Field(max_length=20)
+    label: str = Field(max_length=300)  # what was done, for the undo history (English; pages translate the kind)
+    undo: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    undone: bool = False
+
+
 class Vote(SQLModel, table=True):
     __table_args__ = (UniqueConstraint('idea_id', 'participant_id'),)
     id: int | None = Field(default=None, primary_key=True)
@@ -242,6 +267,7 @@ class IdeaPublic(SQLModel):
     marked: bool = False
     edited: bool = False
     dots: int = 0
+    merges: int = 0  # ideas merged into this one
 
 
 class QuestionPublic(SQLModel):

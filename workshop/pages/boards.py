@@ -19,7 +19,7 @@ from typing import Any
 
 from nicegui import ui
 
-from ..events import Event, IdeaChanged, IdeaPosted, TalliesChanged
+from ..events import ClustersChanged, Event, IdeaChanged, IdeaPosted, TalliesChanged
 from ..i18n import Translate
 from ..models import IdeaPublic, Phase
 from ..rooms.state import RoomState
@@ -28,7 +28,13 @@ from ..runtime import Runtime
 
 def _item(idea: IdeaPublic, *, own: bool = False) -> dict[str, Any]:
     return {'id': idea.id, 'text': idea.text, 'dots': idea.dots, 'group': idea.group, 'marked': idea.marked,
-            'hidden': idea.hidden, 'edited': idea.edited, 'own': own}
+            'hidden': idea.hidden, 'edited': idea.edited, 'own': own, 'merges': idea.merges}
+
+
+def clusters_prop(clusters: tuple[tuple[int, str, str, int], ...]) -> list[dict[str, Any]]:
+    """A question's clusters as the board's prop and message: in order, each with its colour."""
+    return [{'id': i, 'title': title, 'colour': colour, 'position': position}
+            for i, title, colour, position in clusters]
 
 
 class IdeaBoard(ui.element, component='idea_board.js'):
@@ -51,6 +57,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         self._props.update({
             'ideas': [], 'phase': state.phase.value, 'mode': mode, 'hide-tallies': state.hide_tallies,
             'breakout': state.breakout_id, 'question': state.question_id, 'my-dots': {}, 'seq': state.version,
+            'clusters': clusters_prop(state.clusters),
             'labels': {
                 'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
                 'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
@@ -134,6 +141,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         self._props['phase'] = state.phase.value
         self._props['hide-tallies'] = state.hide_tallies
         self._props['question'] = state.question_id
+        self._props['clusters'] = clusters_prop(state.clusters)
         self.show(state.shown_ideas(include_hidden=self.mode == 'moderator'))
 
     def show(self, ideas: list[IdeaPublic]) -> None:
@@ -177,7 +185,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         if isinstance(event, IdeaPosted):
             own = self.own is not None and event.participant_id == self.own
             item = {'id': event.idea_id, 'text': event.text, 'dots': 0, 'group': event.group, 'marked': False,
-                    'hidden': False, 'edited': False, 'own': own}
+                    'hidden': False, 'edited': False, 'own': own, 'merges': 0}
             self.items[event.idea_id] = item
             self._counted()
             if own:  # the author's page learns that this one is theirs, without telling the others
@@ -195,12 +203,17 @@ class IdeaBoard(ui.element, component='idea_board.js'):
                 item = {'id': event.idea_id, 'dots': 0, 'own': False, 'edited': False}
                 self.items[event.idea_id] = item
             item.update({'text': event.text, 'hidden': event.hidden, 'group': event.group, 'marked': event.marked,
+                         'merges': event.merges,
                          'edited': item.get('edited', False) or item.get('text', event.text) != event.text})
             self._counted()
             if item['own']:
                 self._send_own({'kind': 'change', 'idea': item})
                 return None
             return {'kind': 'change', 'idea': {**item, 'own': False}}
+        if isinstance(event, ClustersChanged):
+            with self._props.suspend_updates():  # the message brings them; a reconnect's update sends the prop
+                self._props['clusters'] = clusters_prop(event.clusters)
+            return {'kind': 'clusters', 'clusters': self._props['clusters']}
         if isinstance(event, TalliesChanged):
             changed = [(i, n) for i, n in event.tallies if i in self.items]
             for idea_id, dots in changed:

@@ -65,10 +65,11 @@ export default {
     labels: Object,
     myDots: Object,
     seq: Number,
+    clusters: Array,
   },
   data() {
     return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
-             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question, base: this.seq || 0, kept: [] };
+             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question, liveClusters: this.clusters || [], base: this.seq || 0, kept: [] };
   },
   watch: {
     // the phase comes as the prop (page load, reconnect) or with the room's broadcast (a switch)
@@ -77,6 +78,9 @@ export default {
     },
     question(value) {
       this.liveQuestion = value;
+    },
+    clusters(value) {
+      this.liveClusters = value || [];
     },
   },
   computed: {
@@ -167,6 +171,7 @@ export default {
       else if (msg.kind === "change") this.change(msg.idea);
       else if (msg.kind === "remove") this.remove(msg.id);
       else if (msg.kind === "tallies") this.tallies(msg.tallies);
+      else if (msg.kind === "clusters") this.liveClusters = msg.clusters || [];
       else if (msg.kind === "phase") {
         if (msg.tallies) this.tallies(msg.tallies); // hidden while voting: they come with the switch
         this.livePhase = msg.phase;

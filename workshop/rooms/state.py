@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import tuple_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..events import (
+    ClustersChanged,
     Event,
     IdeaChanged,
     IdeaPosted,
@@ -35,6 +37,7 @@ from ..models import (
     Breakout,
     BreakoutPublic,
     BreakoutQuestion,
+    Cluster,
     Idea,
     IdeaPublic,
     Phase,
@@ -68,6 +71,8 @@ class RoomState:
     ideas: dict[int, IdeaPublic]  # the current question's ideas, hidden ones included, with their dots
     key_results: tuple[str, ...]  # the room's overall key results
     question_results: dict[int, tuple[str, ...]]  # key results per question
+    # the current question's clusters in order: (id, title, colour, position) each
+    clusters: tuple[tuple[int, str, str, int], ...] = ()
     # the current question's dots per participant, when loaded for a question change: each phone of the
     # room takes its own from here instead of asking the database
     dots_by_participant: dict[int, dict[int, int]] | None = None
@@ -131,7 +136,7 @@ class RoomState:
             if idea is not None:
                 self.ideas[event.idea_id] = idea.model_copy(update={
                     'text': event.text, 'hidden': event.hidden, 'group': event.group, 'marked': event.marked,
-                    'edited': idea.edited or idea.text != event.text})
+                    'edited': idea.edited or idea.text != event.text, 'merges': event.merges})
             return on_current
         if isinstance(event, TalliesChanged):
             self.dots_cast = event.dots_cast
@@ -139,6 +144,11 @@ class RoomState:
                 for idea_id, dots in event.tallies:
                     if idea_id in self.ideas:
                         self.ideas[idea_id].dots = dots
+            return True
+        if isinstance(event, ClustersChanged):
+            if not on_current:
+                return False
+            self.clusters = tuple(event.clusters)
             return True
         if isinstance(event, PhaseChanged):
             if not on_current:
@@ -151,6 +161,7 @@ class RoomState:
             if event.question_id is not None:
                 self.budgets[event.question_id] = event.dots_budget
             self.ideas = {}
+            self.clusters = ()
             self.dots_by_participant = None
             return True
         if isinstance(event, TimerChanged):
@@ -199,13 +210,20 @@ async def load_rooms(session: AsyncSession, breakout_ids: Iterable[int], *, onli
     current = [(b.id, b.current_question_id) for b, *_ in rows if b.current_question_id is not None]
     ideas: dict[int, list[IdeaPublic]] = {i: [] for i in ids}
     mine: dict[int, dict[int, dict[int, int]]] = {i: {} for i in ids}
+    clusters: dict[int, list[tuple[int, str, str, int]]] = {i: [] for i in ids}
     if current:
         dots = select(func.coalesce(func.sum(Vote.dots), 0)).where(Vote.idea_id == Idea.id).scalar_subquery()
-        for idea, n in (await session.exec(
-                select(Idea, dots).where(tuple_(Idea.breakout_id, Idea.question_id).in_(current),
-                                         col(Idea.merged_into_id).is_(None))
+        into = aliased(Idea)
+        merges = select(func.count(into.id)).where(into.merged_into_id == Idea.id).scalar_subquery()
+        for idea, n, m in (await session.exec(
+                select(Idea, dots, merges).where(tuple_(Idea.breakout_id, Idea.question_id).in_(current),
+                                                 col(Idea.merged_into_id).is_(None))
                 .order_by(col(Idea.created_at).desc(), col(Idea.id).desc()))).all():
-            ideas[idea.breakout_id].append(idea_service.to_public(idea, int(n)))
+            ideas[idea.breakout_id].append(idea_service.to_public(idea, int(n)).model_copy(update={'merges': int(m)}))
+        for c in (await session.exec(select(Cluster).where(tuple_(Cluster.breakout_id, Cluster.question_id)
+                                                           .in_(current)).order_by(col(Cluster.position),
+                                                                                   col(Cluster.id)))).all():
+            clusters[c.breakout_id].append((c.id, c.title, c.colour, c.position))
         if with_dots:
             for breakout_id, participant_id, idea_id, n in (await session.exec(
                     select(Idea.breakout_id, Vote.participant_id, Vote.idea_id, Vote.dots)
@@ -236,6 +254,6 @@ async def load_rooms(session: AsyncSession, breakout_ids: Iterable[int], *, onli
             members=int(members.get(breakout.id, 0)), online=(online or {}).get(breakout.id, 0),
             dots_cast=int(cast.get(breakout.id) or 0), idea_total=int(totals.get(breakout.id, 0)),
             ideas={i.id: i for i in ideas[breakout.id]}, key_results=tuple(breakout.key_results),
-            question_results=key_results_of[breakout.id],
+            question_results=key_results_of[breakout.id], clusters=tuple(clusters[breakout.id]),
             dots_by_participant=mine[breakout.id] if with_dots else None)
     return states

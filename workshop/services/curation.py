@@ -10,11 +10,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
-from ..events import IdeaChanged, IdeaPosted, VoteChanged
+from ..events import IdeaPosted, VoteChanged
 from ..limits import IDEA_GROUP_MAX
 from ..models import Breakout, HideReason, Idea, IdeaPublic, IdeaSource, Vote, utcnow
 from .access import moderated_breakout
-from .errors import N_, Invalid, NotFound
+from .clusters import ensure_cluster, idea_changed, idea_for_curation, record
+from .errors import N_, Invalid
 from .facilitation import question_of_breakout
 from .ideas import IDEA_MAX, new_client_id, to_public
 from .text import clean_optional, clean_text
@@ -23,18 +24,14 @@ from .votes import dots_cast, idea_total
 DUPLICATE_THRESHOLD = 80  # token-set similarity (0..100) above which two ideas are suggested for merging
 
 
-async def _idea_of(session: AsyncSession, breakout: Breakout, idea_id: int) -> Idea:
-    # row-locked (PostgreSQL): two moderators' changes of one idea, or a change and a vote, one after the other
-    idea = (await session.exec(select(Idea).where(Idea.id == idea_id).with_for_update())).first()
-    if idea is None or idea.breakout_id != breakout.id or idea.merged_into_id is not None:
-        raise NotFound(N_('This idea does not exist (any more) in this breakout.'))
-    return idea
+async def _record_fields(session: AsyncSession, breakout: Breakout, idea: Idea, *names: str) -> None:
+    """Note a change of these fields of an idea for undo (services/clusters.py)."""
+    await record(session, breakout, idea.question_id, 'fields', idea.text,
+                 {'idea_id': idea.id, 'fields': {n: _plain(getattr(idea, n)) for n in names}})
 
 
-def _changed(breakout: Breakout, idea: Idea) -> IdeaChanged:
-    return IdeaChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id, question_id=idea.question_id,
-                       idea_id=idea.id, text=idea.text, hidden=idea.hidden, group=idea.group, marked=idea.marked,
-                       merged_into_id=idea.merged_into_id)
+def _plain(value: object) -> object:
+    return value.isoformat() if hasattr(value, 'isoformat') else getattr(value, 'value', value)
 
 
 async def edit_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, text: str) -> IdeaPublic:
@@ -42,14 +39,15 @@ async def edit_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, text: 
     text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
-        idea = await _idea_of(session, breakout, idea_id)
+        idea = await idea_for_curation(session, breakout, idea_id)
         if text == idea.text:
             return to_public(idea)
+        await _record_fields(session, breakout, idea, 'text', 'original_text', 'edited_at')
         if idea.original_text is None:
             idea.original_text = idea.text
         idea.text = text
         idea.edited_at = utcnow()
-        event = _changed(breakout, idea)
+        event = await idea_changed(session, breakout, idea)
         public = to_public(idea)
     await bus.publish(event)
     return public
@@ -64,10 +62,11 @@ async def hide_idea(db: Database, bus: Bus, *, secret: str, idea_id: int,
         raise Invalid(N_('Unknown reason.')) from e
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
-        idea = await _idea_of(session, breakout, idea_id)
+        idea = await idea_for_curation(session, breakout, idea_id)
+        await _record_fields(session, breakout, idea, 'hidden', 'hidden_reason')
         idea.hidden = hidden
         idea.hidden_reason = reason if hidden else None
-        event = _changed(breakout, idea)
+        event = await idea_changed(session, breakout, idea)
     await bus.publish(event)
 
 
@@ -76,9 +75,14 @@ async def set_group(db: Database, bus: Bus, *, secret: str, idea_id: int, group:
     group = clean_optional(group, max_length=IDEA_GROUP_MAX, field=N_('Heading'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
-        idea = await _idea_of(session, breakout, idea_id)
+        idea = await idea_for_curation(session, breakout, idea_id)
+        if group == idea.group:
+            return
+        if group is not None:
+            await ensure_cluster(session, breakout, idea.question_id, group)
+        await record(session, breakout, idea.question_id, 'file', idea.text, {'idea_id': idea.id, 'group': idea.group})
         idea.group = group
-        event = _changed(breakout, idea)
+        event = await idea_changed(session, breakout, idea)
     await bus.publish(event)
 
 
@@ -86,9 +90,10 @@ async def set_marked(db: Database, bus: Bus, *, secret: str, idea_id: int, marke
     """Mark an idea as a key point (it goes into the key results draft)."""
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
-        idea = await _idea_of(session, breakout, idea_id)
+        idea = await idea_for_curation(session, breakout, idea_id)
+        await _record_fields(session, breakout, idea, 'marked')
         idea.marked = bool(marked)
-        event = _changed(breakout, idea)
+        event = await idea_changed(session, breakout, idea)
     await bus.publish(event)
 
 
@@ -102,19 +107,25 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
         raise Invalid(N_('An idea cannot be merged with itself.'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret, lock=True)  # merges of a breakout one at a time
-        keep = await _idea_of(session, breakout, keep_id)
-        merged = await _idea_of(session, breakout, merge_id)
+        keep = await idea_for_curation(session, breakout, keep_id)
+        merged = await idea_for_curation(session, breakout, merge_id)
         if keep.question_id != merged.question_id:
             raise Invalid(N_('Only ideas of the same guiding question can be merged.'))
         kept_votes = {v.participant_id: v for v in (await session.exec(
             select(Vote).where(Vote.idea_id == keep.id))).all()}
+        undo = {'keep_id': keep.id, 'merge_id': merged.id, 'keep_marked': keep.marked, 'keep_group': keep.group,
+                'moved_votes': [], 'deleted_votes': [], 'keep_dots': {}}
         for vote in (await session.exec(select(Vote).where(Vote.idea_id == merged.id))).all():
             existing = kept_votes.get(vote.participant_id)
             if existing is None:
                 vote.idea_id = keep.id
+                undo['moved_votes'].append(vote.id)
             else:
+                undo['keep_dots'][str(existing.participant_id)] = existing.dots
+                undo['deleted_votes'].append([vote.participant_id, vote.dots])
                 existing.dots = max(existing.dots, vote.dots)
                 await session.delete(vote)
+        await record(session, breakout, keep.question_id, 'merge', merged.text, undo)
         merged.merged_into_id = keep.id
         keep.marked = keep.marked or merged.marked
         keep.group = keep.group or merged.group
@@ -122,7 +133,7 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
         await session.flush()
         total = await idea_total(session, keep.id)
         all_dots = await dots_cast(session, breakout_id=breakout.id)
-        events = [_changed(breakout, merged), _changed(breakout, keep),
+        events = [await idea_changed(session, breakout, merged), await idea_changed(session, breakout, keep),
                   VoteChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
                               question_id=keep.question_id, idea_id=keep.id, total=total,
                               breakout_dots=all_dots, seq=breakout.tally_seq)]
@@ -139,6 +150,8 @@ async def add_idea(db: Database, bus: Bus, *, secret: str, text: str, question_i
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
         question = await question_of_breakout(session, breakout, question_id)
+        if group is not None:
+            await ensure_cluster(session, breakout, question.id, group)
         idea = Idea(breakout_id=breakout.id, question_id=question.id, participant_id=None, text=text,
                     client_id=new_client_id(), source=IdeaSource.moderator, group=group)
         session.add(idea)
