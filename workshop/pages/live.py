@@ -46,8 +46,9 @@ def follow_workshop(rt: Runtime, workshop_id: int, handler: Handler,
 def show_workshop_gone(client: Client) -> None:
     """Tell the page's user that the workshop was deleted (a dialog that stays; the page's controls
     would only meet errors now)."""
-    if client.is_deleted:
+    if client.is_deleted or client.storage.get('workshop gone'):  # once, though the page follows it twice
         return
+    client.storage['workshop gone'] = True
     _ = translator(client.page.language.split('-')[0])
     with client, ui.dialog().props('persistent') as dialog, ui.card().props('role=alertdialog') \
             .mark('workshop-deleted'):
@@ -83,18 +84,15 @@ def track_presence(rt: Runtime, *, workshop_id: int, breakout_id: int) -> None:
 
 
 class NoticeBanner:
-    """The lead moderator's notice and the plenary hint, on phones and walls."""
+    """The lead moderator's notice and the plenary hint, on phones and walls. Its elements are made when there
+    is something to show (a thousand phones joining build none of them)."""
 
     def __init__(self, _: Translate, workshop: Workshop, *, wall: bool = False, main_screen: bool = False) -> None:
         self._ = _
-        self.workshop_id = workshop.id
+        self.wall = wall
         self.main_screen = main_screen  # the plenary wall is the main screen: no hint to follow itself
-        size = 'text-3xl p-4' if wall else 'text-base'
-        with ui.card().classes(f'w-full bg-amber-2 text-black {size}').props('flat role=status aria-live=polite') \
-                .mark('notice') as self.card:
-            with ui.row().classes('items-center no-wrap gap-3'):
-                ui.icon('campaign', size='md' if not wall else 'xl')
-                self.text = ui.label('').classes('ws-idea')
+        self.slot = ui.element('div').classes('contents')  # no box of its own: no gap while empty
+        self.card: ui.card | None = None
         self.show(workshop)
 
     def show(self, workshop: Workshop) -> None:
@@ -103,20 +101,34 @@ class NoticeBanner:
             parts.append(workshop.notice)
         if workshop.plenary and not self.main_screen:
             parts.append(self._('Plenary: please follow the main screen.'))
+        if self.card is None:
+            if not parts:
+                return
+            size = 'text-3xl p-4' if self.wall else 'text-base'
+            with self.slot, ui.card().classes(f'w-full bg-amber-2 text-black {size}') \
+                    .props('flat role=status aria-live=polite').mark('notice') as self.card:
+                with ui.row().classes('items-center no-wrap gap-3'):
+                    ui.icon('campaign', size='md' if not self.wall else 'xl')
+                    self.text = ui.label('').classes('ws-idea')
         self.text.set_text(' — '.join(parts))
         self.card.set_visibility(bool(parts))
 
 
 class ReloadPrompt:
-    """Shown when the lead moderator edited the workshop's structure: reload when convenient."""
+    """Shown when the lead moderator edited the workshop's structure: reload when convenient (made when shown)."""
 
     def __init__(self, _: Translate) -> None:
-        with ui.card().classes('w-full bg-blue-1').props('flat bordered role=status').mark('reload-prompt') \
-                as self.card:
+        self._ = _
+        self.slot = ui.element('div').classes('contents')  # no box of its own: no gap while empty
+        self.shown = False
+
+    def show(self) -> None:
+        if self.shown:
+            return
+        self.shown = True
+        _ = self._
+        with self.slot, ui.card().classes('w-full bg-blue-1').props('flat bordered role=status') \
+                .mark('reload-prompt'):
             with ui.row().classes('w-full items-center justify-between'):
                 ui.label(_('The workshop was edited. Reload to see the changes.'))
                 ui.button(_('Reload'), icon='refresh', on_click=ui.navigate.reload).props('unelevated no-caps dense')
-        self.card.set_visibility(False)
-
-    def show(self) -> None:
-        self.card.set_visibility(True)
