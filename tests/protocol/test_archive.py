@@ -44,7 +44,7 @@ async def test_export_matches_the_documented_schema(db, ran):
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     data = await archive_of(db, ran.links.workshop_id)
     _validator().validate(data)
-    assert data['format'] == 'workshop-archive' and data['version'] == 1
+    assert data['format'] == 'workshop-archive' and data['version'] == 2
     w = data['workshop']
     assert w['context'].startswith('Cluster sind') and [c['title'] for c in w['conclusions']] == ran.conclusions
     assert w['participation_extra'] == {'Unternehmen': 2}
@@ -80,7 +80,7 @@ async def test_round_trip_is_exact_and_secrets_are_new(db, ran):
     (lambda d, vote: vote.__setitem__('dots', -1), '{vote}.dots', 'must be ≥ 0'),
     (lambda d, vote: vote.__setitem__('participant', 999), '{vote}.participant', 'there is no participant 999'),
     (lambda d, vote: vote.__setitem__('dots', '3'), '{vote}.dots', 'must be a whole number'),
-    (lambda d, vote: d.__setitem__('version', 2), 'version', 'this app reads archive version 1, not 2'),
+    (lambda d, vote: d.__setitem__('version', 3), 'version', 'this app reads archive versions 1 and 2, not 3'),
     (lambda d, vote: d.__setitem__('format', 'zip'), 'format', 'must be "workshop-archive"'),
     (lambda d, vote: d['workshop'].pop('title'), 'workshop.title', 'is missing'),
     (lambda d, vote: d['workshop'].__setitem__('colour', 'blue'), 'workshop.colour', 'is not a known field'),

@@ -18,7 +18,7 @@ async def test_all_ideas_with_status_and_no_formulas(db, ran):
     assert content.startswith(b'\xef\xbb\xbf')  # Excel reads UTF-8 only with the byte order mark
     rows = list(csv.reader(io.StringIO(content.decode('utf-8-sig')), delimiter=';'))
     assert rows[0] == ['Thema', 'Durchlauf', 'Workshop', 'Leitfrage', 'Beitrag', 'Punkte', 'Überschrift', 'Status',
-                       'Zeit']
+                       'Zeit', 'Cluster', 'Clusterfarbe', 'Cluster-Reihenfolge']  # new columns at the end
     by_text = {r[4]: r for r in rows[1:]}
     assert len(rows) - 1 == len(ran.visible) + len(ran.hidden) + len(ran.merged)
     door = by_text['Wirtschaftsförderung der Region als „Türöffner“ für KMU']

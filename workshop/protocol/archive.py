@@ -9,6 +9,9 @@ participants' tokens, the phones' idempotency keys) is not in the archive at all
 
 The format is documented in ``docs/archive-format.md``; its fields, types and limits are the pydantic
 models of ``archive_models``, which also generate the JSON Schema ``docs/archive.schema.json``.
+Version 2 added the clusters; a version 1 archive is read by ``upgrade``, which makes its ideas'
+headings clusters as migration 0004 made them in the database. The moderators' undo history is
+working state and not in the archive.
 Problems are reported with the place, e.g.
 ``workshop.rounds[0].breakouts[1].questions[2].ideas[5].votes[0].dots: must be ≥ 0``.
 """
@@ -16,6 +19,7 @@ Problems are reported with the place, e.g.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +35,7 @@ from ..models import (
     Attendance,
     Breakout,
     BreakoutQuestion,
+    Cluster,
     Conclusion,
     Idea,
     Participant,
@@ -42,7 +47,7 @@ from ..models import (
     Workshop,
 )
 from . import archive_models
-from .archive_models import FORMAT, VERSION, Archive, problem_of
+from .archive_models import COLOURS, FORMAT, VERSION, Archive, problem_of
 from .models import ProtocolSettings
 
 
@@ -97,6 +102,10 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
     breakout_ids = [b.id for b in breakouts] or [-1]
     states = {(s.breakout_id, s.question_id): s for s in (await session.exec(
         select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_(breakout_ids)))).all()}
+    clusters_of: dict[tuple[int, int], list[Cluster]] = {}
+    for c in (await session.exec(select(Cluster).where(col(Cluster.breakout_id).in_(breakout_ids))
+                                 .order_by(col(Cluster.position), col(Cluster.id)))).all():
+        clusters_of.setdefault((c.breakout_id, c.question_id), []).append(c)
     agenda = list((await session.exec(select(AgendaItem).where(AgendaItem.workshop_id == w.id)
                                       .order_by(col(AgendaItem.position), col(AgendaItem.id)))).all())
     conclusions = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == w.id)
@@ -147,6 +156,8 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
             qs.append({'question': qid[q.id], **question_fields(q),
                        'phase': _v(state.phase) if state else Phase.collect.value,
                        'key_results': list(state.key_results or []) if state else [],
+                       'clusters': [{'title': c.title, 'colour': c.colour, 'position': c.position}
+                                    for c in clusters_of.get((b.id, q.id), [])],
                        'ideas': [idea_data(i) for i in ideas_of.get((b.id, q.id), [])]})
         return {'id': bid[b.id], 'label': b.label, 'topic': topic_by_id[b.topic_id].number, 'moderator': moderator,
                 'key_results': list(b.key_results or []),
@@ -210,9 +221,39 @@ def checksum(data: dict[str, Any]) -> str:
 
 # --- validation ----------------------------------------------------------------------------------------
 
-def validate_archive(data: Any) -> None:
-    """Raise ``ArchiveError`` at the first problem: first the shape (fields, types, limits, allowed values:
-    ``archive_models``), then what a schema cannot express (unique ids, references, the logo's bytes)."""
+def upgrade(data: Any) -> Any:
+    """A version 1 archive as version 2 (a copy; anything else as it is): per breakout question the headings
+    its ideas carry become clusters in the order they first appear, coloured in turn, as migration 0004 made
+    them in the database. Reads what it can and leaves the rest for ``validate_archive`` to report."""
+    if not (isinstance(data, dict) and data.get('format') == FORMAT and data.get('version') == 1):
+        return data
+    data = copy.deepcopy(data)
+    data['version'] = VERSION
+    workshop = data.get('workshop')
+    for question in _breakout_questions(workshop if isinstance(workshop, dict) else {}):
+        titles: list[str] = []
+        for idea in question.get('ideas') if isinstance(question.get('ideas'), list) else []:
+            group = idea.get('group') if isinstance(idea, dict) else None
+            if isinstance(group, str) and group and group not in titles:
+                titles.append(group)
+        question.setdefault('clusters', [{'title': t, 'colour': COLOURS[n % len(COLOURS)], 'position': n}
+                                         for n, t in enumerate(titles)])
+    return data
+
+
+def _breakout_questions(workshop: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every breakout question (an object) of possibly malformed archive data."""
+    def objects(value: Any) -> list[dict[str, Any]]:
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+    return [q for r in objects(workshop.get('rounds')) for b in objects(r.get('breakouts'))
+            for q in objects(b.get('questions'))]
+
+
+def validate_archive(data: Any) -> dict[str, Any]:
+    """The archive as the current version (a version 1 archive upgraded), or ``ArchiveError`` at the first
+    problem: first the shape (fields, types, limits, allowed values: ``archive_models``), then what a schema
+    cannot express (unique ids, references, unique cluster titles, the logo's bytes)."""
+    data = upgrade(data)
     try:
         archive = Archive.model_validate(data)
     except ValidationError as e:
@@ -225,6 +266,7 @@ def validate_archive(data: Any) -> None:
     breakout_round = _check_rounds(w.rounds, {t.number for t in w.topics}, questions, people)
     _check_attendance(w.participants, breakout_round)
     _check_agenda_and_live(w)
+    return data
 
 
 def _check_logo(logo: archive_models.Logo) -> None:
@@ -288,6 +330,7 @@ def _check_rounds(rounds: list[archive_models.Round], topics: set[int],
             for k, question in enumerate(breakout.questions):
                 qp = f'{bp}.questions[{k}]'
                 _check_breakout_question(qp, breakout, k, questions)
+                _check_clusters(qp, question.clusters)
                 for i, idea in enumerate(question.ideas):
                     ip = f'{qp}.ideas[{i}]'
                     if idea.id in idea_place:
@@ -311,6 +354,15 @@ def _check_breakout_question(qp: str, breakout: archive_models.Breakout, k: int,
     for key in ('number', 'block', 'sub', 'text'):
         if getattr(breakout.questions[k], key) != getattr(questions[ref][1], key):
             raise ArchiveError(f'{qp}.{key}', f'must be the same as in question {ref} of topic {topic}')
+
+
+def _check_clusters(qp: str, clusters: list[archive_models.Cluster]) -> None:
+    # an idea whose group names no cluster is allowed: the protocol shows such a heading after the clusters
+    titles: set[str] = set()
+    for n, cluster in enumerate(clusters):
+        if cluster.title in titles:
+            raise ArchiveError(f'{qp}.clusters[{n}].title', f'cluster "{cluster.title}" appears twice in this question')
+        titles.add(cluster.title)
 
 
 def _check_idea(ip: str, idea: archive_models.Idea, people: set[int]) -> None:

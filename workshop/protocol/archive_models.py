@@ -50,9 +50,11 @@ from ..limits import (
     TITLE_MAX,
 )
 from ..models import AgendaKind, HideReason, IdeaSource, Phase, WorkshopFormat, WorkshopStatus
+from ..services.clusters import COLOURS
 
 FORMAT = 'workshop-archive'
-VERSION = 1
+VERSION = 2  # the version written; 2: clusters per breakout question
+READS = (1, 2)  # the versions read: a version 1 archive is upgraded first (archive.upgrade)
 SCHEMA_ID = f'https://workshop.example.org/archive/v{VERSION}.schema.json'
 
 
@@ -208,9 +210,16 @@ class Idea(_Part):
     hidden: bool
     hidden_reason: Literal[_values(HideReason)] | None
     merged_into: int | None = Field(ge=1, description='an idea id of the same breakout and question')
-    group: str | None = Field(max_length=IDEA_GROUP_MAX)
+    group: str | None = Field(max_length=IDEA_GROUP_MAX, description="the title of the idea's cluster")
     marked: bool
     votes: list[Vote]
+
+
+class Cluster(_Part):
+    """A named, coloured heading of the moderation over the ideas of a breakout question whose group is its title."""
+    title: str = Field(min_length=1, max_length=IDEA_GROUP_MAX, description='unique in its breakout question')
+    colour: Literal[COLOURS]
+    position: int = Field(ge=0, description='its place among the clusters (they are listed in this order)')
 
 
 class BreakoutQuestion(_Part):
@@ -221,6 +230,7 @@ class BreakoutQuestion(_Part):
     text: str = Field(min_length=1, max_length=QUESTION_MAX)
     phase: Literal[_values(Phase)]
     key_results: list[KeyResult] = Field(max_length=KEY_RESULTS_MAX)
+    clusters: list[Cluster] = Field(description='in order (by position); since version 2')
     ideas: list[Idea]
 
 
@@ -260,7 +270,8 @@ _DESCRIPTION = (
     'A whole workshop as the app exports it (`workshop export CODE --format json`) and imports it '
     '(`workshop import FILE`). See docs/archive-format.md. Ids (participant, question, breakout, idea) are numbers '
     'local to the archive. Checks the schema cannot express (references between ids, one breakout per participant '
-    'and round, merges within the same breakout and question) are made by the importer.')
+    'and round, merges within the same breakout and question, cluster titles unique per breakout question) are '
+    'made by the importer, which also reads version 1 (without clusters).')
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -307,9 +318,10 @@ class Archive(_Part):
     @field_validator('version')
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != VERSION:
-            raise PydanticCustomError('version', 'this app reads archive version {known}, not {version}',
-                                      {'known': VERSION, 'version': value})
+        if value != VERSION:  # an older version this app reads is upgraded before (archive.upgrade)
+            known = ' and '.join(str(v) for v in READS)
+            raise PydanticCustomError('version', 'this app reads archive versions {known}, not {version}',
+                                      {'known': known, 'version': value})
         return value
 
 

@@ -4,6 +4,11 @@ UTF-8 with a byte order mark (so that Excel reads umlauts), a semicolon between 
 for German workshops (what a German Excel expects), a comma for English ones. A cell a
 spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
 gets a leading apostrophe, so that a participant's "=HYPERLINK(…)" stays text.
+
+New columns go at the end (after the author's, when there is one), so that a spreadsheet or
+script reading the older columns by their place keeps working: cluster (its title, the same as
+"group"), cluster colour (blue, green, … as in the archive) and cluster order (1, 2, … among the
+question's clusters in that breakout).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ def render_csv(doc: ProtocolDocument) -> str:
               _('time')]
     if doc.name_authors:
         header.append(_('author'))
+    header += [_('cluster'), _('cluster colour'), _('cluster order')]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter(doc), quoting=csv.QUOTE_MINIMAL, lineterminator='\r\n')
     writer.writerow(header)
@@ -45,6 +51,7 @@ def render_csv(doc: ProtocolDocument) -> str:
                   row.created_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')]
         if doc.name_authors:
             values.append(row.author or '')
+        values += [row.group or '', row.cluster_colour or '', row.cluster_order or '']
         writer.writerow([v if isinstance(v, int) else neutralise(v) for v in values])
     return out.getvalue()
 

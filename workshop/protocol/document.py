@@ -8,9 +8,11 @@ What the protocol shows, decided here once for every format:
 
 * topics in their order, each with the breakouts (rounds) that worked on it merged;
 * per guiding question the visible ideas of all those breakouts: hidden ideas and
-  merged duplicates are left out (a kept idea counts how often it was said), sorted
-  by dots (then oldest first), under the moderators' headings (headings with the most
-  dots first, ideas without a heading last);
+  merged duplicates are left out (a kept idea counts how often it was said), nested
+  under the moderators' clusters in the clusters' order (round 1's before round 2's;
+  clusters of the same title in two rounds are one), headings without a cluster row
+  (older data) after them in the order they first appear, ideas without a cluster
+  last; within each, sorted by dots (then oldest first);
 * authors only when the workshop is set to name them;
 * participation per stakeholder group from the join data plus the lead's corrections.
 """
@@ -30,6 +32,7 @@ from ..models import (
     Attendance,
     Breakout,
     BreakoutQuestion,
+    Cluster,
     Conclusion,
     Idea,
     Participant,
@@ -95,8 +98,10 @@ class IdeaItem:
 
 @dataclass
 class IdeaGroup:
-    heading: str | None  # the moderator's heading; None: ideas without one
+    """A cluster of a question and its ideas, ranked by dots; the groups of a question are in the clusters' order."""
+    heading: str | None  # the cluster's title; None: ideas without a cluster
     ideas: list[IdeaItem]
+    colour: str | None = None  # the cluster's colour (services.clusters.COLOURS); None: no cluster row (older data)
 
     @property
     def dots(self) -> int:
@@ -175,6 +180,8 @@ class IdeaRow:
     hidden_reason: str | None
     created_at: dt.datetime
     author: str | None
+    cluster_colour: str | None = None  # of the idea's cluster (group); None: no cluster, or no cluster row
+    cluster_order: int | None = None  # 1, 2, …: its cluster's place among the question's clusters in the breakout
 
 
 @dataclass
@@ -247,6 +254,9 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
     ideas = list((await session.exec(
         select(Idea).join(Breakout, Breakout.id == Idea.breakout_id).where(Breakout.workshop_id == workshop_id)
         .order_by(col(Idea.created_at), col(Idea.id)))).all())
+    clusters = list((await session.exec(
+        select(Cluster).where(col(Cluster.breakout_id).in_(list(breakout_by_id) or [-1]))
+        .order_by(col(Cluster.position), col(Cluster.id)))).all())
     dots = dict((await session.exec(
         select(Vote.idea_id, func.sum(Vote.dots)).join(Idea, Idea.id == Vote.idea_id)
         .join(Breakout, Breakout.id == Idea.breakout_id).where(Breakout.workshop_id == workshop_id)
@@ -294,6 +304,7 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                 stack.extend(merged_children.get(child, ()))
         return count
 
+    cluster_order = _cluster_order(clusters, ideas)
     visible: dict[tuple[int, int], list[Idea]] = {}  # (topic id, question id) -> ideas
     for idea in ideas:
         if not idea.hidden and idea.merged_into_id is None:
@@ -313,12 +324,20 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                               breakout_label=breakout_by_id[i.breakout_id].label, author=author(i),
                               mentions=mentions(i.id))
                      for i in visible.get((topic.id, q.id), [])]
-            headings = {}
+            headings: dict[str | None, list[IdeaItem]] = {}
             for i, item in zip(visible.get((topic.id, q.id), []), items, strict=True):
                 headings.setdefault(i.group, []).append(item)
+            colours: dict[str, str | None] = {}  # the question's clusters in order: round 1's, then round 2's …
+            for b in topic_breakouts:
+                for title, colour in cluster_order.get((b.id, q.id), []):
+                    if colour is not None:
+                        colours.setdefault(title, colour)
+            for i in visible.get((topic.id, q.id), []):  # headings without a cluster row, as they first appear
+                if i.group is not None:
+                    colours.setdefault(i.group, None)
             qs.append(QuestionSection(number=q.number, block=q.block, sub=q.sub, text=q.text,
                                       key_results=_unique(question_results.get(q.id, [])),
-                                      groups=_ordered_groups(headings)))
+                                      groups=_groups(headings, colours)))
         sections.append(TopicSection(
             number=topic.number, title=topic.title, breakouts=[infos[b.id] for b in topic_breakouts],
             key_results=_unique([r for b in topic_breakouts for r in (b.key_results or [])]), questions=qs))
@@ -338,10 +357,14 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         topic = topic_by_id[breakout.topic_id]
         status = 'merged' if idea.merged_into_id is not None else 'hidden' if idea.hidden else 'visible'
         reason = _value(idea.hidden_reason) if idea.hidden else None
+        order = cluster_order.get((idea.breakout_id, idea.question_id), [])
+        place = next((n for n, (title, _c) in enumerate(order) if title == idea.group), None)
         row = IdeaRow(topic=f'{topic.number}. {topic.title}', round=rounds[breakout.round_id].title,
                       breakout=breakout.label, question=f'{_full_label(q)} {q.text}' if q else '', text=idea.text,
                       dots=int(dots.get(idea.id, 0)), group=idea.group, status=status, hidden_reason=reason,
-                      created_at=as_utc(idea.created_at), author=author(idea))
+                      created_at=as_utc(idea.created_at), author=author(idea),
+                      cluster_colour=order[place][1] if place is not None else None,
+                      cluster_order=place + 1 if place is not None else None)
         keyed.append(((topic.number, breakout_order[breakout.id], q.position if q else 0), row))
     keyed.sort(key=lambda pair: pair[0])  # stable: within a question, in the order they were posted
 
@@ -370,15 +393,36 @@ def _unique(items: list[str]) -> list[str]:
     return result
 
 
-def _ordered_groups(by_heading: dict[str | None, list[IdeaItem]]) -> list[IdeaGroup]:
-    groups = []
-    for heading, items in by_heading.items():
-        items = sorted(items, key=lambda i: (-i.dots, i.created_at))
-        groups.append(IdeaGroup(heading=heading, ideas=items))
-    named = [g for g in groups if g.heading is not None]
-    # headings with the most dots first, then the one whose first idea came first
-    named.sort(key=lambda g: (-g.dots, min(i.created_at for i in g.ideas), g.heading))
-    return named + [g for g in groups if g.heading is None]
+def _cluster_order(clusters: list[Cluster], ideas: list[Idea]) -> dict[tuple[int, int], list[tuple[str, str | None]]]:
+    """Per (breakout id, question id) the cluster titles in order with their colours: the cluster rows
+    (``clusters`` sorted by position), then headings ideas carry without a row (older data, colour None)
+    as they first appear in ``ideas`` (sorted by time)."""
+    order: dict[tuple[int, int], list[tuple[str, str | None]]] = {}
+    seen: dict[tuple[int, int], set[str]] = {}
+    for c in clusters:
+        key = (c.breakout_id, c.question_id)
+        if c.title not in seen.setdefault(key, set()):
+            seen[key].add(c.title)
+            order.setdefault(key, []).append((c.title, c.colour))
+    for idea in ideas:
+        key = (idea.breakout_id, idea.question_id)
+        if idea.group is not None and idea.group not in seen.setdefault(key, set()):
+            seen[key].add(idea.group)
+            order.setdefault(key, []).append((idea.group, None))
+    return order
+
+
+def _groups(by_heading: dict[str | None, list[IdeaItem]], colours: dict[str, str | None]) -> list[IdeaGroup]:
+    """The clusters that have ideas, in the order of ``colours``, then the ideas without a cluster; ideas ranked
+    by dots, then oldest first."""
+    def ranked(items: list[IdeaItem]) -> list[IdeaItem]:
+        return sorted(items, key=lambda i: (-i.dots, i.created_at))
+
+    groups = [IdeaGroup(heading=t, ideas=ranked(by_heading[t]), colour=c)
+              for t, c in colours.items() if t in by_heading]
+    if None in by_heading:
+        groups.append(IdeaGroup(heading=None, ideas=ranked(by_heading[None])))
+    return groups
 
 
 def _value(value: object) -> str | None:

@@ -1,6 +1,7 @@
 """The protocol as a Word document (python-docx): the accessible, editable version.
 
-Real heading styles (Title, Heading 1–4) so that Word's navigation pane, a screen
+Real heading styles (Title, Heading 1–5; a cluster is a heading one level below its
+question, with its colour as a bar on the left) so that Word's navigation pane, a screen
 reader and an automatic table of contents work; lists use Word's list styles; the
 document language, title, author and subject are set; header and footer carry the
 title and "page X of Y" as Word fields.
@@ -75,7 +76,7 @@ def _setup(document, doc: ProtocolDocument, language: str) -> None:
     lang.set(qn('w:eastAsia'), language)
     rpr.append(lang)
     for name, size in (('Title', 20), ('Subtitle', 12), ('Heading 1', 15), ('Heading 2', 12.5), ('Heading 3', 11),
-                       ('Heading 4', 10.5)):
+                       ('Heading 4', 10.5), ('Heading 5', 10)):
         style = styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)
@@ -154,7 +155,7 @@ def _field(paragraph, code: str) -> None:
 # python-docx looks a style up by its name on every use and inserts each paragraph by scanning the
 # body; with thousands of ideas that is minutes. Paragraphs are appended directly, styles set by id.
 STYLE_IDS = {'List Bullet': 'ListBullet', 'Title': 'Title', 'Subtitle': 'Subtitle', 'Heading 1': 'Heading1',
-             'Heading 2': 'Heading2', 'Heading 3': 'Heading3', 'Heading 4': 'Heading4'}
+             'Heading 2': 'Heading2', 'Heading 3': 'Heading3', 'Heading 4': 'Heading4', 'Heading 5': 'Heading5'}
 
 
 def _new_paragraph(document, style: str | None = None):
@@ -259,6 +260,27 @@ def _header_row(row) -> None:
     tr_pr.append(header)
 
 
+def _cluster_heading(document, block: layout.Contributions) -> None:
+    """A cluster's title as a real heading (the navigation pane lists the themes), its dots in small grey,
+    its colour as a bar on the left; the same look on both levels."""
+    p = _new_paragraph(document, f'Heading {block.level}')
+    title = p.add_run(block.heading)
+    title.font.color.rgb, title.font.size, title.italic = ACCENT, Pt(10.5), False
+    if block.dots:
+        dots = p.add_run(f'\u2002·\u2002{block.dots}')
+        _small(dots, size=8.5)
+        dots.bold = dots.italic = False
+    p.paragraph_format.space_before = Pt(8)
+    if block.colour:
+        border, left = OxmlElement('w:pBdr'), OxmlElement('w:left')
+        for attr, value in (('w:val', 'single'), ('w:sz', '24'), ('w:space', '6'),
+                            ('w:color', block.colour.lstrip('#').upper())):
+            left.set(qn(attr), value)
+        border.append(left)
+        p._p.get_or_add_pPr().insert_element_before(
+            border, 'w:shd', 'w:tabs', 'w:suppressAutoHyphens', 'w:spacing', 'w:ind', 'w:jc', 'w:rPr')
+
+
 def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
     if isinstance(block, layout.TitleBlock):
         if doc.logo:
@@ -320,10 +342,7 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
         return  # the ranked list below says the same; the chart is the PDF's
     elif isinstance(block, layout.Contributions):
         if block.heading:
-            p = _paragraph(document, block.heading, bold=True)
-            p.runs[0].font.color.rgb = ACCENT
-            p.paragraph_format.keep_with_next = True
-            p.paragraph_format.space_before = Pt(6)
+            _cluster_heading(document, block)
         for item in block.items:  # a list bullet with a right tab for the dots
             runs = [(item.text, None)]
             if item.note:

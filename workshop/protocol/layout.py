@@ -17,6 +17,9 @@ from ..i18n import Translate, translator
 from .document import IdeaItem, ProtocolDocument, QuestionSection, TopicSection
 
 CHART_TOP = 5  # ideas in the bar chart of a question
+# the clusters' colours (services.clusters.COLOURS) in print: a swatch or rule beside the title, never text
+CLUSTER_COLOURS = {'blue': '#2f6db5', 'green': '#2e8b57', 'orange': '#e07b00', 'purple': '#7b4fb3',
+                   'teal': '#0f8b8d', 'red': '#c8382e', 'brown': '#8d5a34', 'pink': '#d0508a'}
 
 
 # --- blocks -------------------------------------------------------------------------------------------
@@ -94,8 +97,12 @@ class Contribution:
 
 @dataclass
 class Contributions:
-    heading: str | None  # the moderator's heading
+    """The ideas of one cluster under its title as a sub-heading (one level below its question)."""
+    heading: str | None  # the cluster's title, "Other contributions"; None: the question has no clusters
     items: list[Contribution]
+    level: int = 4  # the sub-heading's level (Heading 4 under a question, 5 under a sub-question)
+    dots: str | None = None  # the cluster's summed dots ("7 Punkte"); None: no voting, or no cluster
+    colour: str | None = None  # the cluster's colour (#rrggbb); None: no colour
 
 
 @dataclass
@@ -256,10 +263,12 @@ def build(doc: ProtocolDocument) -> list[Block]:
                     blocks.append(Heading(3, f'{question.number}.\u2002{question.block}', outline=2))
                 block = question.block
                 blocks.append(Heading(4, f'{question.label}\u2002{question.text}', outline=3))
+                level = 4
             else:
                 block = None
                 blocks.append(Heading(3, f'{question.label}\u2002{question.text}', outline=2))
-            blocks.extend(question_blocks(doc, question))
+                level = 3
+            blocks.extend(question_blocks(doc, question, level=level))
     return blocks
 
 
@@ -339,8 +348,9 @@ def topic_facts(_: Translate, topic: TopicSection) -> str:
 def appendix_intro(doc: ProtocolDocument) -> str:
     _ = words(doc)
     text = _('All contributions to each guiding question, the rounds of a topic merged. Contributions are '
-             'ordered by the dots they received in the dot voting and grouped under the moderation\'s '
-             'headings; duplicates were merged, contributions hidden by the moderation are left out.')
+             'grouped into the moderation\'s clusters (each with the sum of its dots) and ordered by the dots '
+             'they received in the dot voting; duplicates were merged, contributions hidden by the moderation '
+             'are left out.')
     if not doc.name_authors:
         text += ' ' + _('Contributions are anonymous.')
     return text
@@ -356,7 +366,8 @@ def contribution(_: Translate, idea: IdeaItem, voted: bool) -> Contribution:
                         note=' · '.join(notes) or None)
 
 
-def question_blocks(doc: ProtocolDocument, question: QuestionSection) -> list[Block]:
+def question_blocks(doc: ProtocolDocument, question: QuestionSection, *, level: int = 3) -> list[Block]:
+    """What follows a question's heading (of ``level``): its key results, the chart, its clusters of ideas."""
     _ = words(doc)
     blocks: list[Block] = []
     if question.key_results:
@@ -370,8 +381,13 @@ def question_blocks(doc: ProtocolDocument, question: QuestionSection) -> list[Bl
         blocks.append(Note(_('No contributions.')))
     named = any(g.heading is not None for g in question.groups)
     for group in question.groups:
-        heading = group.heading if group.heading is not None else (_('Other contributions') if named else None)
-        blocks.append(Contributions(heading, [contribution(_, i, voted) for i in group.ideas]))
+        items = [contribution(_, i, voted) for i in group.ideas]
+        if group.heading is None:
+            blocks.append(Contributions(_('Other contributions') if named else None, items, level=level + 1))
+        else:
+            blocks.append(Contributions(group.heading, items, level=level + 1,
+                                        dots=dots_label(_, group.dots) if voted else None,
+                                        colour=CLUSTER_COLOURS.get(group.colour or '')))
     return blocks
 
 

@@ -83,8 +83,9 @@ def render_markdown(doc: ProtocolDocument) -> str:
         elif isinstance(block, layout.Chart):
             continue  # the bar chart is the PDF's; the ranked list below says the same
         elif isinstance(block, layout.Contributions):
-            if block.heading:
-                out += [f'**{escape(block.heading)}**', '']
+            if block.heading:  # a cluster: a heading one level below its question's, with its dots
+                dots = f' *({escape(block.dots)})*' if block.dots else ''
+                out += [f'{"#" * (block.level + 1)} {escape(block.heading)}{dots}', '']
             for item in block.items:
                 extra = ', '.join(p for p in (item.dots, item.note) if p)
                 out.append(f'- {escape(item.text)}' + (f' *({escape(extra)})*' if extra else ''))

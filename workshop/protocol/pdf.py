@@ -1,5 +1,5 @@
 """The protocol as PDF (reportlab): A4, embedded DejaVu fonts, running header and footer with
-"page X of Y", an outline (bookmarks) for every chapter, topic and guiding question, document
+"page X of Y", an outline (bookmarks) for every chapter, topic, guiding question and cluster, document
 metadata, the organiser's logo and a small bar chart of the ideas with the most dots.
 
 Reportlab cannot tag a PDF for screen readers; the DOCX is the accessible, editable version.
@@ -117,8 +117,8 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
         'h4': style('h4', fontName=f'{FONT}-BoldOblique', fontSize=10, leading=13.5, spaceBefore=6, spaceAfter=4,
                     leftIndent=28, firstLineIndent=-14),
         'bullet': style('bullet', leftIndent=14, bulletIndent=3, spaceAfter=3),
-        'group': style('group', fontName=f'{FONT}-Bold', fontSize=9.5, leading=13, textColor=ACCENT,
-                       spaceBefore=5, spaceAfter=2),
+        'group': style('group', fontName=f'{FONT}-Bold', fontSize=10, leading=13, textColor=ACCENT,
+                       spaceBefore=0, spaceAfter=0, hyphenationLang=''),
         'idea': style('idea', fontSize=9.5, leading=12.5, spaceAfter=0, leftIndent=10, bulletIndent=0),
         'cell': style('cell', fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_r': style('cell_r', fontSize=9.5, leading=12.5, spaceAfter=0, alignment=TA_RIGHT),
@@ -239,7 +239,7 @@ class _Doc(BaseDocTemplate):
         canv.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, _Heading) and flowable.outline_level is not None:
+        if getattr(flowable, 'outline_level', None) is not None:  # a heading or a cluster's title
             if flowable.outline_level <= 1:
                 self.section = flowable.outline_title
             self._bookmarks += 1
@@ -496,10 +496,48 @@ class _Contribution(Flowable):
             c.line(0, 0, self.width, 0)
 
 
+class _ClusterHeading(Flowable):
+    """A cluster's title: a bar in its colour on the left, the title, its summed dots right-aligned; in the outline
+    one level below its question."""
+
+    BAR_W, GAP, SPACE_BEFORE, PAD = 3, 6, 9, 2.5
+
+    def __init__(self, block: layout.Contributions, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = Paragraph(_x(block.heading), style)
+        self.dots, self.colour = block.dots, block.colour
+        self.outline_title, self.outline_level = block.heading, block.level - 1
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        _w, h = self.text.wrap(available_width - self.BAR_W - self.GAP - _Contribution.DOTS_W, available_height)
+        self.height = h + 2 * self.PAD
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.SPACE_BEFORE
+
+    def getSpaceAfter(self) -> float:
+        return 2
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(colors.HexColor(self.colour) if self.colour else RULE)
+        c.rect(0, 0, self.BAR_W, self.height, stroke=0, fill=1)
+        self.text.drawOn(c, self.BAR_W + self.GAP, self.PAD)
+        if self.dots:
+            c.setFont(f'{FONT}-Bold', 8.5)
+            c.setFillColor(MUTED)
+            c.drawRightString(self.width, self.height - self.PAD - self.text.style.fontSize, self.dots)
+
+
 def _contributions(block: layout.Contributions, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     out: list[Flowable] = []
     if block.heading:
-        out.append(_keep(Paragraph(_x(block.heading), s['group'])))
+        out.append(_keep(_ClusterHeading(block, s['group'])))
     for n, item in enumerate(block.items):
         markup = _x(item.text)
         if item.note:  # a second, small grey line ("2× genannt", the author)

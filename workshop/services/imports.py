@@ -1,6 +1,6 @@
 """Importing a workshop archive as a new workshop (``workshop import``): a new join code and new
 secret links, everything written in one transaction. ``protocol.archive`` parses and validates the
-archive; this module writes it."""
+archive (and upgrades a version 1 archive: its headings become clusters); this module writes it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..models import (
     Attendance,
     Breakout,
     BreakoutQuestion,
+    Cluster,
     Conclusion,
     HideReason,
     Idea,
@@ -41,8 +42,9 @@ from .workshops import BreakoutLinks, WorkshopLinks
 
 
 async def import_archive(db: Database, data: dict[str, Any]) -> int:
-    """Create a new workshop from archive data (validated first); returns its id."""
-    validate_archive(data)
+    """Create a new workshop from archive data (validated, and upgraded to the current version, first);
+    returns its id."""
+    data = validate_archive(data)
     for _attempt in range(5):  # a join code collision is unlikely; retry with a new one
         try:
             async with db.transaction() as session:
@@ -132,6 +134,9 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
                     session.add(BreakoutQuestion(breakout_id=breakouts[b['id']].id,
                                                  question_id=questions[q['question']].id, phase=Phase(q['phase']),
                                                  key_results=list(q['key_results'])))
+                session.add_all([Cluster(breakout_id=breakouts[b['id']].id, question_id=questions[q['question']].id,
+                                         title=c['title'], colour=c['colour'], position=c['position'])
+                                 for c in q['clusters']])  # in the archive's order: ties of position keep it
                 for i in q['ideas']:
                     idea = Idea(breakout_id=breakouts[b['id']].id, question_id=questions[q['question']].id,
                                 participant_id=participants[i['author']].id if i['author'] else None,
