@@ -123,3 +123,24 @@ async def test_bad_cluster_input_gets_a_clear_message(db, bus, cluster):
         await clusters.create_cluster(db, bus, secret=secret, title='Eins zu viel')
     async with db.session() as s:
         assert len((await s.exec(select(Cluster))).all()) == CLUSTERS_MAX
+
+
+async def test_an_accepted_theme_is_one_step(db, bus, cluster):
+    secret = cluster.breakouts[0].moderator_secret
+    token, room = await member(db, bus, cluster)
+    a = await post(db, bus, token, room, 'Wasserstoff-Tankstellen bauen')
+    b = await post(db, bus, token, room, 'Wasserstoffnetz für die Region')
+    c = await post(db, bus, token, room, 'Fachkräfte halten')
+    await curation.set_group(db, bus, secret=secret, idea_id=b, group='Energie')
+    q = (await _ideas(db, room))[a].question_id
+    await clusters.accept_theme(db, bus, secret=secret, title='Wasserstoff', idea_ids=[a, b, 99999])
+    stored = await _ideas(db, room)
+    assert (stored[a].group, stored[b].group, stored[c].group) == ('Wasserstoff', 'Wasserstoff', None)
+    assert [t for t, _c in await _clusters(db, room, q)] == ['Energie', 'Wasserstoff']
+    undone = await clusters.undo_last(db, bus, secret=secret)
+    assert undone.kind == 'theme'
+    stored = await _ideas(db, room)
+    assert (stored[a].group, stored[b].group) == (None, 'Energie')
+    assert [t for t, _c in await _clusters(db, room, q)] == ['Energie']
+    with pytest.raises(Invalid):
+        await clusters.accept_theme(db, bus, secret=secret, title='Leer', idea_ids=[99999])

@@ -243,6 +243,35 @@ async def file_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, cluste
     await bus.publish(event)
 
 
+async def accept_theme(db: Database, bus: Bus, *, secret: str, title: str, idea_ids: list[int],
+                       question_id: int | None = None) -> int:
+    """A theme suggestion the moderator accepted (perhaps renamed): a cluster of this title (a new one, or the
+    one that has the title already) with these ideas — one step, undone as one. Ideas that were merged or are of
+    another question meanwhile are left out."""
+    title = _title(title)
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret, lock=True)
+        question = await question_of_breakout(session, breakout, question_id)
+        existed = title in {c.title for c in await clusters_of(session, breakout_id=breakout.id,
+                                                              question_id=question.id)}
+        cluster = await ensure_cluster(session, breakout, question.id, title)
+        ideas = [i for i in (await session.exec(select(Idea).where(col(Idea.id).in_(idea_ids or [-1]))
+                                                .with_for_update())).all()
+                 if i.breakout_id == breakout.id and i.question_id == question.id and i.merged_into_id is None]
+        if not ideas:
+            raise Invalid(N_('None of these ideas can be filed here any more.'))
+        await record(session, breakout, question.id, 'theme', title, {
+            'cluster_id': None if existed else cluster.id, 'ideas': [[i.id, i.group] for i in ideas]})
+        for idea in ideas:
+            idea.group = title
+        events = [clusters_event(breakout, question.id,
+                                 await clusters_of(session, breakout_id=breakout.id, question_id=question.id)),
+                  *[await idea_changed(session, breakout, i) for i in ideas]]
+        cluster_id = cluster.id
+    await _publish(bus, events)
+    return cluster_id
+
+
 async def idea_for_curation(session: AsyncSession, breakout: Breakout, idea_id: int) -> Idea:
     # row-locked (PostgreSQL): two moderators' changes of one idea, or a change and a vote, one after the other
     idea = (await session.exec(select(Idea).where(Idea.id == idea_id).with_for_update())).first()
@@ -375,5 +404,23 @@ async def _undo_merge(session: AsyncSession, breakout: Breakout, question_id: in
             *tallies]
 
 
-UNDO = {'create': _undo_create, 'rename': _undo_rename, 'recolour': _undo_recolour, 'reorder': _undo_reorder,
-        'dissolve': _undo_dissolve, 'file': _undo_file, 'fields': _undo_fields, 'merge': _undo_merge}
+async def _undo_theme(session: AsyncSession, breakout: Breakout, question_id: int, undo: dict) -> list[Event]:
+    ideas = []
+    for idea_id, group in undo['ideas']:
+        idea = await session.get(Idea, idea_id)
+        if idea is not None and idea.breakout_id == breakout.id and idea.merged_into_id is None:
+            if group is not None:
+                await ensure_cluster(session, breakout, question_id, group)
+            idea.group = group
+            ideas.append(idea)
+    made = await session.get(Cluster, undo['cluster_id']) if undo['cluster_id'] is not None else None
+    if made is not None:  # the cluster the theme made goes again (it is empty now: newer steps are undone)
+        await session.delete(made)
+    await session.flush()
+    return [clusters_event(breakout, question_id,
+                           await clusters_of(session, breakout_id=breakout.id, question_id=question_id)),
+            *[await idea_changed(session, breakout, i) for i in ideas]]
+
+
+UNDO = {'create': _undo_create, 'theme': _undo_theme, 'rename': _undo_rename, 'recolour': _undo_recolour,
+        'reorder': _undo_reorder, 'dissolve': _undo_dissolve, 'file': _undo_file, 'fields': _undo_fields, 'merge': _undo_merge}
