@@ -423,4 +423,5 @@ async def _undo_theme(session: AsyncSession, breakout: Breakout, question_id: in
 
 
 UNDO = {'create': _undo_create, 'theme': _undo_theme, 'rename': _undo_rename, 'recolour': _undo_recolour,
-        'reorder': _undo_reorder, 'dissolve': _undo_dissolve, 'file': _undo_file, 'fields': _undo_fields, 'merge': _undo_merge}
+        'reorder': _undo_reorder, 'dissolve': _undo_dissolve, 'file': _undo_file, 'fields': _undo_fields,
+        'merge': _undo_merge}
