@@ -1,4 +1,5 @@
-"""Breakout moderator (secret link): phases, timer, the room's ideas live with curation, key results."""
+"""Breakout moderator (secret link): phases, timer, the room's ideas live on the clustering board
+(cluster_board.py) with curation and undo, key results."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from nicegui import background_tasks, ui
 from nicegui.events import ValueChangeEventArguments
 
 from ..events import (
+    ClustersChanged,
     Event,
+    IdeaChanged,
     KeyResultsChanged,
     MembersChanged,
     PhaseChanged,
@@ -21,21 +24,29 @@ from ..events import (
     WorkshopChanged,
 )
 from ..i18n import Translate, translate_error
+from ..limits import IDEA_GROUP_MAX
 from ..models import Phase, QuestionPublic
 from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
-from ..services import curation, facilitation, moderation, results
+from ..services import clusters, curation, facilitation, moderation, results
 from ..services.errors import N_, Invalid, ServiceError
 from ..services.ideas import IDEA_MAX
-from .boards import IdeaBoard
+from .cluster_board import ClusterBoard
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .frame import content, frame
 from .live import NoticeBanner, ReloadPrompt
 from .secret_links import copy_my_link, exchange, invalid, moderated_breakout, moderator_place_of
+from .undo_bar import UndoBar
+from .wall_pin import WallPinControl
 from .widgets import phase_names, question_heading, show_question
 
 TIMER_PRESETS = (2, 5, 10, 15, 20)
+SHOWN_MAX = 80  # characters of an idea's text in a question to the moderator
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1] + '…'
 
 
 @ui.page('/m/{secret}')
@@ -64,7 +75,7 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
 
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language)
     view = ModeratorView(rt, _, state, secret=secret)
-    with content(wide=True):
+    with content(wide=True).classes(remove='max-w-6xl', add='max-w-[120rem]'):  # the board wants the width
         view.notice = NoticeBanner(_, workshop)
         view.reload_prompt = ReloadPrompt(_)
         with ui.row().classes('w-full items-center justify-between'):
@@ -77,6 +88,7 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
                 ui.label(workshop.join_code).classes('ws-code text-lg').mark('join-code')
                 ui.button(_('Open wall'), icon='tv').props(
                     f'outline no-caps href=/wall/{workshop.join_code}/{breakout.id} target=_blank tag=a')
+                WallPinControl(rt, _, state, secret=secret)
                 copy_my_link(_, rt.link(f'/m/{secret}'))
         with ui.row().classes('gap-6 text-base'):
             view.online = ui.label('').mark('online')
@@ -84,9 +96,11 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
             view.idea_count = ui.label('').mark('idea-count')
             view.dots = ui.label('').mark('dots-cast')
             view.show_counters()
+        view.build_current()
+        view.build_board()
         with ui.row().classes('w-full gap-6 items-start no-wrap max-md:flex-wrap'):
             with ui.column().classes('grow gap-3 min-w-0'):
-                view.build_current()
+                view.build_question_results()
             with ui.column().classes('w-full md:w-96 shrink-0'):
                 view.build_question_list()
                 if breakout.round_number > 1:
@@ -119,35 +133,61 @@ class ModeratorView:
 
     def build_current(self) -> None:
         _ = self._
-        with ui.card().classes('w-full gap-3').props('flat bordered'):
-            self.block, self.question = question_heading(self.current, _)
-            with ui.row().classes('w-full items-center gap-2'):
-                ui.button(_('Previous question'), icon='arrow_back', on_click=lambda: self.step(-1)) \
-                    .props('outline no-caps').mark('previous-question')
-                ui.button(_('Next question'), icon='arrow_forward', on_click=lambda: self.step(1)) \
-                    .props('unelevated no-caps').mark('next-question')
-            ui.label(_('Phase of this question')).classes('text-sm text-grey-8')
-            names = phase_names(_)
-            self.phase_toggle = ui.toggle({p.value: names[p] for p in Phase}, value=self.phase.value,
-                                          on_change=self._phase_picked).props('no-caps spread') \
-                .classes('w-full').mark('phase-toggle')
-            with ui.row().classes('w-full items-center gap-2'):
-                ui.icon('timer').classes('text-grey-8')
-                self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
-                    .classes('text-xl font-mono font-semibold').mark('timer')
-                for minutes in TIMER_PRESETS:
-                    ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self.start_timer(m * 60)) \
-                        .props('outline dense no-caps').mark(f'timer-{minutes}')
-                ui.button(_('Stop timer'), on_click=self.stop_timer).props('flat dense no-caps').mark('timer-stop')
-        self.build_dialogs()
-        self.board = IdeaBoard(self.rt, _, self.state, mode='moderator', on_curate=self.curate,
-                               on_count=self._show_count).classes('w-full').props('data-ws=board').mark('ideas')
         with ui.card().classes('w-full gap-2').props('flat bordered'):
-            ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')).classes('text-sm text-grey-8')
-            with ui.row().classes('w-full no-wrap items-start gap-2'):
-                self.add_box = ui.input(_('Idea')).props(f'outlined dense maxlength={IDEA_MAX}') \
-                    .classes('grow').mark('add-idea-input').on('keydown.enter', self.add_idea)
-                ui.button(_('Add'), icon='add', on_click=self.add_idea).props('unelevated no-caps').mark('add-idea')
+            self.block, self.question = question_heading(self.current, _)
+            # one row where it fits (a laptop): the clustering board below should start high up on the screen
+            with ui.row().classes('w-full items-end gap-x-6 gap-y-2'):
+                with ui.row().classes('items-center gap-2'):
+                    ui.button(_('Previous question'), icon='arrow_back', on_click=lambda: self.step(-1)) \
+                        .props('outline no-caps').mark('previous-question')
+                    ui.button(_('Next question'), icon='arrow_forward', on_click=lambda: self.step(1)) \
+                        .props('unelevated no-caps').mark('next-question')
+                with ui.column().classes('grow gap-0 min-w-[min(100%,28rem)]'):
+                    ui.label(_('Phase of this question')).classes('text-sm text-grey-8')
+                    names = phase_names(_)
+                    self.phase_toggle = ui.toggle({p.value: names[p] for p in Phase}, value=self.phase.value,
+                                                  on_change=self._phase_picked).props('no-caps spread') \
+                        .classes('w-full').mark('phase-toggle')
+                with ui.row().classes('items-center gap-2'):
+                    ui.icon('timer').classes('text-grey-8')
+                    self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
+                        .classes('text-xl font-mono font-semibold').mark('timer')
+                    for minutes in TIMER_PRESETS:
+                        ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self.start_timer(m * 60)) \
+                            .props('outline dense no-caps').mark(f'timer-{minutes}')
+                    ui.button(_('Stop timer'), on_click=self.stop_timer).props('flat dense no-caps') \
+                        .mark('timer-stop')
+        self.build_dialogs()
+
+    def build_board(self) -> None:
+        """The clustering board with what belongs to it: adding on someone's behalf, a new cluster, undo."""
+        _ = self._
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark('board-section'):
+            ui.label(_('Ideas and clusters')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            with ui.row().classes('w-full items-end gap-x-8 gap-y-2'):
+                with ui.column().classes('grow gap-1 min-w-[16rem]'):
+                    ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')) \
+                        .classes('text-sm text-grey-8')
+                    with ui.row().classes('w-full no-wrap items-start gap-2'):
+                        self.add_box = ui.input(_('Idea')).props(f'outlined dense maxlength={IDEA_MAX}') \
+                            .classes('grow').mark('add-idea-input').on('keydown.enter', self.add_idea)
+                        ui.button(_('Add'), icon='add', on_click=self.add_idea).props('unelevated no-caps') \
+                            .mark('add-idea')
+                with ui.row().classes('no-wrap items-start gap-2'):
+                    self.cluster_box = ui.input(_('New cluster')) \
+                        .props(f'outlined dense maxlength={IDEA_GROUP_MAX}').classes('w-64') \
+                        .mark('cluster-input').on('keydown.enter', self.create_cluster)
+                    create = ui.button(_('Cluster'), icon='add', on_click=self.create_cluster) \
+                        .props('unelevated no-caps').mark('create-cluster')
+                    create.props['aria-label'] = _('Create cluster')
+            self.undo = UndoBar(self.rt, _, self.state, secret=self.secret)
+            self.board = ClusterBoard(self.rt, _, self.state, on_file=self.file_idea, on_merge=self.confirm_merge,
+                                      on_move_cluster=self.move_cluster, on_cluster=self.cluster_action,
+                                      on_curate=self.curate, on_count=self._show_count) \
+                .classes('w-full').props('data-ws=board').mark('ideas')
+
+    def build_question_results(self) -> None:
+        _ = self._
         with ui.expansion(_('Likely duplicates'), icon='content_copy').classes('w-full').props('dense') \
                 .mark('duplicates') as self.duplicates:
             self.duplicate_list = ui.column().classes('w-full gap-2')
@@ -197,7 +237,8 @@ class ModeratorView:
         with ui.dialog() as self.dialog, ui.card().classes('w-[32rem] max-w-full gap-3'):
             self.dialog_title = ui.label('').classes('text-lg font-semibold')
             self.dialog_input = ui.textarea().props('outlined autogrow').classes('w-full').mark('dialog-input')
-            self.dialog_select = ui.select({}, label=_('Merge into')).classes('w-full').mark('dialog-select')
+            self.dialog_select = ui.select({}, label=_('Merge into'), with_input=True).classes('w-full') \
+                .mark('dialog-select')
             with ui.row().classes('w-full justify-end gap-2'):
                 ui.button(_('Cancel'), on_click=self.dialog.close).props('flat no-caps')
                 self.dialog_ok = ui.button(_('Save'), on_click=self._dialog_confirmed).props('unelevated no-caps') \
@@ -213,6 +254,16 @@ class ModeratorView:
             ui.notify(translate_error(self._, e), type='negative')
             return False
         return True
+
+    async def _step(self, action: Awaitable[object]) -> bool:
+        """A curation step: done, the undo bar names it; refused, the board shows the room's data again
+        (it may have shown a moved card or column at once)."""
+        done = await self._run(action)
+        if done:
+            self.undo.soon()
+        else:
+            self.board.resend()
+        return done
 
     async def step(self, step: int) -> None:
         await self._run(moderation.step_question(self.rt.db, self.rt.bus, secret=self.secret, step=step))
@@ -240,8 +291,9 @@ class ModeratorView:
             self.add_box.set_value('')
 
     def _open_dialog(self, title: str, action: Callable[[], Awaitable[object]], *, text: str | None = None,
-                     options: dict | None = None) -> None:
+                     options: dict | None = None, ok: str | None = None) -> None:
         self.dialog_title.set_text(title)
+        self.dialog_ok.set_text(ok or self._('Save'))
         self.dialog_input.set_visibility(text is not None)
         self.dialog_input.set_value(text or '')
         self.dialog_select.set_visibility(options is not None)
@@ -252,6 +304,7 @@ class ModeratorView:
     async def _dialog_confirmed(self) -> None:
         if self._dialog_action is not None and await self._run(self._dialog_action()):
             self.dialog.close()
+            self.undo.soon()  # all this dialog asks for (edit, merge, rename) are curation steps
 
     async def curate(self, action: str, idea_id: int) -> None:
         item = self.board.items.get(idea_id)
@@ -259,8 +312,6 @@ class ModeratorView:
             return
         if action == 'edit':
             self.edit(idea_id)
-        elif action == 'group':
-            self.group(idea_id)
         elif action == 'merge':
             self.merge(idea_id)
         elif action == 'mark':
@@ -273,11 +324,6 @@ class ModeratorView:
                           action=lambda: curation.edit_idea(self.rt.db, self.rt.bus, secret=self.secret,
                                                             idea_id=idea_id, text=self.dialog_input.value))
 
-    def group(self, idea_id: int) -> None:
-        self._open_dialog(self._('Heading (cluster); empty removes it'), text=self.board.items[idea_id]['group'] or '',
-                          action=lambda: curation.set_group(self.rt.db, self.rt.bus, secret=self.secret,
-                                                            idea_id=idea_id, group=self.dialog_input.value))
-
     def merge(self, idea_id: int) -> None:
         options = {i: item['text'][:80] for i, item in self.board.items.items() if i != idea_id and not item['hidden']}
 
@@ -287,15 +333,58 @@ class ModeratorView:
             await curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret,
                                        keep_id=self.dialog_select.value, merge_id=idea_id)
         self._open_dialog(self._('Merge this idea into another one (dots carry over)'), options=options,
-                          action=merge)
+                          action=merge, ok=self._('Merge'))
 
     async def hide(self, idea_id: int, hidden: bool) -> None:
-        await self._run(curation.hide_idea(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
-                                           hidden=hidden))
+        await self._step(curation.hide_idea(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
+                                            hidden=hidden))
 
     async def mark(self, idea_id: int, marked: bool) -> None:
-        await self._run(curation.set_marked(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
-                                            marked=marked))
+        await self._step(curation.set_marked(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
+                                             marked=marked))
+
+    # --- the clustering board ---
+
+    async def file_idea(self, idea_id: int, cluster_id: int | None) -> None:
+        await self._step(clusters.file_idea(self.rt.db, self.rt.bus, secret=self.secret, idea_id=idea_id,
+                                            cluster_id=cluster_id))
+
+    def confirm_merge(self, idea_id: int, into_id: int) -> None:
+        """A card dropped onto another: merged only once the moderator confirms."""
+        merged, kept = self.board.items.get(idea_id), self.board.items.get(into_id)
+        if merged is None or kept is None or idea_id == into_id:
+            return
+        self._open_dialog(
+            self._('Merge “{merged}” into “{kept}”? Its dots carry over.', merged=_short(merged['text']),
+                   kept=_short(kept['text'])),
+            ok=self._('Merge'),
+            action=lambda: curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret, keep_id=into_id,
+                                                merge_id=idea_id))
+
+    async def create_cluster(self) -> None:
+        if await self._step(clusters.create_cluster(self.rt.db, self.rt.bus, secret=self.secret,
+                                                    title=self.cluster_box.value or '',
+                                                    question_id=self.state.question_id)):
+            self.cluster_box.set_value('')
+
+    async def move_cluster(self, cluster_id: int, position: int) -> None:
+        await self._step(clusters.move_cluster(self.rt.db, self.rt.bus, secret=self.secret, cluster_id=cluster_id,
+                                               position=position))
+
+    async def cluster_action(self, action: str, cluster_id: int, colour: str | None) -> None:
+        """From a column's menu: rename (asks for the title), recolour, dissolve (its ideas stay)."""
+        if action == 'rename':
+            title = next((t for i, t, _c, _p in self.state.clusters if i == cluster_id), '')
+            self._open_dialog(self._('Rename cluster'), text=title,
+                              action=lambda: clusters.rename_cluster(self.rt.db, self.rt.bus, secret=self.secret,
+                                                                     cluster_id=cluster_id,
+                                                                     title=self.dialog_input.value or ''))
+        elif action == 'recolour' and colour:
+            await self._step(clusters.recolour_cluster(self.rt.db, self.rt.bus, secret=self.secret,
+                                                       cluster_id=cluster_id, colour=colour))
+        elif action == 'dissolve':
+            await self._step(clusters.dissolve_cluster(self.rt.db, self.rt.bus, secret=self.secret,
+                                                       cluster_id=cluster_id))
 
     def find_duplicates(self) -> None:
         question_id = self.current.id if self.current else None
@@ -320,8 +409,8 @@ class ModeratorView:
         background_tasks.create(load(), name='duplicates')
 
     async def _merge_suggested(self, keep_id: int, merge_id: int) -> None:
-        if await self._run(curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret, keep_id=keep_id,
-                                                merge_id=merge_id)):
+        if await self._step(curation.merge_ideas(self.rt.db, self.rt.bus, secret=self.secret, keep_id=keep_id,
+                                                 merge_id=merge_id)):
             self.find_duplicates()
 
     async def draft_question_results(self) -> None:
@@ -364,6 +453,7 @@ class ModeratorView:
             if isinstance(event, QuestionChanged):
                 self.duplicate_list.clear()
                 self.duplicates.set_value(False)
+            self.undo.soon()
             if self.earlier:
                 self.earlier.show(state)
             if isinstance(event, WorkshopChanged) and 'structure' in event.fields and self.reload_prompt:
@@ -382,6 +472,8 @@ class ModeratorView:
                 self._show_question_results()
         elif isinstance(event, (TalliesChanged, PresenceChanged, MembersChanged)):
             self.show_counters()
+        elif isinstance(event, (IdeaChanged, ClustersChanged)):  # a step, maybe from another tab: undo names it
+            self.undo.soon()
 
     def show_counters(self) -> None:
         _, state = self._, self.state
