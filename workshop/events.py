@@ -100,6 +100,16 @@ class ClustersChanged(Event):
 
 
 @dataclass(frozen=True)
+class WallPinned(Event):
+    """The moderator keeps one cluster of the current question on the room's wall (None: none). Not stored:
+    what the room looks at now; it goes with the question (services/wall_pin.py)."""
+    kind: ClassVar[str] = 'wall_pinned'
+    breakout_id: int
+    question_id: int
+    cluster_id: int | None
+
+
+@dataclass(frozen=True)
 class PhaseChanged(Event):
     kind: ClassVar[str] = 'phase_changed'
     breakout_id: int
@@ -172,6 +182,6 @@ class Resync(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, IdeaChanged,
-                              ClustersChanged, PhaseChanged, VoteChanged, TalliesChanged, TimerChanged,
+                              ClustersChanged, WallPinned, PhaseChanged, VoteChanged, TalliesChanged, TimerChanged,
                               KeyResultsChanged, RoundChanged, WorkshopChanged, Resync)
 }

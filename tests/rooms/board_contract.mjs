@@ -1,5 +1,6 @@
 // The browser side of the board channel's contract (workshop/rooms/board_channel.py), run by
-// test_board_channel.py in Node: the component's own data and methods, without Vue.
+// test_board_channel.py in Node for each board component (idea_board.js, cluster_board.js): the
+// component's own data and methods, without Vue.
 import { readFileSync } from "node:fs";
 
 const source = readFileSync(process.argv[2], "utf8");
@@ -55,5 +56,26 @@ const results = {};
   b.receive({ breakout: 8, question: 1, seq: 9, kind: "add", idea: idea(9, "other room") });
   b.replace([idea(1, "a"), idea(2, "b"), idea(3, "c")], {}, 6, 1);
   results.reconnect = texts(b);
+}
+// a change of the clusters is kept like any other: a list taken before it does not undo it
+{
+  const b = board({ ideas: [], seq: 1, breakout: 7, question: 1, phase: "collect", clusters: [] });
+  b.receive({ breakout: 7, question: 1, seq: 3, kind: "clusters", clusters: [{ id: 4, title: "T", colour: "blue", position: 0 }] });
+  b.replace([idea(1, "a", { group: "T" })], {}, 2, 1);
+  results.clusters_kept = b.liveClusters.map((c) => c.title);
+}
+// the clustering board shows a move at once: a card moved twice does not jump back when the first move's
+// confirmation arrives after the second move; the last confirmation is taken as it is
+if (component.methods.file) {
+  const clusters = [{ id: 4, title: "A", colour: "blue", position: 0 }, { id: 5, title: "B", colour: "green", position: 1 }];
+  const b = board({ ideas: [idea(1, "a")], seq: 1, breakout: 7, question: 1, phase: "collect", clusters: clusters });
+  b.$emit = () => {};
+  b.file(1, 4);
+  b.file(1, 5);
+  b.receive({ breakout: 7, question: 1, seq: 2, kind: "change", idea: idea(1, "a", { group: "A" }) });
+  results.moved_twice = b.list[0].group;
+  b.receive({ breakout: 7, question: 1, seq: 3, kind: "change", idea: idea(1, "a", { group: "B" }) });
+  b.receive({ breakout: 7, question: 1, seq: 4, kind: "change", idea: idea(1, "a", { group: null }) });
+  results.then_another_page = b.list[0].group; // a change from elsewhere after the own ones: shown as it is
 }
 console.log(JSON.stringify(results));

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from nicegui import core
 from nicegui.testing import User
 
@@ -23,17 +24,21 @@ from ..waiting import until
 ROOT = Path(__file__).parents[2]
 
 
-def test_the_browser_applies_changes_over_a_late_list_in_number_order():
+@pytest.mark.parametrize('component', ['idea_board.js', 'cluster_board.js'])
+def test_the_browser_applies_changes_over_a_late_list_in_number_order(component: str):
     node = shutil.which('node')
     assert node, 'Node.js runs the browser side of the contract (it comes with npm, which the build needs)'
     out = subprocess.run([node, str(Path(__file__).with_name('board_contract.mjs')),
-                          str(ROOT / 'workshop/pages/idea_board.js')], capture_output=True, text=True, check=True)
+                          str(ROOT / 'workshop/pages' / component)], capture_output=True, text=True, check=True)
     seen = json.loads(out.stdout)
     assert seen['overtaken'] == ['1:a:0', '2:b:0', '3:c:0']  # the overtaking change is not lost
     assert seen['newer_list'] == ['1:a:0', '2:b:0'] and seen['kept_after_newer_list'] == 0
     assert seen['in_order'] == ['1:a:2']  # the newest tally wins, though it arrived first
     assert seen['before_new_list'] == ['1:a:0'] and seen['new_question'] == ['5:new question:0']
     assert seen['reconnect'] == ['1:a:0', '2:b:0', '3:c:0']
+    assert seen['clusters_kept'] == ['T']  # a list older than the clusters' change keeps them
+    if component == 'cluster_board.js':  # its moves are shown at once and wait for their confirmations
+        assert seen['moved_twice'] == 'B' and seen['then_another_page'] is None
 
 
 async def test_broadcasts_carry_the_rooms_change_number(user: User, create_user: Callable[[], User], monkeypatch):

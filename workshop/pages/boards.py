@@ -10,6 +10,9 @@ method call.
 
 A board renders its room's ``RoomState``; ``rooms.RoomStates`` hands each event of
 the room to its boards and sends the messages they return, one per audience.
+
+A phone also learns, gently, what became of its own ideas: merged into another one or
+hidden by the moderation (``notes``, sent to that phone only).
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from typing import Any
 
 from nicegui import ui
 
-from ..events import ClustersChanged, Event, IdeaChanged, IdeaPosted, TalliesChanged
+from ..events import ClustersChanged, Event, IdeaChanged, IdeaPosted, TalliesChanged, WallPinned
 from ..i18n import Translate
 from ..models import IdeaPublic, Phase
 from ..rooms.state import RoomState
 from ..runtime import Runtime
+
+PACE = 15  # seconds per page when a wall pages through its ideas (the wall's ?pace= sets another)
 
 
 def _item(idea: IdeaPublic, *, own: bool = False) -> dict[str, Any]:
@@ -37,11 +42,16 @@ def clusters_prop(clusters: tuple[tuple[int, str, str, int], ...]) -> list[dict[
             for i, title, colour, position in clusters]
 
 
+def _note(idea_id: int, text: str, *, into: str | None = None) -> dict[str, Any]:
+    """What the author's phone says about an own idea: merged with another (``into``: its text) or hidden."""
+    return {'id': idea_id, 'text': text, 'kind': 'hidden' if into is None else 'merged', 'into': into}
+
+
 class IdeaBoard(ui.element, component='idea_board.js'):
     """The idea list of one page, showing its room's state. ``mode`` is 'phone', 'moderator' or 'wall'."""
 
     def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, mode: str,
-                 own_participant_id: int | None = None, limit: int | None = None,
+                 own_participant_id: int | None = None, pace: int = PACE,
                  on_vote: Callable[[int, int], Any] | None = None,
                  on_curate: Callable[[str, int], Any] | None = None,
                  on_count: Callable[[int], None] | None = None) -> None:
@@ -54,10 +64,12 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         self.on_count = on_count
         self.items: dict[int, dict[str, Any]] = {}
         self.my_dots: dict[str, int] = {}
+        self.notes: dict[int, dict[str, Any]] = {}  # a phone's merged or hidden own ideas, by id
+        self._notes_sent = False
         self._props.update({
             'ideas': [], 'phase': state.phase.value, 'mode': mode, 'hide-tallies': state.hide_tallies,
             'breakout': state.breakout_id, 'question': state.question_id, 'my-dots': {}, 'seq': state.version,
-            'clusters': clusters_prop(state.clusters),
+            'clusters': clusters_prop(state.clusters), 'notes': [], 'pinned': state.wall_pin, 'pace': pace,
             'labels': {
                 'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
                 'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
@@ -67,6 +79,12 @@ class IdeaBoard(ui.element, component='idea_board.js'):
                 'curate': _('Curate'), 'edit': _('Edit text'), 'group': _('Heading (cluster) …'),
                 'mark': _('Mark as key point / unmark'), 'merge': _('Merge with …'), 'hide': _('Hide / show'),
                 'news': _.plural_forms('A new idea in this room', '{n} new ideas in this room'),
+                'ideas': _.plural_forms('{n} idea', '{n} ideas'), 'merges': _('mentioned {n} times'),
+                'unclustered': _('Not in a cluster'), 'sectionList': _('Ideas: {title}'),
+                'page': _('Page {page} of {pages}'), 'continued': _('continued'), 'fresh': _('New'),
+                'pinned': _('Pinned by the moderation'), 'quoted': _('“{text}”'),
+                'mergedNote': _('Your idea was merged with “{text}”.'),
+                'hiddenNote': _('Your idea was hidden by the moderation.'), 'closeNote': _('Close this note'),
             },
         })
         if on_vote:
@@ -74,7 +92,7 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         if on_curate:
             self.on('curate', lambda e: on_curate(str(e.args['action']), int(e.args['id'])))
         self._connections = 0
-        self.show(state.shown_ideas(include_hidden=mode == 'moderator')[:limit])
+        self.show(state.shown_ideas(include_hidden=True))
         rt.rooms.add_board(self)
         self.client.on_delete(lambda: rt.rooms.discard_board(self))
         self.client.on_connect(self._connected)
@@ -96,12 +114,17 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         """The whole list to the browser, with the room's change number it reflects (``board_channel``): as
         the seed prop while the page is built, later as one method call."""
         ideas = list(self.items.values())
+        notes = list(self.notes.values())
         with self._props.suspend_updates():
             self._props['my-dots'] = self.my_dots
             self._props['seq'] = self.state.version
             if not self.client.has_socket_connection:
                 self._props['ideas'] = ideas
+                self._props['notes'] = notes
         if self.client.has_socket_connection:
+            if notes or self._notes_sent:  # notes travel with the list on the same channel, so just before it
+                self.run_method('setNotes', notes)
+                self._notes_sent = bool(notes)
             self.run_method('replace', ideas, self.my_dots, self.state.version, self.question_id)
 
     def _send_own(self, message: dict[str, Any]) -> None:
@@ -133,21 +156,35 @@ class IdeaBoard(ui.element, component='idea_board.js'):
         return len(self.items)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        """The ideas' texts (for ``user.should_see`` in tests)."""
-        return [item['text'] for item in self.items.values()]
+        """The ideas' texts and the notes' sentences (for ``user.should_see`` in tests)."""
+        labels = self._props['labels']
+        return [*(item['text'] for item in self.items.values()),
+                *(labels['mergedNote'].replace('{text}', n['into']) if n['kind'] == 'merged' else labels['hiddenNote']
+                  for n in self.notes.values())]
 
     def show_state(self, state: RoomState) -> None:
         """The room's state was read afresh (another question, settings, a bus gap): show it all."""
         self._props['phase'] = state.phase.value
         self._props['hide-tallies'] = state.hide_tallies
+        if state.question_id != self.question_id:
+            self.notes = {}  # notes belong to the question they were made on
         self._props['question'] = state.question_id
         self._props['clusters'] = clusters_prop(state.clusters)
-        self.show(state.shown_ideas(include_hidden=self.mode == 'moderator'))
+        self._props['pinned'] = state.wall_pin
+        self.show(state.shown_ideas(include_hidden=True))
+
+    def _is_own(self, participant_id: int | None) -> bool:
+        return self.own is not None and participant_id == self.own
 
     def show(self, ideas: list[IdeaPublic]) -> None:
-        """Replace the list."""
-        self.items = {i.id: _item(i, own=self.own is not None and i.participant_id == self.own) for i in ideas
+        """Replace the list (``ideas`` with the hidden ones: only moderators see those; a phone has a note
+        for each of its own)."""
+        self.items = {i.id: _item(i, own=self._is_own(i.participant_id)) for i in ideas
                       if self.mode == 'moderator' or not i.hidden}
+        if self.mode == 'phone':
+            merged = {k: n for k, n in self.notes.items() if n['kind'] == 'merged'}
+            self.notes = merged | {i.id: _note(i.id, i.text) for i in ideas
+                                   if i.hidden and self._is_own(i.participant_id)}
         self._counted()
         self._send_all()
 
@@ -189,18 +226,29 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             self.items[event.idea_id] = item
             self._counted()
             if own:  # the author's page learns that this one is theirs, without telling the others
+                self.notes.pop(event.idea_id, None)  # back after an undone merge: no note any more
                 self._send_own({'kind': 'add', 'idea': item})
                 return None
             return {'kind': 'add', 'idea': {**item, 'own': False}}
         if isinstance(event, IdeaChanged):
             if event.merged_into_id is not None or (event.hidden and self.mode != 'moderator'):
-                if self.items.pop(event.idea_id, None) is None:
+                gone = self.items.pop(event.idea_id, None)
+                if gone is None:
                     return None
                 self._counted()
+                if gone['own']:  # its author learns why it is gone (the room's message only removes it)
+                    kept = self.state.ideas.get(event.merged_into_id) if event.merged_into_id is not None else None
+                    note = _note(event.idea_id, gone['text'], into=kept.text if kept is not None else '…') \
+                        if event.merged_into_id is not None else _note(event.idea_id, gone['text'])
+                    self.notes[event.idea_id] = note
+                    self._send_own({'kind': 'note', 'note': note})
                 return {'kind': 'remove', 'id': event.idea_id}
             item = self.items.get(event.idea_id)
-            if item is None:  # shown again after being hidden
-                item = {'id': event.idea_id, 'dots': 0, 'own': False, 'edited': False}
+            if item is None:  # shown again after being hidden (its note goes: the browser drops it with the change)
+                shown = self.state.ideas.get(event.idea_id)
+                item = {'id': event.idea_id, 'dots': shown.dots if shown is not None else 0, 'edited': False,
+                        'own': self.notes.pop(event.idea_id, None) is not None
+                        or (shown is not None and self._is_own(shown.participant_id))}
                 self.items[event.idea_id] = item
             item.update({'text': event.text, 'hidden': event.hidden, 'group': event.group, 'marked': event.marked,
                          'merges': event.merges,
@@ -214,6 +262,10 @@ class IdeaBoard(ui.element, component='idea_board.js'):
             with self._props.suspend_updates():  # the message brings them; a reconnect's update sends the prop
                 self._props['clusters'] = clusters_prop(event.clusters)
             return {'kind': 'clusters', 'clusters': self._props['clusters']}
+        if isinstance(event, WallPinned):  # only walls show it
+            with self._props.suspend_updates():
+                self._props['pinned'] = event.cluster_id
+            return {'kind': 'pin', 'cluster': event.cluster_id} if self.mode == 'wall' else None
         if isinstance(event, TalliesChanged):
             changed = [(i, n) for i, n in event.tallies if i in self.items]
             for idea_id, dots in changed:

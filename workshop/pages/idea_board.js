@@ -3,30 +3,223 @@
 // The server keeps the list as this element's "ideas" prop (sent in full only when
 // the page loads or a question changes) and sends small changes: one Socket.IO
 // broadcast per change to every page of the room ("ws_board"), or a method call for
-// what concerns one phone only (its own idea, its own dots). Each change and each whole
-// list carry the room's change number ("seq"): see workshop/rooms/board_channel.py for
-// why and how a list overtaken by a change loses nothing. Participant text is
-// only ever rendered as text ({{ }}), never as HTML.
+// what concerns one phone only (its own idea, its own dots, a note about its idea).
+// Each change and each whole list carry the room's change number ("seq"): see
+// workshop/rooms/board_channel.py for why and how a list overtaken by a change loses
+// nothing. Participant text is only ever rendered as text ({{ }}), never as HTML.
+//
+// Three modes: 'phone' (a flat list; in the discussion and after it, grouped by the
+// moderation's clusters), 'moderator' (a flat list with curation), 'wall' (one column
+// group per cluster, fitted to the screen: the largest type at which everything fits,
+// down to a readable minimum; beyond that a steady page-through that shows every idea
+// once per cycle — see packPage and PageCursor below).
 const KEPT_CHANGES = 200; // changes kept to apply again over a whole list that arrives late
 const ANNOUNCE_MS = 8000; // at most one announcement of new ideas per 8 s (tests/e2e/test_accessibility.py)
+const FRESH_MS = 6000; // how long a new card on the wall is marked as new
+// the wall's type, in per cent of the screen's height: 18 px at the least on a 1080 px projector
+const FONT_MAX_VH = 3.7;
+const FONT_MIN_VH = 1.67;
+const FONT_FLOOR = 14; // px, whatever the screen
+const COLUMN_EM = 13; // a column is 13 em wide: long German compounds still fit on a line …
+const NARROW_EM = 12.5; // … or a little narrower, when that gives each cluster a column of its own
+const GAP_EM = 0.55;
+const PACE_ROW_PX = 44; // the page-through row ("Seite 2 von 4" and its bar; style.css), kept free when paging
+const SAFETY_PX = 6; // rounding of measured heights
+const LEAD_CARDS = 3; // a cluster begins below another one only with at least its first three cards
+const TOP_EM = 0.7; // room above the first cards, for the "new" label (style.css: .ws-wall-page)
 
-export default {
-  template: `
-    <div>
-      <div v-if="shown.length === 0" :class="mode === 'wall' ? 'text-2xl ws-empty' : 'text-grey-8'">{{ labels.empty }}</div>
-      <div v-if="mode !== 'wall'" class="sr-only" role="status" aria-live="polite" aria-atomic="true">{{ announcement }}</div>
-      <div :class="listClass" role="list" :aria-label="labels.list">
-        <q-card v-for="idea in shown" :key="idea.id" flat bordered role="listitem"
+// --- pure functions (tests/rooms/wall_paging.mjs runs them in Node) ---------------------------------
+
+export function compareIdeas(ranked, newestFirst) {
+  return (a, b) => (ranked && b.dots !== a.dots ? b.dots - a.dots : newestFirst ? b.id - a.id : a.id - b.id);
+}
+
+// ideas in sections: one per cluster in the clusters' order (only those with ideas), then those in none
+export function groupIdeas(ideas, clusters, compare) {
+  const byTitle = new Map((clusters || []).map((c) => [c.title, { key: `c${c.id}`, cluster: c, ideas: [], dots: 0 }]));
+  const rest = { key: "none", cluster: null, ideas: [], dots: 0 };
+  for (const idea of ideas) {
+    const section = (idea.group && byTitle.get(idea.group)) || rest;
+    section.ideas.push(idea);
+    section.dots += idea.dots || 0;
+  }
+  const sections = [...byTitle.values(), rest].filter((s) => s.ideas.length);
+  sections.forEach((s) => s.ideas.sort(compare));
+  return sections;
+}
+
+// Fill columns of the given height with the sections' cards in their order, each column starting with the
+// heading of the section it shows (a "continued" one when the section began in the column before). Cards
+// keep their order: a new card at the end of a section moves nothing above it. How sections share columns:
+// "separate": never (the clusters side by side); "whole": a section goes below the one before when all of it
+// fits there (no cluster split needlessly); "lead": the same, but the last section (the ideas in no cluster,
+// where new ones arrive) when its heading and first LEAD_CARDS cards fit, continuing in the next column if
+// need be — so that it never moves away from where it began as it grows.
+// blocks: [{key, heading, headingCont (px: a heading, a continued one), continued, cards: [{id, h}]}]; the
+// items of a column stand `gap` apart.
+// Returns {columns: [[{key, continued, ids}]], placed: [id], complete}.
+export function packPage(blocks, columns, height, gap, mode) {
+  const page = [];
+  const placed = [];
+  let column = null;
+  let y = 0;
+  const room = (h) => (column.length ? y + gap + h : h) <= height;
+  const next = () => {
+    if (page.length >= columns) return false;
+    column = [];
+    page.push(column);
+    y = 0;
+    return true;
+  };
+  for (const [index, block] of blocks.entries()) {
+    if (!block.cards.length) continue;
+    const full = block.heading ? block.heading + gap : 0; // a heading and the gap below it
+    const short = block.headingCont ? block.headingCont + gap : full;
+    const lead = mode === "lead" && index === blocks.length - 1 ? block.cards.slice(0, LEAD_CARDS) : block.cards;
+    const begin = (block.continued ? short : full) + lead.reduce((sum, c) => sum + c.h, 0) + gap * (lead.length - 1);
+    if (!column || (column.length && (mode === "separate" || !room(begin)))) {
+      if (!next()) return { columns: page, placed, complete: false };
+    }
+    let segment = null;
+    let parts = 0;
+    for (const card of block.cards) {
+      if (segment && !room(card.h)) {
+        if (!next()) return { columns: page, placed, complete: false };
+        segment = null;
+      }
+      if (!segment) { // a card taller than a column stands alone in one
+        segment = { key: block.key, continued: !!block.continued || parts > 0, ids: [] };
+        parts += 1;
+        y += (column.length ? gap : 0) + (segment.continued ? short : full) + card.h;
+        column.push(segment);
+      } else y += gap + card.h;
+      segment.ids.push(card.id);
+      placed.push(card.id);
+    }
+  }
+  return { columns: page, placed, complete: true };
+}
+
+// the blocks from the start'th card of their cards in a row on (a block cut there is a continued one)
+export function cardsFrom(blocks, start) {
+  const out = [];
+  let n = 0;
+  for (const block of blocks) {
+    const skip = Math.max(0, start - n);
+    if (skip < block.cards.length) out.push(skip ? { ...block, continued: true, cards: block.cards.slice(skip) } : block);
+    n += block.cards.length;
+  }
+  return out;
+}
+
+// One run through the cards, always forward: a page begins at the first card after the page before that was
+// not shown yet in this cycle, and shows as many as fit from there. A card that arrives (or moves up) behind
+// the pages already shown comes in the next cycle, which begins with the first card again.
+class Run {
+  constructor() {
+    this.seen = new Set();
+    this.last = [];
+  }
+
+  start(ids) {
+    const pos = Math.max(-1, ...this.last.map((id) => ids.indexOf(id))) + 1;
+    for (let i = pos; i < ids.length; i++) if (!this.seen.has(ids[i])) return i;
+    return null; // the cycle is through
+  }
+
+  shown(placed) {
+    placed.forEach((id) => this.seen.add(id));
+    this.last = placed;
+  }
+
+  copy() {
+    const run = new Run();
+    run.seen = new Set(this.seen);
+    run.last = this.last;
+    return run;
+  }
+}
+
+const idsOf = (blocks) => blocks.flatMap((b) => b.cards.map((c) => c.id));
+
+// The page-through: a cycle shows every card that is there when it begins (and those arriving ahead of it),
+// none skipped when others are removed or added meanwhile; its pages are numbered. A pinned cluster keeps its
+// columns on every page (paging on its own if it is long); the others page through the rest.
+export class PageCursor {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    this.main = new Run();
+    this.pinned = new Run();
+    this.index = 1;
+    this.current = { main: [], pinned: [] };
+  }
+
+  page(blocks, pinnedKey, columns, height, gap) {
+    let pinned = blocks.find((b) => b.key === pinnedKey);
+    let main = blocks.filter((b) => b !== pinned);
+    if (!main.length) [main, pinned] = [pinned ? [pinned] : [], undefined];
+    const ids = idsOf(main);
+    let start = this.main.start(ids);
+    if (start === null) {
+      this.main = new Run();
+      this.index = 1;
+      start = 0;
+    }
+    const page = [];
+    let free = columns;
+    this.current = { main: [], pinned: [] };
+    if (pinned) {
+      const share = Math.min(packPage([pinned], columns, height, gap, "separate").columns.length, Math.max(1, Math.ceil(columns / 2)));
+      let own = this.pinned.start(idsOf([pinned]));
+      if (own === null) {
+        this.pinned = new Run();
+        own = 0;
+      }
+      const part = packPage(cardsFrom([pinned], own), share, height, gap, "separate");
+      part.columns.forEach((c) => page.push(c.map((segment) => ({ ...segment, pinned: true }))));
+      this.current.pinned = part.placed;
+      free = columns - share;
+    }
+    const part = packPage(cardsFrom(main, start), free, height, gap, "lead");
+    page.push(...part.columns);
+    this.current.main = part.placed;
+    // the pages still to come in this cycle
+    const run = this.main.copy();
+    run.shown(part.placed);
+    let count = this.index;
+    for (let next = run.start(ids); next !== null && count < this.index + 1000; next = run.start(ids)) {
+      run.shown(packPage(cardsFrom(main, next), free, height, gap, "lead").placed);
+      count += 1;
+    }
+    return { columns: page, index: this.index, count };
+  }
+
+  turn() {
+    this.main.shown(this.current.main);
+    this.pinned.shown(this.current.pinned);
+    this.index += 1; // back to 1 by the next page() when the cycle is through
+  }
+}
+
+// --- templates --------------------------------------------------------------------------------------
+
+// a card of the phone's and the moderator's list
+const CARD = `
+        <q-card flat bordered role="listitem"
                 :class="['w-full ws-idea-card', {'ws-own': idea.own, 'opacity-50': idea.hidden}]">
           <q-card-section class="q-pa-md column q-gutter-y-sm">
             <div class="row no-wrap items-start q-gutter-x-md">
-              <div :class="['ws-idea col', mode === 'wall' ? 'ws-wall-idea' : 'text-base']">{{ idea.text }}</div>
+              <div class="ws-idea col text-base">{{ idea.text }}</div>
               <q-badge v-if="talliesShown && idea.dots > 0" color="primary" class="text-base" aria-live="off"
                        :aria-label="format(labels.dots, idea.dots)">{{ idea.dots }}</q-badge>
             </div>
-            <div v-if="idea.group || idea.marked || idea.own || idea.hidden || (idea.edited && mode === 'moderator') || mode === 'moderator'"
+            <div v-if="(idea.group && !grouped) || idea.marked || idea.merges || idea.own || idea.hidden || mode === 'moderator'"
                  class="row items-center q-gutter-x-sm text-xs text-grey-9">
-              <span v-if="idea.group" class="ws-group">{{ idea.group }}</span>
+              <span v-if="idea.group && !grouped" class="ws-group">{{ idea.group }}</span>
+              <span v-if="idea.merges">{{ format(labels.merges, idea.merges + 1) }}</span>
               <q-icon v-if="idea.marked" name="star" color="orange-10" :aria-label="labels.keyPoint" role="img" />
               <span v-if="idea.edited && mode === 'moderator'">{{ labels.edited }}</span>
               <q-badge v-if="idea.own" outline color="primary" aria-live="off">{{ labels.own }}</q-badge>
@@ -52,8 +245,114 @@ export default {
                      @click="$emit('vote', {id: idea.id, delta: 1})" />
             </div>
           </q-card-section>
-        </q-card>
+        </q-card>`;
+
+// a card on the wall; the same markup is measured (hidden) and shown, so what fits is what shows.
+// The "new" label and the glow take no room: a card that stops being new keeps its size.
+const wallCard = (attributes) => `
+          <div ${attributes} :class="['ws-wall-card', {'ws-fresh': fresh[idea.id]}]">
+            <span v-if="fresh[idea.id]" class="ws-wall-new">{{ labels.fresh }}</span>
+            <div class="ws-idea">{{ idea.text }}<span v-if="(talliesShown && idea.dots > 0) || idea.marked || idea.merges"
+                class="ws-wall-card-meta"><span v-if="idea.merges">{{ format(labels.merges, idea.merges + 1) }}</span><q-icon
+                v-if="idea.marked" name="star" class="ws-wall-star" :aria-label="labels.keyPoint" role="img" /><span
+                v-if="talliesShown && idea.dots > 0" class="ws-wall-dots"
+                :aria-label="format(labels.dots, idea.dots)">{{ idea.dots }}</span></span></div>
+          </div>`;
+
+// a cluster's heading: its title large, with the number of ideas and dots; where a cluster continues from
+// the column before, one short line
+const wallHeading = (tag, attributes) => `
+          <${tag} ${attributes} class="ws-wall-heading">
+            <span class="ws-wall-heading-title">{{ info(s.key).title }}</span>
+            <span class="ws-wall-heading-meta"><template v-if="info(s.key).pinned"><q-icon name="push_pin"
+              class="ws-wall-pin" /> {{ labels.pinned }} · </template>{{ format(labels.ideas, info(s.key).count) }}<template
+              v-if="talliesShown"> · {{ format(labels.dots, info(s.key).dots) }}</template></span>
+          </${tag}>`;
+const wallHeadingCont = (tag, attributes) => `
+          <${tag} ${attributes} class="ws-wall-heading ws-wall-heading-cont">
+            <span class="ws-wall-heading-title">{{ info(s.key).title }}</span>
+            <span class="ws-wall-heading-meta"> · {{ labels.continued }}</span>
+          </${tag}>`;
+
+const WALL = `
+    <div class="ws-wall-board" :style="{fontSize: font + 'px'}">
+      <div v-if="list.length === 0" class="text-2xl ws-empty">{{ labels.empty }}</div>
+      <div v-if="pageCount > 1" class="ws-wall-pace">
+        <span class="ws-wall-pace-text">{{ pageText }}</span>
+        <div class="ws-wall-pace-bar"><div class="ws-wall-pace-fill" :key="turns"
+             :style="{animationDuration: pace + 's'}"></div></div>
       </div>
+      <div class="ws-wall-page" :style="{gap: gap + 'px'}">
+        <div v-for="(column, c) in page" :key="c" class="ws-wall-column" :style="{width: colWidth + 'px', gap: gap + 'px'}">
+          <section v-for="s in column" :key="s.key" :class="['ws-wall-section', colourClass(s.key)]"
+                   :style="{gap: gap + 'px'}" :aria-labelledby="headings ? headingId(s, c) : null">
+            ${wallHeading("h2", `v-if="headings && !s.continued" :id="headingId(s, c)"`)}
+            ${wallHeadingCont("h2", `v-else-if="headings" :id="headingId(s, c)"`)}
+            <div class="ws-wall-cards" role="list" :aria-label="sectionLabel(s.key)" :style="{gap: gap + 'px'}">
+              <template v-for="idea in cardsOf(s.ids)" :key="idea.id">
+                ${wallCard('role="listitem"')}
+              </template>
+            </div>
+          </section>
+        </div>
+      </div>
+      <div ref="measure" class="ws-wall-measure" aria-hidden="true">
+        <div v-for="s in wallSections" :key="s.key" :class="['ws-wall-cards', colourClass(s.key)]">
+          ${wallHeading("div", `v-if="headings" :data-heading="s.key"`)}
+          ${wallHeadingCont("div", `v-if="headings" :data-heading-cont="s.key"`)}
+          <template v-for="idea in s.ideas" :key="idea.id">
+            ${wallCard(':data-card="idea.id"')}
+          </template>
+        </div>
+      </div>
+    </div>`;
+
+const PHONE_AND_MODERATOR = `
+    <div>
+      <div v-if="mode === 'phone' && liveNotes.length" class="column q-gutter-y-sm q-mb-md">
+        <div v-for="note in liveNotes" :key="note.id" class="ws-note row no-wrap items-start q-gutter-x-sm">
+          <q-icon name="info" size="sm" class="ws-note-icon" />
+          <div class="col">
+            <div class="ws-idea ws-note-own">{{ labels.quoted.replace('{text}', note.text) }}</div>
+            <div>{{ noteText(note) }}</div>
+          </div>
+          <q-btn flat round dense icon="close" class="ws-touch" :aria-label="labels.closeNote" @click="dismiss(note.id)" />
+        </div>
+      </div>
+      <div v-if="shown.length === 0" class="text-grey-8">{{ labels.empty }}</div>
+      <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{{ announcement }}</div>
+      <div v-if="grouped" class="column q-gutter-y-sm">
+        <section v-for="s in phoneSections" :key="s.key" :class="['ws-phone-section', colourClass(s.key)]">
+          <h3 class="ws-phone-section-heading">
+            <button type="button" class="ws-section-toggle" :aria-expanded="opened[s.key] ? 'true' : 'false'"
+                    :aria-controls="'ws-sec-' + breakout + '-' + s.key" @click="toggle(s.key)">
+              <span class="col column items-start">
+                <span class="ws-section-title">{{ info(s.key).title }}</span>
+                <span class="ws-section-meta">{{ format(labels.ideas, s.ideas.length) }}
+                  · {{ format(labels.dots, s.dots) }}<template v-if="s.ideas.some((i) => i.own)">
+                  · {{ labels.own }}</template></span>
+              </span>
+              <q-icon :name="opened[s.key] ? 'expand_less' : 'expand_more'" size="md" />
+            </button>
+          </h3>
+          <div v-show="opened[s.key]" :id="'ws-sec-' + breakout + '-' + s.key" class="column q-gutter-y-sm q-mt-xs"
+               role="list" :aria-label="sectionLabel(s.key)">
+            <template v-for="idea in s.ideas" :key="idea.id">${CARD}
+            </template>
+          </div>
+        </section>
+      </div>
+      <div v-else class="column q-gutter-y-sm" role="list" :aria-label="labels.list">
+        <template v-for="idea in shown" :key="idea.id">${CARD}
+        </template>
+      </div>
+    </div>`;
+
+export default {
+  template: `
+    <div>
+      <template v-if="mode === 'wall'">${WALL}</template>
+      <template v-else>${PHONE_AND_MODERATOR}</template>
     </div>`,
   props: {
     ideas: Array,
@@ -66,21 +365,35 @@ export default {
     myDots: Object,
     seq: Number,
     clusters: Array,
+    notes: Array,
+    pinned: Number,
+    pace: Number,
   },
   data() {
     return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
-             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question, liveClusters: this.clusters || [], base: this.seq || 0, kept: [] };
+             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question,
+             liveClusters: this.clusters || [], livePinned: this.pinned ?? null, base: this.seq || 0, kept: [],
+             liveNotes: [...(this.notes || [])], opened: {},
+             // the wall's layout: type size, columns, the page shown and where the page-through is
+             font: 24, gap: 12, colWidth: 320, page: [], pageIndex: 1, pageCount: 1, turns: 0, fresh: {} };
   },
   watch: {
     // the phase comes as the prop (page load, reconnect) or with the room's broadcast (a switch)
     phase(value) {
       this.livePhase = value;
+      this.restart();
     },
     question(value) {
       this.liveQuestion = value;
     },
     clusters(value) {
       this.liveClusters = value || [];
+      this.relayout = true;
+      this.scheduleFit();
+    },
+    pinned(value) {
+      this.livePinned = value ?? null;
+      this.restart();
     },
   },
   computed: {
@@ -92,14 +405,43 @@ export default {
       return this.livePhase === "discuss" || this.livePhase === "closed";
     },
     shown() {
-      const ideas = [...this.list];
-      ideas.sort((a, b) => (this.ranked && b.dots !== a.dots ? b.dots - a.dots : b.id - a.id));
-      return ideas;
+      return [...this.list].sort(compareIdeas(this.ranked, true));
     },
-    listClass() {
-      return this.mode === "wall"
-        ? "ws-wall-grid"
-        : "column q-gutter-y-sm";
+    // phones: grouped by cluster in the discussion and after it, when the moderation made clusters
+    grouped() {
+      return this.mode === "phone" && this.ranked && this.list.some((i) => i.group && this.liveClusters.some((c) => c.title === i.group));
+    },
+    phoneSections() {
+      return groupIdeas(this.list, this.liveClusters, compareIdeas(true, true));
+    },
+    // the wall: ranked after voting; before, in the order of arrival, so that a new card moves nothing
+    wallSections() {
+      if (this.mode !== "wall") return [];
+      const sections = groupIdeas(this.list, this.liveClusters, compareIdeas(this.ranked, false));
+      const pinned = sections.findIndex((s) => s.key === this.pinnedKey);
+      if (pinned > 0) sections.unshift(...sections.splice(pinned, 1));
+      return sections;
+    },
+    headings() {
+      return this.wallSections.some((s) => s.cluster);
+    },
+    pinnedKey() {
+      return this.livePinned ? `c${this.livePinned}` : null;
+    },
+    sectionInfo() {
+      const info = new Map();
+      const sections = this.mode === "wall" ? this.wallSections : this.phoneSections;
+      for (const s of sections) {
+        info.set(s.key, { title: s.cluster ? s.cluster.title : this.labels.unclustered, count: s.ideas.length, dots: s.dots,
+                          colour: s.cluster ? s.cluster.colour : "none", pinned: s.key === this.pinnedKey });
+      }
+      return info;
+    },
+    byId() {
+      return new Map(this.list.map((i) => [i.id, i]));
+    },
+    pageText() {
+      return this.labels.page.replace("{page}", this.pageIndex).replace("{pages}", this.pageCount);
     },
   },
   methods: {
@@ -108,24 +450,60 @@ export default {
       const template = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms;
       return (template || "").replace("{n}", n);
     },
+    info(key) {
+      return this.sectionInfo.get(key) || { title: "", count: 0, dots: 0, colour: "none", pinned: false };
+    },
+    colourClass(key) {
+      return `ws-c-${this.info(key).colour}`;
+    },
+    sectionLabel(key) {
+      return this.headings || this.grouped ? this.labels.sectionList.replace("{title}", this.info(key).title) : this.labels.list;
+    },
+    cardsOf(ids) {
+      return ids.map((id) => this.byId.get(id)).filter(Boolean);
+    },
+    headingId(segment, column) {
+      return `wh-${this.breakout}-${segment.key}-${column}`;
+    },
+    toggle(key) {
+      this.opened = { ...this.opened, [key]: !this.opened[key] };
+    },
+    noteText(note) {
+      return note.kind === "merged" ? this.labels.mergedNote.replace("{text}", note.into || "") : this.labels.hiddenNote;
+    },
+    dismiss(id) {
+      this.liveNotes = this.liveNotes.filter((n) => n.id !== id);
+    },
+    setNote(note) {
+      this.liveNotes = [...this.liveNotes.filter((n) => n.id !== note.id), note];
+      if (this.mode === "phone") this.say(`${this.labels.quoted.replace("{text}", note.text)} ${this.noteText(note)}`);
+    },
     replace(ideas, mine, seq, question) {
       // the question comes along: a method call may run before the element's new props have arrived
+      if (question !== undefined && question !== this.liveQuestion) this.restart();
       if (question !== undefined) this.liveQuestion = question;
       this.list = [...(ideas || [])];
       if (mine) this.mine = { ...mine };
+      this.scheduleFit();
       if (seq === undefined) return;
       // the list holds every change up to seq: changes after it that arrived first are applied again
       this.base = seq;
       this.kept = this.kept.filter((m) => m.seq > seq).sort((a, b) => a.seq - b.seq);
       this.kept.filter((m) => m.question === this.liveQuestion).forEach((m) => this.apply(m));
     },
+    setNotes(notes) {
+      // this phone's notes as the server has them, sent just before its whole list (on the same channel)
+      this.liveNotes = [...(notes || [])];
+    },
     setMyDots(mine) {
       this.mine = { ...(mine || {}) };
     },
     add(idea) {
+      if (idea.own) this.liveNotes = this.liveNotes.filter((n) => n.id !== idea.id); // back (an undone merge)
       if (!this.list.some((i) => i.id === idea.id)) this.list.push(idea);
     },
     change(idea) {
+      if (idea.own) this.liveNotes = this.liveNotes.filter((n) => n.id !== idea.id); // shown again
       const index = this.list.findIndex((i) => i.id === idea.id);
       if (index >= 0) this.list.splice(index, 1, { ...this.list[index], ...idea });
       else this.list.push(idea);
@@ -146,11 +524,13 @@ export default {
       const wait = Math.max(0, this.announced + ANNOUNCE_MS - Date.now());
       this.announceTimer = setTimeout(() => {
         this.announceTimer = null;
-        const text = this.format(this.labels.news, this.news);
-        this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
+        this.say(this.format(this.labels.news, this.news));
         this.news = 0;
         this.announced = Date.now();
       }, wait);
+    },
+    say(text) {
+      this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
     },
     onBroadcast(msg) {
       this.receive(msg);
@@ -163,7 +543,10 @@ export default {
         if (this.kept.length > KEPT_CHANGES) this.kept.shift();
       }
       if (msg.question !== this.liveQuestion) return;
-      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id) && !msg.idea.own) this.announce();
+      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id)) {
+        if (!msg.idea.own) this.announce();
+        if (this.mode === "wall") this.markFresh(msg.idea.id);
+      }
       this.apply(msg);
     },
     apply(msg) {
@@ -171,21 +554,166 @@ export default {
       else if (msg.kind === "change") this.change(msg.idea);
       else if (msg.kind === "remove") this.remove(msg.id);
       else if (msg.kind === "tallies") this.tallies(msg.tallies);
-      else if (msg.kind === "clusters") this.liveClusters = msg.clusters || [];
-      else if (msg.kind === "phase") {
+      else if (msg.kind === "clusters") {
+        this.liveClusters = msg.clusters || [];
+        this.relayout = true;
+      }
+      else if (msg.kind === "note") this.setNote(msg.note);
+      else if (msg.kind === "pin") {
+        this.livePinned = msg.cluster ?? null;
+        this.restart();
+      } else if (msg.kind === "phase") {
         if (msg.tallies) this.tallies(msg.tallies); // hidden while voting: they come with the switch
         this.livePhase = msg.phase;
+        this.restart();
       }
+      this.scheduleFit(msg.kind === "tallies" ? 400 : 80); // tallies come up to five times a second while voting
+    },
+
+    // --- the wall: fit, then page through ---
+
+    markFresh(id) {
+      this.fresh = { ...this.fresh, [id]: true };
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        const { [id]: _gone, ...rest } = this.fresh;
+        this.fresh = rest;
+      }, FRESH_MS);
+      this.timers.add(timer);
+    },
+    restart() {
+      // another order (phase, pin, question): a new cycle from its first page, a layout searched afresh
+      this.cursor?.reset();
+      this.relayout = true;
+      this.scheduleFit();
+    },
+    scheduleFit(delay = 80) {
+      if (this.mode !== "wall" || !this.cursor) return;
+      clearTimeout(this.fitTimer);
+      this.fitTimer = setTimeout(() => this.$nextTick(() => this.fit()), delay);
+    },
+    measure(font, width, height, mode) {
+      // heights of every card and heading at this type size, in columns as wide as the screen allows
+      const gap = Math.round(font * GAP_EM);
+      const fitting = (em) => Math.max(1, Math.floor((width + gap) / (font * em + gap)));
+      const columns = mode === "separate" ? Math.max(fitting(COLUMN_EM), Math.min(this.wallSections.length, fitting(NARROW_EM)))
+        : fitting(COLUMN_EM);
+      const colWidth = Math.floor((width - gap * (columns - 1)) / columns);
+      const box = this.$refs.measure;
+      box.style.fontSize = `${font}px`;
+      box.style.width = `${colWidth}px`;
+      const cards = new Map();
+      box.querySelectorAll("[data-card]").forEach((e) => cards.set(Number(e.dataset.card), e.getBoundingClientRect().height));
+      const headings = new Map();
+      box.querySelectorAll("[data-heading]").forEach((e) => headings.set(e.dataset.heading, e.getBoundingClientRect().height));
+      const short = new Map();
+      box.querySelectorAll("[data-heading-cont]").forEach((e) => short.set(e.dataset.headingCont, e.getBoundingClientRect().height));
+      const blocks = this.wallSections.map((s) => ({
+        key: s.key, heading: headings.get(s.key) || 0, headingCont: short.get(s.key) || 0,
+        cards: s.ideas.map((i) => ({ id: i.id, h: Math.ceil(cards.get(i.id) || font * 3) })),
+      }));
+      return { font, gap, columns, colWidth, height: height - SAFETY_PX - Math.ceil(font * TOP_EM), blocks };
+    },
+    fit() {
+      const root = this.$el.querySelector?.(".ws-wall-board");
+      if (!root || !this.$refs.measure) return;
+      const width = root.clientWidth;
+      const height = root.clientHeight;
+      if (!width || !height) return;
+      const vh = window.innerHeight / 100;
+      const largest = Math.max(FONT_FLOOR, Math.round(FONT_MAX_VH * vh));
+      const smallest = Math.max(FONT_FLOOR, Math.round(FONT_MIN_VH * vh));
+      const sizes = [];
+      for (let f = largest; f > smallest; f = Math.floor(f * 0.93)) sizes.push(f);
+      sizes.push(smallest);
+      // the largest type at which all fits on one page (fitting only gets easier as the type shrinks): first
+      // with the clusters side by side, else with small clusters sharing columns; else page through. While
+      // ideas come in, a growing cluster stays where it began ("lead"); after voting, none is split needlessly.
+      const fits = (layout, mode) => packPage(layout.blocks, layout.columns, layout.height, layout.gap, mode).complete;
+      const largestFitting = (mode) => {
+        let [lo, hi, best] = [0, sizes.length - 1, null];
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const layout = this.measure(sizes[mid], width, height, mode);
+          if (fits(layout, mode)) {
+            best = { ...layout, mode };
+            hi = mid - 1;
+          } else lo = mid + 1;
+        }
+        return best;
+      };
+      // a change of the ideas keeps the layout while it still fits and no larger type would (a few measurements,
+      // and nothing moves needlessly); another screen size, phase, question, pin or clusters: the whole search
+      const last = this.layout;
+      let best = null;
+      let paged = false;
+      if (last && !this.relayout && last.width === width && last.fullHeight === height) {
+        const i = sizes.indexOf(last.font);
+        if (last.paged) paged = !fits(this.measure(smallest, width, height, "lead"), "lead");
+        else if (i >= 0 && !(i > 0 && fits(this.measure(sizes[i - 1], width, height, last.mode), last.mode))) {
+          const same = this.measure(last.font, width, height, last.mode);
+          if (fits(same, last.mode)) best = { ...same, mode: last.mode };
+        }
+      }
+      if (!best && !paged) {
+        best = largestFitting("separate") || largestFitting("lead");
+        if (best && best.mode === "lead" && this.ranked) {
+          const whole = this.measure(best.font, width, height, "whole");
+          if (fits(whole, "whole")) best = { ...whole, mode: "whole" };
+        }
+      }
+      this.relayout = false;
+      const layout = best || this.measure(smallest, width, height - PACE_ROW_PX, "lead");
+      this.layout = { ...layout, paged: !best, width, fullHeight: height };
+      this.font = layout.font;
+      this.gap = layout.gap;
+      this.colWidth = layout.colWidth;
+      this.showPage();
+    },
+    showPage() {
+      const layout = this.layout;
+      if (!layout) return;
+      if (!layout.paged) {
+        this.cursor.reset();
+        this.page = packPage(layout.blocks, layout.columns, layout.height, layout.gap, layout.mode).columns;
+        this.pageIndex = this.pageCount = 1;
+        clearTimeout(this.turnTimer);
+        this.turnTimer = null;
+        return;
+      }
+      const shown = this.cursor.page(layout.blocks, this.pinnedKey, layout.columns, layout.height, layout.gap);
+      this.page = shown.columns;
+      this.pageIndex = shown.index;
+      this.pageCount = shown.count;
+      if (!this.turnTimer) this.turnTimer = setTimeout(() => this.turnPage(), this.pace * 1000);
+    },
+    turnPage() {
+      this.turnTimer = null;
+      this.cursor.turn();
+      this.turns += 1; // restarts the pace bar
+      this.showPage();
     },
   },
   mounted() {
     // the page's socket is created after its components mount
     const attach = () => (window.socket ? window.socket.on("ws_board", this.onBroadcast) : (this.retry = setTimeout(attach, 50)));
     attach();
+    this.timers = new Set();
+    if (this.mode === "wall") {
+      this.cursor = new PageCursor();
+      this.resizing = new ResizeObserver(() => this.scheduleFit());
+      this.resizing.observe(this.$el);
+      document.fonts?.ready.then(() => this.scheduleFit());
+      this.scheduleFit();
+    }
   },
   unmounted() {
     clearTimeout(this.retry);
     clearTimeout(this.announceTimer);
+    clearTimeout(this.fitTimer);
+    clearTimeout(this.turnTimer);
+    this.timers.forEach((t) => clearTimeout(t));
+    this.resizing?.disconnect();
     window.socket?.off("ws_board", this.onBroadcast);
   },
 };

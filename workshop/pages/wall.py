@@ -2,7 +2,9 @@
 
 ``/wall/CODE`` is the plenary wall: join QR and rooms, or the plenary summary
 ("Resümee") of one topic at a time. ``/wall/CODE/ID`` is a breakout's wall: its
-question, phase, timer and ideas live, and a bar chart of the dots after voting.
+question, phase, timer and every idea live, in a column per cluster, fitted to the
+screen or paged through (``idea_board.js``; ``?pace=SECONDS`` per page), and a bar
+chart of the dots after voting in place of the join code.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
 from ..services import results, workshops
 from ..services.errors import N_, NotFound, ServiceError
-from .boards import IdeaBoard
+from .boards import PACE, IdeaBoard
 from .countdown import Countdown
 from .frame import error_page, frame
 from .live import NoticeBanner, follow_workshop
 from .widgets import PhaseBadge, question_heading, show_question
 
-WALL_IDEAS = 60
-CHART_IDEAS = 10
+CHART_IDEAS = 8
+CHART_LABEL = 90  # characters of an idea in the chart (it wraps onto three lines at most)
+PACE_RANGE = (3, 120)  # seconds per page a wall accepts
 
 
 @app.get('/qr/{code}.png', include_in_schema=False)
@@ -50,13 +53,14 @@ async def qr_image(code: str) -> Response:
     return Response(png, media_type='image/png', headers={'Cache-Control': 'public, max-age=3600'})
 
 
-def _join_panel(code: str, link: str, _: Translate) -> None:
-    with ui.column().classes('items-center gap-2 shrink-0 w-80'):
+def _join_panel(code: str, link: str, _: Translate, *, small: bool = False) -> ui.column:
+    with ui.column().classes('items-center gap-2 shrink-0 ' + ('w-64 ws-join-small' if small else 'w-80')) as panel:
         qr_alt = _('QR code for joining')
         ui.image(f'/qr/{code}.png').classes('ws-wall-qr rounded').props(f'no-spinner alt="{qr_alt}"')
         ui.label(_('Join code')).classes('text-2xl')
-        ui.label(code).classes('ws-code text-6xl').mark('join-code')
+        ui.label(code).classes('ws-code ' + ('text-5xl' if small else 'text-6xl')).mark('join-code')
         ui.label(link.split('://', 1)[-1]).classes('text-xl text-center break-all')
+    return panel
 
 
 @ui.page('/wall/{code}')
@@ -138,7 +142,7 @@ class PlenaryWall:
 
 
 @ui.page('/wall/{code}/{breakout_id}')
-async def breakout_wall(code: str, breakout_id: str) -> None:
+async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) -> None:
     rt = runtime()
     try:
         async with rt.db.session() as session:
@@ -155,25 +159,27 @@ async def breakout_wall(code: str, breakout_id: str) -> None:
     breakout = state.breakout
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language, wall=True)
     view = BreakoutWall(rt, _, state)
-    with ui.column().classes('w-full p-6 gap-4'):
+    # one screen, no scrolling: the ideas take the height that is left and fit into it (idea_board.js)
+    with ui.column().classes('ws-wall-screen w-full p-6 gap-3 no-wrap'):
         view.notice = NoticeBanner(_, workshop, wall=True)
-        with ui.row().classes('w-full gap-8 items-start no-wrap'):
-            with ui.column().classes('grow gap-5 min-w-0'):
-                with ui.row().classes('w-full items-center justify-between'):
+        with ui.row().classes('w-full gap-8 no-wrap items-stretch grow min-h-0'):
+            with ui.column().classes('grow gap-2 min-w-0 no-wrap'):
+                with ui.row().classes('w-full items-center justify-between no-wrap gap-6'):
                     ui.label(f'{breakout.label} · {breakout.topic_title}').classes('text-3xl') \
                         .props('role=heading aria-level=1').mark('breakout')
-                    with ui.row().classes('items-center gap-6'):
+                    with ui.row().classes('items-center gap-6 no-wrap shrink-0'):
+                        view.count = ui.label('').classes('text-2xl').mark('idea-count')
                         view.phase_badge = PhaseBadge(_, state.phase, large=True)
                         view.timer = Countdown(state.ends_at, done_text=_('Time is up')) \
                             .classes('text-5xl font-mono font-bold').mark('timer')
                 view.block, view.question = question_heading(state.current, _, wall=True)
-                view.count = ui.label('').classes('text-2xl').mark('idea-count')
-                view.chart = ui.echart({}).classes('w-full h-[28rem]').mark('chart')
-                view.board = IdeaBoard(rt, _, state, mode='wall', limit=WALL_IDEAS,
+                view.board = IdeaBoard(rt, _, state, mode='wall',
+                                       pace=min(max(pace or PACE, PACE_RANGE[0]), PACE_RANGE[1]),
                                        on_count=lambda n: view.count.set_text(_.ngettext('{n} idea', '{n} ideas', n))) \
-                    .classes('w-full').mark('ideas')
-                view.show_phase()
-            _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
+                    .classes('w-full ws-wall-area mt-2').mark('ideas')
+            view.join = _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _, small=True)
+            view.chart = ui.echart({}).classes('w-[30rem] h-[42rem] shrink-0 self-start').mark('chart')
+        view.show_phase()
     rt.rooms.render(state, view.render)
 
 
@@ -189,20 +195,22 @@ class BreakoutWall:
         return self.state.phase
 
     def show_phase(self) -> None:
-        """After voting, a bar chart of the ideas with the most dots."""
+        """After voting, a bar chart of the ideas with the most dots, where the join code was."""
         self.phase_badge.set(self.phase)
         results_shown = self.phase in (Phase.discuss, Phase.closed)
         self.chart.set_visibility(results_shown)
+        self.join.set_visibility(not results_shown)
         if results_shown:
             best = sorted((i for i in self.state.ideas.values() if i.dots > 0 and not i.hidden),
                           key=lambda i: -i.dots)[:CHART_IDEAS]
-            labels = [i.text if len(i.text) <= 60 else i.text[:57] + '…' for i in reversed(best)]
+            labels = [i.text if len(i.text) <= CHART_LABEL else i.text[:CHART_LABEL - 1] + '…' for i in reversed(best)]
             self.chart.options.clear()
             self.chart.options.update({
-                'grid': {'left': '2%', 'right': '6%', 'top': 10, 'bottom': 10, 'containLabel': True},
+                'grid': {'left': 0, 'right': 40, 'top': 10, 'bottom': 10, 'containLabel': True},
                 'xAxis': {'type': 'value', 'minInterval': 1, 'axisLabel': {'color': '#cbd2d9', 'fontSize': 18}},
                 'yAxis': {'type': 'category', 'data': labels,
-                          'axisLabel': {'color': '#f5f7fa', 'fontSize': 20, 'width': 520, 'overflow': 'truncate'}},
+                          'axisLabel': {'color': '#f5f7fa', 'fontSize': 18, 'lineHeight': 22, 'width': 300,
+                                        'overflow': 'break'}},
                 'series': [{'type': 'bar', 'data': [i.dots for i in reversed(best)],
                             'itemStyle': {'color': '#4c9be8'},
                             'label': {'show': True, 'position': 'right', 'color': '#f5f7fa', 'fontSize': 20}}],

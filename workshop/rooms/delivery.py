@@ -264,8 +264,10 @@ class RoomStates:
                 if new is None:
                     continue  # gone (the workshop's deletion tells its pages)
                 for f in dataclasses.fields(RoomState):
-                    if f.name != 'version':
+                    if f.name not in ('version', 'wall_pin'):  # the pin is not stored: kept, unless the question went
                         setattr(room.state, f.name, getattr(new, f.name))
+                if room.state.wall_pin not in {c[0] for c in room.state.clusters}:
+                    room.state.wall_pin = None
                 room.state.version += 1
                 for board in list(room.boards):
                     if not board.is_deleted:

@@ -31,6 +31,7 @@ from ..events import (
     QuestionChanged,
     TalliesChanged,
     TimerChanged,
+    WallPinned,
 )
 from ..models import (
     Attendance,
@@ -76,6 +77,8 @@ class RoomState:
     # the current question's dots per participant, when loaded for a question change: each phone of the
     # room takes its own from here instead of asking the database
     dots_by_participant: dict[int, dict[int, int]] | None = None
+    # the cluster the moderator keeps on the wall: live only, not stored (a fresh read starts without)
+    wall_pin: int | None = None
     version: int = 0  # counts the changes applied
 
     @property
@@ -149,6 +152,13 @@ class RoomState:
             if not on_current:
                 return False
             self.clusters = tuple(event.clusters)
+            if self.wall_pin is not None and all(c[0] != self.wall_pin for c in self.clusters):
+                self.wall_pin = None  # dissolved
+            return True
+        if isinstance(event, WallPinned):
+            if not on_current:
+                return False
+            self.wall_pin = event.cluster_id
             return True
         if isinstance(event, PhaseChanged):
             if not on_current:
@@ -162,6 +172,7 @@ class RoomState:
                 self.budgets[event.question_id] = event.dots_budget
             self.ideas = {}
             self.clusters = ()
+            self.wall_pin = None
             self.dots_by_participant = None
             return True
         if isinstance(event, TimerChanged):
