@@ -161,11 +161,11 @@ def test_static_cache_replays_only_nicegui_s_unchanging_urls():
 
 
 def test_nicegui_js_gives_components_the_page_s_socket():
-    """idea_board.js listens to ws_board on NiceGUI's socket; outbox.js follows its connection."""
+    """board_channel.js (both idea boards) listens to ws_board on NiceGUI's socket; outbox.js follows its connection."""
     import nicegui
     script = (Path(nicegui.__file__).parent / 'static' / 'nicegui.js').read_text(encoding='utf-8')
     for needed in ('window.socket = io(', 'window.did_handshake = true'):
-        assert needed in script, _changed('static/nicegui.js', f'"{needed}" is gone: pages/idea_board.js and '
+        assert needed in script, _changed('static/nicegui.js', f'"{needed}" is gone: pages/board_channel.js and '
                                           'pages/outbox.js use window.socket and window.did_handshake')
 
 

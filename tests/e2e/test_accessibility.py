@@ -16,7 +16,7 @@ from .helpers import LAPTOP, PHONE, PROJECTOR, SOON, Browsers, idea, join, pdf_t
 
 pytestmark = pytest.mark.browser
 
-ANNOUNCE_INTERVAL = 8  # s: at most one announcement of new ideas per interval (ANNOUNCE_MS in idea_board.js)
+ANNOUNCE_INTERVAL = 8  # s: at most one announcement of new ideas per interval (ANNOUNCE_MS in board_channel.js)
 
 
 @pytest.fixture(scope='module')

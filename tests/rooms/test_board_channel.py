@@ -3,13 +3,8 @@ change number, so that neither the order of arrival nor a reconnect loses a chan
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
 from nicegui import core
 from nicegui.testing import User
 
@@ -20,25 +15,28 @@ from workshop.templates import load_template
 from ..pages.test_facilitation_flow import _board
 from ..pages.test_live_loop import _join, _post
 from ..waiting import until
+from .node import PAGES, import_maps, run_in_node
 
-ROOT = Path(__file__).parents[2]
 
-
-@pytest.mark.parametrize('component', ['idea_board.js', 'cluster_board.js'])
-def test_the_browser_applies_changes_over_a_late_list_in_number_order(component: str):
-    node = shutil.which('node')
-    assert node, 'Node.js runs the browser side of the contract (it comes with npm, which the build needs)'
-    out = subprocess.run([node, str(Path(__file__).with_name('board_contract.mjs')),
-                          str(ROOT / 'workshop/pages' / component)], capture_output=True, text=True, check=True)
-    seen = json.loads(out.stdout)
+def test_the_browser_applies_changes_over_a_late_list_in_number_order():
+    seen = run_in_node('board_contract.mjs')  # board_channel.js, which both boards take (below)
     assert seen['overtaken'] == ['1:a:0', '2:b:0', '3:c:0']  # the overtaking change is not lost
     assert seen['newer_list'] == ['1:a:0', '2:b:0'] and seen['kept_after_newer_list'] == 0
     assert seen['in_order'] == ['1:a:2']  # the newest tally wins, though it arrived first
     assert seen['before_new_list'] == ['1:a:0'] and seen['new_question'] == ['5:new question:0']
     assert seen['reconnect'] == ['1:a:0', '2:b:0', '3:c:0']
     assert seen['clusters_kept'] == ['T']  # a list older than the clusters' change keeps them
-    if component == 'cluster_board.js':  # its moves are shown at once and wait for their confirmations
-        assert seen['moved_twice'] == 'B' and seen['then_another_page'] is None
+    # the clustering board's moves are shown at once and wait for their confirmations
+    assert seen['moved_twice'] == 'B' and seen['then_another_page'] is None
+
+
+def test_both_boards_take_the_browser_side_of_the_channel_from_one_module():
+    seen = run_in_node('board_contract.mjs')['components']
+    hooks = {'replaced', 'shownAgain', 'arriving', 'confirmed', 'confirmedOrder', 'applied'}  # board_channel.js
+    for component in ('idea_board.js', 'cluster_board.js'):  # the contract above holds for both
+        assert seen[component]['uses'] and set(seen[component]['overrides']) <= hooks, (component, seen[component])
+    for element, imports in import_maps().items():  # NiceGUI serves it to both as the import "board_channel"
+        assert imports['board_channel'] == (PAGES / 'board_channel.js').as_uri(), element
 
 
 async def test_broadcasts_carry_the_rooms_change_number(user: User, create_user: Callable[[], User], monkeypatch):

@@ -3,20 +3,11 @@ fits is packed in order, a new card moves nothing, a page-through cycle shows ev
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-ROOT = Path(__file__).parents[2]
+from .node import PAGES, run_in_node
 
 
 def test_the_wall_packs_and_pages_through_every_idea():
-    node = shutil.which('node')
-    assert node, 'Node.js runs the wall layout (it comes with npm, which the build needs)'
-    out = subprocess.run([node, str(Path(__file__).with_name('wall_paging.mjs')),
-                          str(ROOT / 'workshop/pages/idea_board.js')], capture_output=True, text=True, check=True)
-    seen = json.loads(out.stdout)
+    seen = run_in_node('wall_paging.mjs', str(PAGES / 'idea_board.js'))
     # room enough: everything on one page, in order; clusters side by side, or sharing columns
     assert seen['fits'] and seen['order'] and not seen['problems']
     assert seen['separate_columns'] == ['c0', 'c1', 'c2'] and not seen['too_few_columns']

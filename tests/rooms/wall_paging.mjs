@@ -1,9 +1,8 @@
 // The wall's layout and page-through (workshop/pages/idea_board.js: packPage, PageCursor), run by
-// test_wall_paging.py in Node: pure functions, no browser.
-import { readFileSync } from "node:fs";
+// test_wall_paging.py in Node (tests/rooms/node.py: with the page's import map): pure functions, no browser.
+import { pathToFileURL } from "node:url";
 
-const source = readFileSync(process.argv[2], "utf8");
-const { packPage, PageCursor, groupIdeas, compareIdeas } = await import("data:text/javascript," + encodeURIComponent(source));
+const { packPage, PageCursor, groupIdeas, compareIdeas } = await import(pathToFileURL(process.argv[2]).href);
 
 // a deterministic "random" (the same run every time)
 let seed = 7;

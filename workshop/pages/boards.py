@@ -3,7 +3,8 @@
 NiceGUI keeps a server-side copy of every page and sends updates to each client
 separately. For a room of hundreds of phones that is too slow if each new idea
 adds elements to every page. Here an idea list is one custom element per page
-(``idea_board.js``); its server side holds the list as plain data, and a change
+(``idea_board.js``, with ``board_channel.js``: the list's side of the channel, shared with the clustering
+board and served as the import ``board_channel``); its server side holds the list as plain data, and a change
 reaches all pages of a room as **one** Socket.IO broadcast, encoded once. Only
 what concerns a single phone (its own idea, its dots) travels as a per-page
 method call.
@@ -47,7 +48,7 @@ def _note(idea_id: int, text: str, *, into: str | None = None) -> dict[str, Any]
     return {'id': idea_id, 'text': text, 'kind': 'hidden' if into is None else 'merged', 'into': into}
 
 
-class IdeaBoard(ui.element, component='idea_board.js'):
+class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_channel.js']):
     """The idea list of one page, showing its room's state. ``mode`` is 'phone', 'moderator' or 'wall'."""
 
     def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, mode: str,

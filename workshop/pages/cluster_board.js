@@ -1,17 +1,17 @@
 // The moderator's clustering board (workshop/pages/cluster_board.py): the question's ideas as cards in
 // named, coloured clusters, one column each, and a column for the ideas in none.
 //
-// The list and its changes follow the contract of idea_board.js (workshop/rooms/board_channel.py):
-// replace / receive / apply are the same and tests/rooms/board_contract.mjs checks both files. Cards and
-// columns are dragged with SortableJS (vendored from npm, served by the app as the import "sortablejs");
-// every drag has a keyboard and a button equivalent (WCAG 2.1 AA 2.1.1, 2.5.1). The board only emits what
+// The list and its changes come through the board channel, as for idea_board.js (board_channel.js, served
+// as the import "board_channel"; workshop/rooms/board_channel.py). Cards and columns are dragged with
+// SortableJS (vendored from npm, served by the app as the import "sortablejs"); every drag has a keyboard
+// and a button equivalent (WCAG 2.1 AA 2.1.1, 2.5.1). The board only emits what
 // the moderator did ("file", "merge", "move_cluster", "cluster", "curate"); the page calls the services
 // and the room's broadcast confirms. SortableJS only carries a card (it places it nowhere: the drop point
 // decides); a column it moved is put back in the DOM where Vue has it and shown in its new place through
 // the data, so that Vue and SortableJS never disagree.
 // Participant text is only ever rendered as text ({{ }}), never as HTML.
-const KEPT_CHANGES = 200; // changes kept to apply again over a whole list that arrives late
-const ANNOUNCE_MS = 8000; // at most one announcement of new ideas per 8 s (as idea_board.js)
+import { boardChannel, plural } from "board_channel";
+
 const MERGE_X = 0.8; // the middle of a card (this share of its width and MERGE_Y of its height): a drop there
 const MERGE_Y = 0.5; // merges the dragged card into it; a drop elsewhere in a column files the card there
 const KEY_MOVE_MS = 1200; // arrow keys on a closed select change it at once: the move waits for a pause
@@ -59,10 +59,7 @@ const WsCard = {
   props: { idea: Object, column: Number, clusters: Array, labels: Object },
   emits: ["curate", "move", "step"],
   methods: {
-    fill(template, n) {
-      const text = Array.isArray(template) ? template[n === 1 ? 0 : 1] : template;
-      return (text || "").replace("{n}", n);
-    },
+    fill: plural,
     keyed(event) {
       if (event.key === "Enter") this.commit();
       else if (!event.altKey && /^(Arrow|Page|Home|End)/.test(event.key)) this.keyedAt = Date.now();
@@ -91,6 +88,7 @@ const WsCard = {
 };
 
 export default {
+  mixins: [boardChannel],
   components: { WsCard },
   template: `
     <div class="ws-cluster-board">
@@ -161,34 +159,11 @@ export default {
       </div>
     </div>`,
   props: {
-    ideas: Array,
-    phase: String,
-    mode: String,
-    hideTallies: Boolean,
-    breakout: Number,
-    question: Number,
-    labels: Object,
-    myDots: Object,
-    seq: Number,
-    clusters: Array,
     colours: Array,
   },
   emits: ["curate", "file", "merge", "move_cluster", "cluster"],
   data() {
-    return { WIDE_FROM: WIDE_FROM, list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, announcement: "", news: 0, announced: 0,
-             livePhase: this.phase, liveQuestion: this.question, liveClusters: this.clusters || [], base: this.seq || 0,
-             kept: [], search: "", compact: false };
-  },
-  watch: {
-    phase(value) {
-      this.livePhase = value;
-    },
-    question(value) {
-      this.liveQuestion = value;
-    },
-    clusters(value) {
-      this.liveClusters = value || [];
-    },
+    return { WIDE_FROM: WIDE_FROM, search: "", compact: false };
   },
   computed: {
     clusterList() {
@@ -220,85 +195,14 @@ export default {
     },
   },
   methods: {
-    format(forms, n) {
-      // [one, other]: the plural forms of the page's language (German and English: 1 and the rest)
-      const template = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms;
-      return (template || "").replace("{n}", n);
-    },
     fill(template, title) {
       return (template || "").replace("{title}", title);
-    },
-
-    // --- the board channel's contract: as idea_board.js ---
-    replace(ideas, mine, seq, question) {
-      // the question comes along: a method call may run before the element's new props have arrived
-      if (question !== undefined) this.liveQuestion = question;
-      this.list = [...(ideas || [])];
-      if (mine) this.mine = { ...mine };
-      if (seq === undefined) return;
-      // the list holds every change up to seq: changes after it that arrived first are applied again
-      this.pending = null;
-      this.base = seq;
-      this.kept = this.kept.filter((m) => m.seq > seq).sort((a, b) => a.seq - b.seq);
-      this.kept.filter((m) => m.question === this.liveQuestion).forEach((m) => this.apply(m));
-    },
-    setMyDots(mine) {
-      this.mine = { ...(mine || {}) };
     },
     setClusters(clusters) {
       this.liveClusters = clusters || [];
     },
-    add(idea) {
-      if (!this.list.some((i) => i.id === idea.id)) this.list.push(idea);
-    },
-    change(idea) {
-      const index = this.list.findIndex((i) => i.id === idea.id);
-      if (index >= 0) this.list.splice(index, 1, { ...this.list[index], ...idea });
-      else this.list.push(idea);
-    },
-    remove(id) {
-      this.list = this.list.filter((i) => i.id !== id);
-    },
-    tallies(pairs) {
-      const dots = new Map(pairs);
-      this.list = this.list.map((i) => (dots.has(i.id) ? { ...i, dots: dots.get(i.id) } : i));
-    },
-    announce() {
-      this.news += 1;
-      if (this.announceTimer) return;
-      const wait = Math.max(0, this.announced + ANNOUNCE_MS - Date.now());
-      this.announceTimer = setTimeout(() => {
-        this.announceTimer = null;
-        const text = this.format(this.labels.news, this.news);
-        this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
-        this.news = 0;
-        this.announced = Date.now();
-      }, wait);
-    },
-    onBroadcast(msg) {
-      this.receive(msg);
-    },
-    receive(msg) {
-      if (msg.breakout !== this.breakout) return;
-      if (msg.seq !== undefined) {
-        if (msg.seq <= this.base) return; // the list has it already
-        this.kept.push(msg); // also another question's: the list of the new question may still be on its way
-        if (this.kept.length > KEPT_CHANGES) this.kept.shift();
-      }
-      if (msg.question !== this.liveQuestion) return;
-      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id) && !msg.idea.own) this.announce();
-      this.apply(msg);
-    },
-    apply(msg) {
-      if (msg.kind === "add") this.add(msg.idea);
-      else if (msg.kind === "change") this.change(this.confirmed(msg.idea));
-      else if (msg.kind === "remove") this.remove(msg.id);
-      else if (msg.kind === "tallies") this.tallies(msg.tallies);
-      else if (msg.kind === "clusters") this.liveClusters = this.confirmedOrder(msg.clusters || []);
-      else if (msg.kind === "phase") {
-        if (msg.tallies) this.tallies(msg.tallies);
-        this.livePhase = msg.phase;
-      }
+    replaced(seq) { // the board channel's hook (board_channel.js), as confirmed and confirmedOrder below
+      if (seq !== undefined) this.pending = null;
     },
 
     // Moves shown at once wait for their confirmations: a card moved twice quickly (Alt+→ Alt+→) must not jump
@@ -480,9 +384,6 @@ export default {
     },
   },
   async mounted() {
-    // the page's socket is created after its components mount
-    const attach = () => (window.socket ? window.socket.on("ws_board", this.onBroadcast) : (this.retry = setTimeout(attach, 50)));
-    attach();
     try {
       this.Sortable = (await import("sortablejs")).default;
     } catch (error) {
@@ -496,11 +397,8 @@ export default {
   },
   unmounted() {
     this.gone = true;
-    clearTimeout(this.retry);
-    clearTimeout(this.announceTimer);
     this.stopFollowing();
     (this.sortables || []).forEach((s) => s.destroy());
     this.columnSortable?.destroy();
-    window.socket?.off("ws_board", this.onBroadcast);
   },
 };

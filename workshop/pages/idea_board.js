@@ -1,20 +1,17 @@
 // The idea list of a room, rendered in the browser.
 //
-// The server keeps the list as this element's "ideas" prop (sent in full only when
-// the page loads or a question changes) and sends small changes: one Socket.IO
-// broadcast per change to every page of the room ("ws_board"), or a method call for
-// what concerns one phone only (its own idea, its own dots, a note about its idea).
-// Each change and each whole list carry the room's change number ("seq"): see
-// workshop/rooms/board_channel.py for why and how a list overtaken by a change loses
-// nothing. Participant text is only ever rendered as text ({{ }}), never as HTML.
+// The list and its changes come through the board channel (board_channel.js: the element's "ideas" prop,
+// one Socket.IO broadcast per change to every page of the room, each with the room's change number; see
+// workshop/rooms/board_channel.py); what concerns one phone only comes as a method call (its own idea, its
+// own dots, a note about its idea). Participant text is only ever rendered as text ({{ }}), never as HTML.
 //
 // Three modes: 'phone' (a flat list; in the discussion and after it, grouped by the
 // moderation's clusters), 'moderator' (a flat list with curation), 'wall' (one column
 // group per cluster, fitted to the screen: the largest type at which everything fits,
 // down to a readable minimum; beyond that a steady page-through that shows every idea
 // once per cycle — see packPage and PageCursor below).
-const KEPT_CHANGES = 200; // changes kept to apply again over a whole list that arrives late
-const ANNOUNCE_MS = 8000; // at most one announcement of new ideas per 8 s (tests/e2e/test_accessibility.py)
+import { boardChannel } from "board_channel";
+
 const FRESH_MS = 6000; // how long a new card on the wall is marked as new
 // the wall's type, in per cent of the screen's height: 18 px at the least on a 1080 px projector
 const FONT_MAX_VH = 3.7;
@@ -349,45 +346,29 @@ const PHONE_AND_MODERATOR = `
     </div>`;
 
 export default {
+  mixins: [boardChannel],
   template: `
     <div>
       <template v-if="mode === 'wall'">${WALL}</template>
       <template v-else>${PHONE_AND_MODERATOR}</template>
     </div>`,
   props: {
-    ideas: Array,
-    phase: String,
-    mode: String,
-    hideTallies: Boolean,
-    breakout: Number,
-    question: Number,
-    labels: Object,
-    myDots: Object,
-    seq: Number,
-    clusters: Array,
     notes: Array,
     pinned: Number,
     pace: Number,
   },
   data() {
-    return { list: [...(this.ideas || [])], mine: { ...(this.myDots || {}) }, actions: ["edit", "group", "mark", "merge", "hide"],
-             announcement: "", news: 0, announced: 0, livePhase: this.phase, liveQuestion: this.question,
-             liveClusters: this.clusters || [], livePinned: this.pinned ?? null, base: this.seq || 0, kept: [],
+    return { actions: ["edit", "group", "mark", "merge", "hide"], livePinned: this.pinned ?? null,
              liveNotes: [...(this.notes || [])], opened: {},
              // the wall's layout: type size, columns, the page shown and where the page-through is
              font: 24, gap: 12, colWidth: 320, page: [], pageIndex: 1, pageCount: 1, turns: 0, fresh: {} };
   },
   watch: {
-    // the phase comes as the prop (page load, reconnect) or with the room's broadcast (a switch)
-    phase(value) {
-      this.livePhase = value;
+    // (after the board channel's watchers, which take the new phase, question and clusters)
+    phase() {
       this.restart();
     },
-    question(value) {
-      this.liveQuestion = value;
-    },
-    clusters(value) {
-      this.liveClusters = value || [];
+    clusters() {
       this.relayout = true;
       this.scheduleFit();
     },
@@ -445,11 +426,6 @@ export default {
     },
   },
   methods: {
-    format(forms, n) {
-      // [one, other]: the plural forms of the page's language (German and English: 1 and the rest)
-      const template = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms;
-      return (template || "").replace("{n}", n);
-    },
     info(key) {
       return this.sectionInfo.get(key) || { title: "", count: 0, dots: 0, colour: "none", pinned: false };
     },
@@ -478,95 +454,29 @@ export default {
       this.liveNotes = [...this.liveNotes.filter((n) => n.id !== note.id), note];
       if (this.mode === "phone") this.say(`${this.labels.quoted.replace("{text}", note.text)} ${this.noteText(note)}`);
     },
-    replace(ideas, mine, seq, question) {
-      // the question comes along: a method call may run before the element's new props have arrived
-      if (question !== undefined && question !== this.liveQuestion) this.restart();
-      if (question !== undefined) this.liveQuestion = question;
-      this.list = [...(ideas || [])];
-      if (mine) this.mine = { ...mine };
-      this.scheduleFit();
-      if (seq === undefined) return;
-      // the list holds every change up to seq: changes after it that arrived first are applied again
-      this.base = seq;
-      this.kept = this.kept.filter((m) => m.seq > seq).sort((a, b) => a.seq - b.seq);
-      this.kept.filter((m) => m.question === this.liveQuestion).forEach((m) => this.apply(m));
-    },
     setNotes(notes) {
       // this phone's notes as the server has them, sent just before its whole list (on the same channel)
       this.liveNotes = [...(notes || [])];
     },
-    setMyDots(mine) {
-      this.mine = { ...(mine || {}) };
+
+    // --- the board channel's hooks (board_channel.js) ---
+    replaced(_seq, anotherQuestion) {
+      if (anotherQuestion) this.restart();
+      this.scheduleFit();
     },
-    add(idea) {
-      if (idea.own) this.liveNotes = this.liveNotes.filter((n) => n.id !== idea.id); // back (an undone merge)
-      if (!this.list.some((i) => i.id === idea.id)) this.list.push(idea);
+    shownAgain(idea) {
+      if (idea.own) this.dismiss(idea.id); // back (an undone merge) or shown again
     },
-    change(idea) {
-      if (idea.own) this.liveNotes = this.liveNotes.filter((n) => n.id !== idea.id); // shown again
-      const index = this.list.findIndex((i) => i.id === idea.id);
-      if (index >= 0) this.list.splice(index, 1, { ...this.list[index], ...idea });
-      else this.list.push(idea);
+    arriving(idea) {
+      if (this.mode === "wall") this.markFresh(idea.id);
     },
-    remove(id) {
-      this.list = this.list.filter((i) => i.id !== id);
-    },
-    tallies(pairs) {
-      const dots = new Map(pairs);
-      this.list = this.list.map((i) => (dots.has(i.id) ? { ...i, dots: dots.get(i.id) } : i));
-    },
-    // Others' new ideas for screen readers: not each card (the list is no live region), but one short
-    // polite sentence, at most every ANNOUNCE_MS — thirty posts at once must not drown the user's typing.
-    announce() {
-      if (this.mode === "wall") return;
-      this.news += 1;
-      if (this.announceTimer) return;
-      const wait = Math.max(0, this.announced + ANNOUNCE_MS - Date.now());
-      this.announceTimer = setTimeout(() => {
-        this.announceTimer = null;
-        this.say(this.format(this.labels.news, this.news));
-        this.news = 0;
-        this.announced = Date.now();
-      }, wait);
-    },
-    say(text) {
-      this.announcement = text === this.announcement ? text + "\u00a0" : text; // a repeat is read again
-    },
-    onBroadcast(msg) {
-      this.receive(msg);
-    },
-    receive(msg) {
-      if (msg.breakout !== this.breakout) return;
-      if (msg.seq !== undefined) {
-        if (msg.seq <= this.base) return; // the list has it already
-        this.kept.push(msg); // also another question's: the list of the new question may still be on its way
-        if (this.kept.length > KEPT_CHANGES) this.kept.shift();
-      }
-      if (msg.question !== this.liveQuestion) return;
-      if (msg.kind === "add" && !this.list.some((i) => i.id === msg.idea.id)) {
-        if (!msg.idea.own) this.announce();
-        if (this.mode === "wall") this.markFresh(msg.idea.id);
-      }
-      this.apply(msg);
-    },
-    apply(msg) {
-      if (msg.kind === "add") this.add(msg.idea);
-      else if (msg.kind === "change") this.change(msg.idea);
-      else if (msg.kind === "remove") this.remove(msg.id);
-      else if (msg.kind === "tallies") this.tallies(msg.tallies);
-      else if (msg.kind === "clusters") {
-        this.liveClusters = msg.clusters || [];
-        this.relayout = true;
-      }
+    applied(msg) {
+      if (msg.kind === "clusters") this.relayout = true;
       else if (msg.kind === "note") this.setNote(msg.note);
       else if (msg.kind === "pin") {
         this.livePinned = msg.cluster ?? null;
         this.restart();
-      } else if (msg.kind === "phase") {
-        if (msg.tallies) this.tallies(msg.tallies); // hidden while voting: they come with the switch
-        this.livePhase = msg.phase;
-        this.restart();
-      }
+      } else if (msg.kind === "phase") this.restart();
       this.scheduleFit(msg.kind === "tallies" ? 400 : 80); // tallies come up to five times a second while voting
     },
 
@@ -695,9 +605,6 @@ export default {
     },
   },
   mounted() {
-    // the page's socket is created after its components mount
-    const attach = () => (window.socket ? window.socket.on("ws_board", this.onBroadcast) : (this.retry = setTimeout(attach, 50)));
-    attach();
     this.timers = new Set();
     if (this.mode === "wall") {
       this.cursor = new PageCursor();
@@ -708,12 +615,9 @@ export default {
     }
   },
   unmounted() {
-    clearTimeout(this.retry);
-    clearTimeout(this.announceTimer);
     clearTimeout(this.fitTimer);
     clearTimeout(this.turnTimer);
     this.timers.forEach((t) => clearTimeout(t));
     this.resizing?.disconnect();
-    window.socket?.off("ws_board", this.onBroadcast);
   },
 };

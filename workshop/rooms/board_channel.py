@@ -11,9 +11,10 @@ away, so the contract is carried by numbers, not by the transport:
 - every change of a room's state has a number (``RoomState.version``); each broadcast and each
   board message of one page only (``receive``) carries the number of the change it reflects;
 - a whole list (the page's seed prop, ``replace``) carries the number of the newest change in it;
-- the browser (``idea_board.js``) applies every message newer than its list and keeps them for a
-  while; when a whole list arrives it takes it and applies again, in number order, the kept
-  messages that are newer than it — so a list overtaken by a broadcast loses nothing;
+- the browser (``pages/board_channel.js``, which both boards take) applies every message newer
+  than its list and keeps them for a while; when a whole list arrives it takes it and applies
+  again, in number order, the kept messages that are newer than it — so a list overtaken by a
+  broadcast loses nothing;
 - a page whose socket connects after changes it could not receive, and every reconnect, gets the
   whole list once (``IdeaBoard._connected``).
 
