@@ -15,7 +15,9 @@ payloads are decoded per idea.
 
 Besides the phones, each room gets its wall (``/wall/CODE/ID``) and its
 moderator page (``/m/SECRET``); the moderator page switches the room to dot
-voting with its phase toggle, the way a moderator does.
+voting with its phase toggle, the way a moderator does, and at the end (in the first
+room) creates clusters and files cards into them one after another (the clustering
+board's ``file`` event); each card's cluster is decoded on every screen.
 
 Run (spawns its own server on a temporary SQLite file, loopback only)::
 
@@ -215,6 +217,80 @@ def find_phase_toggle(elements: dict) -> tuple[str, dict, Any] | None:
     return None
 
 
+CLUSTER_INPUT_LABELS = ('Neuer Cluster', 'New cluster')
+CLUSTER_BUTTON_LABELS = ('Cluster anlegen', 'Create cluster')
+
+
+def board_event(elements: dict, kind: str) -> tuple[str, dict] | None:
+    """The idea board's (``data-ws=board``) listener of this event, e.g. the clustering board's ``file``."""
+    for eid, el in elements.items():
+        if ws_name(el) == 'board':
+            found = listener(el, kind)
+            if found:
+                return eid, found
+    return None
+
+
+def find_cluster_create(elements: dict) -> tuple[tuple[str, dict], tuple[str, dict]] | None:
+    """The moderator page's "New cluster" box (its update event) and its create button (its click)."""
+    box = button = None
+    for eid, el in elements.items():
+        props = el.get('props') or {}
+        if ws_name(el) == 'cluster-input' or props.get('label') in CLUSTER_INPUT_LABELS:
+            upd = listener(el, 'update:')
+            box = (eid, upd) if upd else box
+        elif ws_name(el) == 'create-cluster' or props.get('aria-label') in CLUSTER_BUTTON_LABELS:
+            click = listener(el, 'click')
+            button = (eid, click) if click else button
+    return (box, button) if box and button else None
+
+
+def move_targets(ideas: list[int], current: dict[int, str | None], titles: list[str], n: int) -> list[tuple[int, str]]:
+    """The moderator's ``n`` card moves: the ideas in turn, each into the cluster after the one it is in (the first
+    one staggered by the idea's place), so that every move changes what the screens show (needs 2 clusters)."""
+    where = {i: titles.index(current[i]) if current.get(i) in titles else j % len(titles) - 1
+             for j, i in enumerate(ideas)}
+    moves = []
+    for k in range(n):
+        idea = ideas[k % len(ideas)]
+        where[idea] = (where[idea] + 1) % len(titles)
+        moves.append((idea, titles[where[idea]]))
+    return moves
+
+
+def live_at(screen: dict, t: float) -> bool:
+    """A screen (its result) was connected at ``t`` and had not dropped its connection before."""
+    return not screen['error'] and screen['connected_at'] is not None and screen['connected_at'] <= t \
+        and not (screen['drops'] and screen['drops'][0][0] < t)
+
+
+def move_deliveries(moves: list, screens: list[dict]) -> tuple[dict[str, list[float]], list[float | None], int]:
+    """When each screen first showed each card move (index, idea id, cluster title, emit time) — the card in that
+    cluster — after the emit and before the same card is sent into the same cluster again. Screens count that
+    were connected, without a drop, when the move was sent. Returns the latencies (ms) by kind, per move the time
+    until every screen showed it (None: some screen never did), and the number of missed deliveries."""
+    by_kind: defaultdict[str, list[float]] = defaultdict(list)
+    every: list[float | None] = []
+    missed = 0
+    for k, (_n, idea, title, t) in enumerate(moves):
+        again = [m[3] for m in moves[k + 1:] if m[1] == idea and m[2] == title]
+        until = again[0] if again else math.inf
+        slowest: float | None = 0.0
+        for s in screens:
+            if not live_at(s, t):
+                continue
+            shown = next((o[0] for o in s['groups'].get(idea, ()) if t <= o[0] < until and o[1] == title), None)
+            if shown is None:
+                missed += 1
+                slowest = None
+                continue
+            lat = (shown - t) * 1000
+            by_kind[s['kind']].append(lat)
+            slowest = None if slowest is None else max(slowest, lat)
+        every.append(slowest)
+    return by_kind, every, missed
+
+
 def stringify_args(args: list, spec: list | None) -> list[str]:
     """Like nicegui.js stringifyEventArgs: keep the fields the listener asked for, JSON-encode each argument."""
     out = []
@@ -335,6 +411,9 @@ class Screen:
         self.vote_buttons: dict[str, tuple[str, dict]] = {}
         self.unvote_buttons: dict[str, tuple[str, dict]] = {}
         self.idea_ids: dict[str, int] = {}
+        self.group_obs: dict[int, list[tuple[float, str | None]]] = {}  # idea id -> (time, its cluster) changes
+        self.cluster_ids: dict[str, int] = {}  # title -> id of the clusters this page has seen
+        self.cluster_seen: dict[str, float] = {}  # title -> when this page first saw the cluster
         self.board: tuple[str, dict | None] | None = None
         self.idea_input: tuple[str, dict] | None = None
         self.post_button: tuple[str, dict] | None = None
@@ -593,6 +672,8 @@ class Screen:
                     if m:
                         self.idea_ids[m.group()] = iid
                         self.ctx.id_tokens[iid] = m.group()
+                if isinstance(text, str) and 'group' in obj:  # an idea as a board has it: in a cluster or none
+                    self._group(iid, obj['group'])
                 for key in ('dots', 'tally', 'votes', 'total'):
                     value = obj.get(key)
                     if isinstance(value, int) and not isinstance(value, bool):
@@ -610,6 +691,12 @@ class Screen:
                             self._tally(int(pair[0]), int(pair[1]))
                     elif isinstance(pair, dict):
                         self.scan(pair)
+            clusters = obj.get('clusters')
+            if isinstance(clusters, list):  # the board's clusters (prop, or a 'clusters' message)
+                for c in clusters:
+                    if isinstance(c, dict) and isinstance(c.get('id'), int) and isinstance(c.get('title'), str):
+                        self.cluster_ids[c['title']] = c['id']
+                        self.cluster_seen.setdefault(c['title'], getattr(self, '_t', now()))
             for key, value in obj.items():
                 if key != 'tallies' and isinstance(value, (dict, list)):
                     self.scan(value)
@@ -617,6 +704,11 @@ class Screen:
             for value in obj:
                 if isinstance(value, (dict, list)):
                     self.scan(value)
+
+    def _group(self, idea: int, group: Any) -> None:
+        obs = self.group_obs.setdefault(idea, [])
+        if not obs or obs[-1][1] != group:
+            obs.append((getattr(self, '_t', now()), group))
 
     def _tally(self, key: Any, value: Any) -> None:
         try:
@@ -698,7 +790,8 @@ class Screen:
                 'drops': self.drops, 'msgs': self.msgs, 'bytes': self.bytes, 'arrivals': self.arrivals,
                 'tallies': {k: sorted(v) for k, v in tallies.items()}, 'notifies': self.notifies[:20],
                 'n_notifies': len(self.notifies), 'vote_marks': self.vote_marks, 'join_ms': self.join_ms,
-                'error': self.error}
+                'groups': {i: obs for i, obs in self.group_obs.items() if any(g is not None for _t, g in obs)},
+                'clusters_seen': self.cluster_seen, 'error': self.error}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -920,6 +1013,8 @@ class Worker:
         self.post_times: dict[str, float] = {}
         self.vote_log: list[tuple] = []
         self.switch_log: list[tuple] = []
+        self.cluster_log: list[tuple[str, float]] = []  # (title, create click sent)
+        self.move_log: list[tuple[int, int, str, float]] = []  # (index, idea id, cluster title, file event sent)
         self.errors: list[str] = []
         self.deadline = cfg['deadline']
 
@@ -1048,9 +1143,46 @@ class Worker:
         tasks = [post(i) for i in plan['ideas'] if i['poster'] in mine]
         if self.cfg['worker'] == 0:
             tasks += [switch(i) for i in plan['switches']]
+            if plan.get('curation'):
+                tasks.append(self.curate(plan['curation'], rooms_by_slug.get(plan['curation']['room'])))
         tasks += [vote(i) for i in plan['votes'] if i['voter'] in mine]
         await asyncio.gather(*tasks)
         await at(plan['end'])
+
+    async def curate(self, cur: dict, s: Screen | None) -> None:
+        """The room's moderator page creates clusters (its "New cluster" box and button), then files cards one after
+        another with the clustering board's ``file`` event ({id, cluster}), as a drop or "Move to cluster" does."""
+        room = cur['room']
+        els = s.page.elements if s is not None and s.page is not None else {}
+        create, target = find_cluster_create(els), board_event(els, 'file')
+        if s is None or create is None or target is None:
+            self.errors.append(f'curation {room}: no moderator page with a "New cluster" box and button and a board '
+                               f'"file" event')
+            return
+
+        async def at(t: float) -> None:
+            await asyncio.sleep(max(0.0, self.t0 + t - now()))
+        try:
+            for k, title in enumerate(cur['titles']):
+                await at(cur['t_create'] + k * cur['create_interval'])
+                await s.emit_event(create[0], [title])
+                self.cluster_log.append((title, await s.emit_event(create[1], [{}])))
+            while not set(cur['titles']) <= set(s.cluster_ids) and now() < self.t0 + cur['t_moves'] + 10:
+                await asyncio.sleep(0.05)
+            await at(cur['t_moves'])
+            titles = [t for t in cur['titles'] if t in s.cluster_ids]
+            ideas = sorted({s.idea_ids[tok] for tok in cur['tokens'] if tok in s.idea_ids})
+            if len(titles) < 2 or not ideas:
+                self.errors.append(f'curation {room}: {len(titles)} clusters arrived, {len(ideas)} ideas known')
+                return
+            current = {i: s.group_obs[i][-1][1] for i in ideas if s.group_obs.get(i)}
+            start = now()
+            for k, (idea, title) in enumerate(move_targets(ideas, current, titles, cur['moves'])):
+                await asyncio.sleep(max(0.0, start + k * cur['interval'] - now()))
+                t = await s.emit_event(target, [{'id': idea, 'cluster': s.cluster_ids[title]}])
+                self.move_log.append((k, idea, title, t))
+        except Exception as e:
+            self.errors.append(f'curation {room}: {type(e).__name__}: {e} (drops: {s.drops})')
 
     async def close_all(self) -> None:
         sem = asyncio.Semaphore(100)
@@ -1066,6 +1198,7 @@ class Worker:
         return {'worker': self.cfg['worker'], 'screens': [s.result() for s in self.screens],
                 'failed_phones': {g: s.error for g, s in self.phones.items() if s.error},
                 'post_times': self.post_times, 'votes': self.vote_log, 'switches': self.switch_log,
+                'clusters_created': self.cluster_log, 'moves': self.move_log,
                 'buckets': dict(self.ctx.buckets), 'errors': self.errors[:50], 'cpu_s': cpu,
                 'lag_max_ms': lags[-1] * 1000, 'lag_p99_ms': lags[int(0.99 * (len(lags) - 1))] * 1000,
                 'lag_max_run_ms': max(run_lags) * 1000,
@@ -1334,6 +1467,17 @@ def idea_text(rng: random.Random, token: str) -> str:
     return f'{words[0]} und {words[1]} stärken: {words[2]} für {words[3]} öffnen ({token})'
 
 
+CLUSTER_STEP = 0.3  # seconds between the moderator's new clusters
+CURATION_PAUSE = 1.0  # seconds after the vote bursts and again after the new clusters, before cards move
+
+
+def curation_seconds(args: argparse.Namespace) -> float:
+    """How long the curation stage takes after --duration: new clusters, then the card moves."""
+    if args.card_moves <= 0:
+        return 0.0
+    return 2 * CURATION_PAUSE + args.clusters * CLUSTER_STEP + args.card_moves * args.move_interval
+
+
 def make_plan(args: argparse.Namespace, rooms: list[str], phones_by_room: dict[str, list[int]],
               seeds_by_room: dict[str, list[str]], first_token: int, rng: random.Random) -> dict:
     d = args.duration
@@ -1399,8 +1543,17 @@ def make_plan(args: argparse.Namespace, rooms: list[str], phones_by_room: dict[s
             last_burst = [(g, tok) for g, tok, dl in pairs if dl > 0]
             b += args.burst_interval
             k += 1
+    curation = None
+    if args.card_moves > 0 and rooms:  # after the bursts, in the first room (it has the most phones)
+        tag = uuid.uuid4().hex[:4]  # new titles also on a server attached to again
+        room = rooms[0]
+        curation = {'room': room, 'titles': [f'Thema {k + 1} · {tag}' for k in range(args.clusters)],
+                    't_create': d + CURATION_PAUSE, 'create_interval': CLUSTER_STEP,
+                    't_moves': d + 2 * CURATION_PAUSE + args.clusters * CLUSTER_STEP,
+                    'interval': args.move_interval, 'moves': args.card_moves, 'tokens': tokens_by_room[room]}
     return {'ideas': ideas, 'switches': switches, 'votes': votes, 'bursts': bursts, 'collect_end': collect_end,
-            'end': d + args.grace, 'next_token': token_no, 'seed_rooms': seeds_by_room}
+            'curation': curation, 'end': d + curation_seconds(args) + args.grace, 'next_token': token_no,
+            'seed_rooms': seeds_by_room}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1514,7 +1667,8 @@ def _run_coordinator(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix='loadgen-'))
     server = Server(args, tmp)
     watchdog_fired = threading.Event()
-    hard_stop = args.join_timeout + args.duration + args.grace + 120 + (30 if args.spawn else 0)
+    hard_stop = args.join_timeout + args.duration + curation_seconds(args) + args.grace + 120 \
+        + (30 if args.spawn else 0)
 
     def watchdog() -> None:
         if not finished.wait(hard_stop):
@@ -1586,7 +1740,7 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     workers = []
     if args.first_load_only:
         procs = 0
-    deadline = now() + args.join_timeout + args.duration + args.grace + 90
+    deadline = now() + args.join_timeout + args.duration + curation_seconds(args) + args.grace + 90
     for w in range(procs):
         parent, child = mpctx.Pipe()
         cfg = {'worker': w, 'procs': procs, 'base': base, 'code': code, 'rooms': rooms, 't_ref': t_ref,
@@ -1669,12 +1823,13 @@ async def coordinate(args: argparse.Namespace, info: dict, server: Server) -> di
     if args.cprofile_run and server.pid:
         os.kill(server.pid, signal.SIGUSR1)
     log(f'go: {len(plan["ideas"])} ideas, {len(plan["switches"])} phase switches, {len(plan["bursts"])} vote bursts '
-        f'({len(plan["votes"])} votes) in {args.duration:.0f} s')
+        f'({len(plan["votes"])} votes) in {args.duration:.0f} s'
+        + (f', then {args.card_moves} card moves in {plan["curation"]["room"]}' if plan['curation'] else ''))
     for _p, conn in workers:
         conn.send(('go', plan))
     results = []
     for _p, conn in workers:
-        msg = await recv(conn, args.duration + args.grace + 120)
+        msg = await recv(conn, args.duration + curation_seconds(args) + args.grace + 120)
         results.append(msg[1])
     marks['end'] = now()
     if args.cprofile_run and server.pid:
@@ -1767,9 +1922,7 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
             continue
         lats = []
         for s in screens:
-            if s['error'] or s['connected_at'] is None or s['connected_at'] > tp:
-                continue
-            if s['drops'] and s['drops'][0][0] < tp:
+            if not live_at(s, tp):
                 continue
             t_arr = s['arrivals'].get(idea['token'])
             if s['room'] != idea['room']:
@@ -1889,6 +2042,38 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
                     'rejections_notified': sum(s['n_notifies'] for s in screens),
                     'sample_notifications': sorted({n for s in screens for n in s['notifies']})[:5]}
 
+    # curation: the moderator files cards into clusters; time until each screen of the room shows the card there
+    cur = plan.get('curation')
+    if cur:
+        moves = sorted((m for r in results for m in r['moves']), key=lambda m: m[3])
+        created = [c for r in results for c in r['clusters_created']]
+        room_screens = [s for s in screens if s['room'] == cur['room']]
+        by_kind, every, missed = move_deliveries(moves, room_screens)
+        create_lat = [(s['clusters_seen'][title] - t) * 1000 for title, t in created for s in room_screens
+                      if not s['error'] and title in s['clusters_seen'] and s['clusters_seen'][title] >= t]
+        out['curation'] = {
+            'room': cur['room'], 'screens': {k: sum(1 for s in room_screens if s['kind'] == k and not s['error'])
+                                             for k in ('phone', 'wall', 'moderator')},
+            'clusters_created': len(created), 'moves_planned': cur['moves'], 'moves_sent': len(moves),
+            'move_interval_ms': round(cur['interval'] * 1000),
+            'cards': len({m[1] for m in moves}), 'deliveries': sum(len(v) for v in by_kind.values()),
+            'missed': missed, 'moves_not_on_every_screen': sum(1 for e in every if e is None),
+            # per move: until the last screen of the room showed the card in its new cluster (the target)
+            'every_screen_ms': dist([e for e in every if e is not None]),
+            'latency_ms': dist([x for v in by_kind.values() for x in v]),
+            'latency_ms_by_kind': {k: dist(v) for k, v in sorted(by_kind.items())},
+            'cluster_created_ms': dist(create_lat),
+        }
+        if moves:
+            ma, mb = moves[0][3], moves[-1][3] + 1.0
+            cpu_m = sampler.cpu_between(ma, mb)
+            m_n, m_b = msgs_between(ma, mb)
+            out['curation'].update({
+                'sent_within_s': round(moves[-1][3] - moves[0][3], 2), 'messages_per_move': round(m_n / len(moves), 1),
+                'bytes_per_move': round(m_b / len(moves)),
+                'server_cpu_ms_per_move': round(((cpu_m or 0) - idle_rate * (mb - ma)) * 1000 / len(moves), 2)
+                if cpu_m is not None else None})
+
     # stalls
     lags = server.lags()
 
@@ -1899,9 +2084,12 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
     def probe_max(a: float, b: float) -> float | None:
         vals = [rt * 1000 for t, rt in probe.samples if a <= t <= b]
         return round(max(vals), 1) if vals else None
+    cur = plan.get('curation')
+    votes_end = t0 + (cur['t_create'] if cur else plan['end'])
     windows = {'join': (marks['join_start'], marks['join_end']), 'idle': (marks['idle_start'], marks['idle_end']),
-               'collect': (collect_a, collect_b),
-               'switch_and_votes': (collect_b, t0 + plan['end']), 'whole_run': (marks['join_start'], marks['end'])}
+               'collect': (collect_a, collect_b), 'switch_and_votes': (collect_b, votes_end),
+               **({'curation': (votes_end, t0 + plan['end'])} if cur else {}),
+               'whole_run': (marks['join_start'], marks['end'])}
     probe_all = [rt * 1000 for t, rt in probe.samples if marks['join_start'] <= t <= marks['end']]
     top = sorted(((lag, t) for t, lag in lags if marks['join_start'] <= t <= marks['end']), reverse=True)[:5]
     out['stalls'] = {
@@ -1956,6 +2144,10 @@ def summarise(args: argparse.Namespace, plan: dict, results: list[dict], sampler
         and out['join']['tap_to_live_ms']['p95'] <= 3000,
         'no_drops': len(drops) == 0,
     }
+    if 'curation' in out:  # every move reaches every screen of the room; p95 of those times ≤ 250 ms
+        c = out['curation']
+        out['targets']['card_move_p95_le_250ms'] = c['moves_sent'] == c['moves_planned'] and c['missed'] == 0 \
+            and c['every_screen_ms']['p95'] is not None and c['every_screen_ms']['p95'] <= 250
     return out
 
 
@@ -1988,6 +2180,11 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument('--burst-interval', type=float, default=8.0)
     load.add_argument('--bursts', type=int, default=0, help='number of bursts (default: as many as fit)')
     load.add_argument('--dots', type=int, default=3, help='dots per phone and question (the workshop default)')
+    load.add_argument('--card-moves', type=int, default=100,
+                      help='after the votes, the first room\'s moderator files this many cards into clusters one '
+                           'after another (0: no curation stage)')
+    load.add_argument('--move-interval', type=float, default=0.15, help='seconds between two card moves')
+    load.add_argument('--clusters', type=int, default=4, help='clusters the moderator creates for the card moves')
     load.add_argument('--duration', type=float, default=60.0, help='seconds of ideas and votes after joining')
     load.add_argument('--collect-share', type=float, default=0.5, help='share of the duration for ideas')
     load.add_argument('--join-window', type=float, default=25.0,
@@ -2025,6 +2222,8 @@ def main(argv: list[str] | None = None) -> int:
         args.spawn = True
     if args.url and not args.code:
         p.error('--url needs --code')
+    if args.card_moves > 0 and args.clusters < 2:
+        p.error('--card-moves needs --clusters 2 or more (a card moves from one cluster to another)')
     if args.first_load_only:
         args.phones = 0
     if args.trace:

@@ -1,7 +1,8 @@
 """Smoke test of the load generator (bench/loadgen.py): 5 phones for 10 s against a spawned server.
 
-It checks that the generator still speaks the app's protocol (join, post, vote through
-the page's own events) and that its JSON summary holds sane numbers; the figures
+It checks that the generator still speaks the app's protocol (join, post, vote, and the
+moderator's new clusters and card moves, through the page's own events) and that its JSON
+summary holds sane numbers; the figures
 themselves are measured with bigger runs (docs/performance.md).
 """
 
@@ -25,7 +26,7 @@ def test_five_phones_for_ten_seconds(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / 'bench' / 'loadgen.py'), '--spawn', '--phones', '5', '--duration', '10',
          '--seed-ideas', '0', '--vote-burst', '10', '--join-window', '0.5', '--settle', '0.5', '--idle-window', '0.5',
-         '--grace', '1.5',
+         '--grace', '1.5', '--card-moves', '12', '--clusters', '4', '--move-interval', '0.2',
          '--json', str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=230)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -51,6 +52,18 @@ def test_five_phones_for_ten_seconds(tmp_path: Path) -> None:
     assert bursts[0]['ideas_with_differing_final_tallies'] == 0
     assert summary['votes']['settle_ms']['n'] > 0
     assert 0 <= summary['votes']['settle_ms']['max'] < 30_000
+
+    # W 1.1's moderator makes 4 clusters and moves its 2 cards 12 times: each move reaches the room's 2 phones,
+    # its wall and the moderator page itself
+    curation = summary['curation']
+    assert curation['room'] == 'W1.1' and curation['screens'] == {'phone': 2, 'wall': 1, 'moderator': 1}
+    assert (curation['clusters_created'], curation['moves_sent'], curation['cards']) == (4, 12, 2), curation
+    assert curation['cluster_created_ms']['n'] == 4 * 4
+    assert curation['missed'] == 0 and curation['moves_not_on_every_screen'] == 0, curation
+    assert curation['deliveries'] == 12 * 4 and curation['every_screen_ms']['n'] == 12
+    every = curation['every_screen_ms']
+    assert 0 < every['p50'] <= every['p95'] <= every['max'] < 10_000
+    assert 'card_move_p95_le_250ms' in summary['targets']
 
     assert summary['drops']['count'] == 0
     assert summary['messages']['received_by_all_screens'] > 0 and summary['messages']['bytes_received'] > 0
