@@ -113,7 +113,9 @@ def translate_error(_: Translate, error: Exception) -> str:
     """The user-facing text of a ``ServiceError`` (or a generic sentence for anything else)."""
     from .services.errors import ServiceError
     if isinstance(error, ServiceError):
-        params = {k: _(v) if isinstance(v, str) and k == 'field' else v for k, v in error.params.items()}
+        # a field's name is a msgid; an error given as a parameter (why a step failed) is said in the language too
+        params = {k: _(v) if isinstance(v, str) and k == 'field' else
+                  translate_error(_, v) if isinstance(v, ServiceError) else v for k, v in error.params.items()}
         if error.plural is not None and isinstance(params.get('n'), int) and hasattr(_, 'ngettext'):
             n = params.pop('n')
             return _.ngettext(error.message, error.plural, n, **params)

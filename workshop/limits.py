@@ -24,7 +24,10 @@ TEMPLATE_NAME_MAX = 200  # the template a workshop was made from
 
 NAME_MAX = 120  # a participant's name
 ORGANISATION_MAX = 200  # a participant's organisation
-IDEA_MAX = 500
+IDEA_MAX = 500  # what a participant types on their phone
+# what the moderation enters on someone's behalf (the video call's chat, a flip chart) or edits: a summary
+# of several statements with "- " sub-points can be long
+IDEA_MODERATION_MAX = 2000
 IDEA_GROUP_MAX = 200  # the moderator's heading over ideas: a cluster's title
 CLUSTERS_MAX = 50  # clusters of one question in one breakout
 UNDO_KEPT = 200  # curation steps kept per question for undo

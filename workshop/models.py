@@ -14,6 +14,8 @@ import enum
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .limits import IDEA_MODERATION_MAX
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -204,12 +206,12 @@ class Idea(SQLModel, table=True):
     breakout_id: int = Field(foreign_key='breakout.id', index=True)
     question_id: int = Field(foreign_key='question.id', index=True)
     participant_id: int | None = Field(default=None, foreign_key='participant.id', index=True)
-    text: str = Field(max_length=500)
+    text: str = Field(max_length=IDEA_MODERATION_MAX)  # a phone's at most IDEA_MAX; the moderation's longer
     created_at: dt.datetime = Field(default_factory=utcnow)
     # made by the phone, so that a resend after a dropped connection is harmless
     client_id: str = Field(unique=True, max_length=64)
     source: IdeaSource = IdeaSource.phone
-    original_text: str | None = Field(default=None, max_length=500)  # kept when a moderator edits
+    original_text: str | None = Field(default=None, max_length=IDEA_MODERATION_MAX)  # kept when a moderator edits
     edited_at: dt.datetime | None = None
     hidden: bool = False
     hidden_reason: HideReason | None = None

@@ -38,6 +38,11 @@ def post(page, text: str) -> None:
     expect(page.get_by_role('list', name='Beiträge').get_by_text(text, exact=True)).to_be_visible(timeout=LIVE)
 
 
+def _shown(page, text: str):  # a playwright Locator
+    """The text where it can be seen (the wall also has a hidden copy of each card to measure it)."""
+    return page.get_by_text(text, exact=True).filter(visible=True)
+
+
 def test_a_phone_on_a_posts_a_phone_and_the_wall_on_b_see_it(instances: Cluster, browsers: Browsers):
     from playwright.sync_api import expect
     a, b = instances.a.url, instances.b.url
@@ -51,10 +56,10 @@ def test_a_phone_on_a_posts_a_phone_and_the_wall_on_b_see_it(instances: Cluster,
 
     post(phone_a, 'Hochschulen als Initiatoren (über A)')
     for page in (phone_b, wall_b, moderator_a):
-        expect(page.get_by_text('Hochschulen als Initiatoren (über A)', exact=True)).to_be_visible(timeout=LIVE)
+        expect(_shown(page, 'Hochschulen als Initiatoren (über A)')).to_be_visible(timeout=LIVE)
     post(phone_b, 'Kammern als Türöffner (über B)')
     for page in (phone_a, wall_b, moderator_a):
-        expect(page.get_by_text('Kammern als Türöffner (über B)', exact=True)).to_be_visible(timeout=LIVE)
+        expect(_shown(page, 'Kammern als Türöffner (über B)')).to_be_visible(timeout=LIVE)
 
     # presence is the sum over both instances: the moderator on A counts the phone on B too
     expect(moderator_a.get_by_text('2 online', exact=True)).to_be_visible(timeout=LIVE)
@@ -82,10 +87,10 @@ def test_a_moderator_on_a_moves_phase_question_and_timer_and_phones_on_b_follow(
 
     first, second = _questions(instances, 'W 1.3')[:2]
     for page in (phone_b, wall_b):
-        expect(page.get_by_text(first).first).to_be_visible(timeout=LIVE)
+        expect(page.get_by_text(first).filter(visible=True).first).to_be_visible(timeout=LIVE)
     moderator.get_by_role('button', name='Nächste Frage').click()
     for page in (moderator, phone_b, wall_b):
-        expect(page.get_by_text(second).first).to_be_visible(timeout=LIVE)
+        expect(page.get_by_text(second).filter(visible=True).first).to_be_visible(timeout=LIVE)
     for page in (phone_b, wall_b):
         ideas = page.get_by_role('list', name='Beiträge')  # the current question's ideas (not the earlier ones)
         expect(ideas.get_by_text('Wasserstoff als Zukunftsthema', exact=True)).to_be_hidden(timeout=LIVE)
@@ -178,16 +183,16 @@ def test_a_cut_broker_connection_leaves_no_page_stale(instances: Cluster, browse
         post(phone_a, 'Gepostet während B die Verbindung verlor')  # returns once A's own page shows it
         time.sleep(1.0)  # on purpose: time for the event to reach B, were B still subscribed; it must not
         for page in (phone_b, wall_b):  # missed: B was not subscribed
-            expect(page.get_by_text('Gepostet während B die Verbindung verlor', exact=True)).to_be_hidden()
+            expect(_shown(page, 'Gepostet während B die Verbindung verlor')).to_be_hidden()
     finally:
         redis_acl('SETUSER', instances.b_redis_user, 'on')
     wait_until(lambda: instances.b.output().count('resynchronising pages') > resyncs, 15, what='B reconnects')
     for page in (phone_b, wall_b):
-        expect(page.get_by_text('Gepostet während B die Verbindung verlor', exact=True)).to_be_visible(timeout=LIVE)
+        expect(_shown(page, 'Gepostet während B die Verbindung verlor')).to_be_visible(timeout=LIVE)
     # and B follows live events again
     post(phone_a, 'Nach der Rückkehr von B')
     for page in (phone_b, wall_b):
-        expect(page.get_by_text('Nach der Rückkehr von B', exact=True)).to_be_visible(timeout=LIVE)
+        expect(_shown(page, 'Nach der Rückkehr von B')).to_be_visible(timeout=LIVE)
 
 
 def _cut(instances: Cluster, kill_filter: str) -> None:

@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 from sqlmodel import select
 
-from workshop.limits import CONTEXT_MAX, TITLE_MAX
-from workshop.models import Breakout, Participant, Workshop
+from workshop.limits import CONTEXT_MAX, IDEA_MAX, IDEA_MODERATION_MAX, TITLE_MAX
+from workshop.models import Breakout, Idea, Participant, Workshop
 from workshop.protocol import archive, archive_models
 from workshop.protocol.archive import ArchiveError, validate_archive
 from workshop.services import editing
@@ -185,3 +185,37 @@ async def test_the_archive_takes_exactly_what_the_editing_services_take(db, bus,
         with pytest.raises(ArchiveError) as e:
             validate_archive(broken)
         assert (e.value.path, e.value.problem) == (place, f'is too long ({limit + 1} characters, at most {limit})')
+
+
+async def test_the_archive_takes_the_moderations_long_contributions(db, bus, ran):
+    """A contribution the moderation entered (up to IDEA_MODERATION_MAX, in lines) and one it edited (the phone's
+    original kept) survive export and import; one character more is refused. The limit was relaxed without a new
+    archive version: a version 2 archive of before stays valid."""
+    from workshop.services import curation
+    secret = next(b for b in ran.links.breakouts if b.label == 'W 1.1').moderator_secret
+    text = 'Aus dem Chat:\n- ' + 'ü' * (IDEA_MODERATION_MAX - 16)
+    await curation.add_idea(db, bus, secret=secret, text=text)
+    phone = next(i for i in _ideas(await archive_of(db, ran.links.workshop_id))
+                 if i['text'] == 'Hochschulen und Kammern als Initiatoren')
+    edited = 'Hochschulen und Kammern als Initiatoren, ergänzt:\n- ' + 'e' * 1900
+    async with db.session() as s:
+        phone_id = (await s.exec(select(Idea.id).where(Idea.text == phone['text']))).one()
+    await curation.edit_idea(db, bus, secret=secret, idea_id=phone_id, text=edited)
+    data = await archive_of(db, ran.links.workshop_id)
+    assert data['version'] == 2 and len(text) == IDEA_MODERATION_MAX > IDEA_MAX
+    assert any(i['text'] == text and i['author'] is None and i['source'] == 'moderator' for i in _ideas(data))
+    assert any(i['text'] == edited and i['original_text'] == phone['text'] and i['source'] == 'phone'
+               for i in _ideas(data))
+    _validator().validate(data)  # the documented schema says so too
+    assert await archive_of(db, await import_archive(db, data)) == data
+    broken = copy.deepcopy(data)
+    idea = next(i for i in _ideas(broken) if i['text'] == text)
+    idea['text'] += '!'
+    with pytest.raises(ArchiveError) as e:
+        validate_archive(broken)
+    assert e.value.problem == f'is too long ({IDEA_MODERATION_MAX + 1} characters, at most {IDEA_MODERATION_MAX})'
+    assert e.value.path.endswith('.text')
+
+
+def _ideas(data: dict) -> list[dict]:
+    return [i for r in data['workshop']['rounds'] for b in r['breakouts'] for q in b['questions'] for i in q['ideas']]

@@ -47,11 +47,15 @@ async def test_every_section_is_there_in_order(db, ran):
                 '1. Generelle Leistungsfähigkeit von Clusterinitiativen',
                 'a. Wo werden Faktoren gesehen, um generell die Leistungsfähigkeit zu steigern?',
                 'b. Beitrag von Clusterstrategien zur Steigerung der Leistungsfähigkeit?',
-                '3. Unterstützungsbedarfe bei der Strategieentwicklung',
                 'A.3 Workshop 3: Zukunftsthemen und Cross-Innovationen']
     positions = _positions(text, [topic, *ran.key_results, CHAPTERS_DE[4], *ran.conclusions, CHAPTERS_DE[5],
                                   *appendix])
     assert positions == sorted(positions)
+    # questions nobody answered are left out of the appendix (a themed block too), without a placeholder line
+    appendix_text = squash(text)[squash(text).index(squash(CHAPTERS_DE[5])):]
+    for unanswered in ('3. Unterstützungsbedarfe bei der Strategieentwicklung', '2. Identifizierung von strategischen',
+                       'Keine Beiträge', 'Noch keine Kernergebnisse erfasst'):
+        assert squash(unanswered) not in appendix_text, unanswered
     assert 'W 1.1 (3 Personen), W 2.1 (2 Personen)' in text
     assert 'Am Workshop nahmen 7 Personen teil.' in text
     assert 'Entwurf, Stand' in text and 'Seite 1 von' in text
@@ -65,7 +69,7 @@ async def test_every_visible_idea_once_with_its_dots_hidden_and_merged_ones_abse
         assert squashed.count(bullet) == 1, idea
         after = squashed[squashed.index(bullet) + len(bullet):]
         after = after[:after.find('•')] if '•' in after else after
-        if idea in ran.unvoted:
+        if idea in ran.unvoted or not dots:  # no dots: no count at all, never "0 Punkte"
             assert 'Punkt' not in after, idea
         else:
             assert squash(f'{dots} Punkt' if dots == 1 else f'{dots} Punkte') in after, idea
@@ -170,3 +174,17 @@ async def test_english_protocol_with_logo(db, bus):
     assert reader.trailer['/Root']['/Lang'] == 'en-GB'
     first = reader.pages[0]['/Resources']
     assert any(x.get_object()['/Subtype'] == '/Image' for x in first['/XObject'].values())  # the logo
+
+
+async def test_a_contribution_taller_than_a_page_runs_on_to_the_next(db, bus, ran):
+    """The moderation may write 2,000 characters in lines: 170 short sub-points do not fit on one page, so that
+    contribution (and only such a one) is split between its lines instead of breaking the rendering."""
+    from workshop.services import curation
+    secret = next(b for b in ran.links.breakouts if b.label == 'W 1.1').moderator_secret
+    points = [f'- Punkt {n}' for n in range(1, 171)]
+    await curation.add_idea(db, bus, secret=secret, text='Vom Flipchart:\n' + '\n'.join(points))
+    content, text = await _pdf(db, ran)
+    lines = text.split('\n')
+    assert all(point in lines for point in points)  # every sub-point, each on a line of its own
+    pages = [n for n, page in enumerate(PdfReader(io.BytesIO(content)).pages) if '- Punkt' in page.extract_text()]
+    assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1))

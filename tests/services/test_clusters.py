@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from workshop.events import ClustersChanged, IdeaPosted
+from workshop.i18n import translate_error, translator
 from workshop.limits import CLUSTERS_MAX
 from workshop.models import Cluster, Idea, Vote
 from workshop.services import clusters, curation, facilitation, votes
@@ -144,3 +145,44 @@ async def test_an_accepted_theme_is_one_step(db, bus, cluster):
     assert [t for t, _c in await _clusters(db, room, q)] == ['Energie']
     with pytest.raises(Invalid):
         await clusters.accept_theme(db, bus, secret=secret, title='Leer', idea_ids=[99999])
+
+
+async def test_filing_by_a_new_heading_makes_the_cluster_known_to_every_screen(db, bus, cluster):
+    secret = cluster.breakouts[0].moderator_secret
+    token, room = await member(db, bus, cluster)
+    idea = await post(db, bus, token, room, 'Fachkräfte gewinnen')
+    await curation.set_group(db, bus, secret=secret, idea_id=idea, group='Fachkräfte')
+    made = [e for e in bus.published if isinstance(e, ClustersChanged)]
+    assert [[c[1] for c in e.clusters] for e in made] == [['Fachkräfte']]
+    assert bus.published.index(made[0]) < len(bus.published) - 1  # before the idea's change: its column exists
+    await curation.set_group(db, bus, secret=secret, idea_id=idea, group=None)
+    await curation.set_group(db, bus, secret=secret, idea_id=idea, group='Fachkräfte')  # exists: no second event
+    await curation.add_idea(db, bus, secret=secret, text='Azubis halten', group='Nachwuchs')
+    made = [e for e in bus.published if isinstance(e, ClustersChanged)]
+    assert [[c[1] for c in e.clusters] for e in made] == [['Fachkräfte'], ['Fachkräfte', 'Nachwuchs']]
+    assert isinstance(bus.published[-1], IdeaPosted) and bus.published[-1].group == 'Nachwuchs'
+
+
+
+async def test_a_step_that_cannot_be_undone_any_more_does_not_block_the_ones_before(db, bus, cluster):
+    secret = cluster.breakouts[0].moderator_secret
+    token, room = await member(db, bus, cluster)
+    idea = await post(db, bus, token, room, 'Azubis halten')
+    first = await clusters.create_cluster(db, bus, secret=secret, title='Fachkräfte')
+    await clusters.rename_cluster(db, bus, secret=secret, cluster_id=first, title='Nachwuchs')
+    # filing under the old title makes a new cluster of it; undoing the filing leaves that cluster
+    await curation.set_group(db, bus, secret=secret, idea_id=idea, group='Fachkräfte')
+    assert (await clusters.undo_last(db, bus, secret=secret)).kind == 'file'
+    question_id = (await _ideas(db, room))[idea].question_id
+    assert await _clusters(db, room, question_id) == [('Nachwuchs', 'blue'), ('Fachkräfte', 'green')]
+
+    with pytest.raises(Invalid) as refused:  # the rename back: the title is taken
+        await clusters.undo_last(db, bus, secret=secret)
+    assert str(refused.value).startswith('“Nachwuchs” cannot be undone any more: There is a cluster of this name')
+    assert translate_error(translator('de'), refused.value).startswith(
+        '„Nachwuchs“ lässt sich nicht mehr rückgängig machen: Es gibt schon einen Cluster mit diesem Namen.')
+    async with db.session() as s:
+        assert [step.kind for step in await clusters.history(s, breakout_id=room,
+                                                             question_id=question_id, limit=10)] == ['create']
+    assert (await clusters.undo_last(db, bus, secret=secret)).kind == 'create'  # the step before still undoes
+    assert await _clusters(db, room, question_id) == [('Fachkräfte', 'green')]

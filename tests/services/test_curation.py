@@ -2,6 +2,7 @@ import pytest
 from sqlmodel import select
 
 from workshop.events import IdeaChanged, IdeaPosted
+from workshop.limits import IDEA_MAX, IDEA_MODERATION_MAX
 from workshop.models import Idea, IdeaSource, Vote
 from workshop.services import curation, facilitation, ideas, lead, votes
 from workshop.services.errors import Forbidden, Invalid, NotFound
@@ -22,6 +23,32 @@ async def test_edit_keeps_the_original(db, bus, cluster):
     assert isinstance(bus.published[-1], IdeaChanged) and bus.published[-1].text == stored.text
     with pytest.raises(Invalid):
         await curation.edit_idea(db, bus, secret=secret, idea_id=idea_id, text='   ')
+
+
+async def test_the_moderation_writes_up_to_2000_characters_in_lines_a_phone_500_in_one(db, bus, cluster):
+    """What the moderation enters on someone's behalf (the video call's chat) or edits may be a long summary with
+    "- " sub-points; a phone's idea stays short and in one line. (On PostgreSQL the column must be wide enough.)"""
+    secret = cluster.breakouts[0].moderator_secret
+    token, breakout_id = await member(db, bus, cluster)
+    expected = 'Aus dem Chat zusammengefasst (drei Beiträge):\n- erstens\n\n- zweitens\n- '
+    expected += 'ä' * (IDEA_MODERATION_MAX - len(expected))
+    typed = expected.replace('- erstens\n\n', '- erstens  \n\n\n\n')  # lines stripped, one blank line at most
+    added = await curation.add_idea(db, bus, secret=secret, text=typed)
+    assert added.text == expected and len(expected) == IDEA_MODERATION_MAX
+    with pytest.raises(Invalid, match=f'too long: {IDEA_MODERATION_MAX + 1} characters, at most {IDEA_MODERATION_MAX}'):
+        await curation.add_idea(db, bus, secret=secret, text='x' * (IDEA_MODERATION_MAX + 1))
+
+    phone = await post(db, bus, token, breakout_id, 'Kurz vom Handy\n- mit Zeilen')
+    with pytest.raises(Invalid, match=f'too long: {IDEA_MAX + 1} characters, at most {IDEA_MAX}'):
+        await post(db, bus, token, breakout_id, 'x' * (IDEA_MAX + 1))
+    summary = 'Kurz vom Handy, ergänzt aus dem Gespräch:\n- ' + 'ö' * (IDEA_MODERATION_MAX - 44)
+    await curation.edit_idea(db, bus, secret=secret, idea_id=phone, text=summary)
+    with pytest.raises(Invalid, match='too long'):
+        await curation.edit_idea(db, bus, secret=secret, idea_id=phone, text=summary + '!')
+    async with db.session() as s:
+        stored, card = await s.get(Idea, phone), await s.get(Idea, added.id)
+    assert (stored.text, stored.original_text) == (summary, 'Kurz vom Handy - mit Zeilen')  # a phone's: one line
+    assert len(stored.text) == IDEA_MODERATION_MAX and card.text == expected
 
 
 async def test_hide_and_show(db, bus, cluster):

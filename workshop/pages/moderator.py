@@ -24,19 +24,19 @@ from ..events import (
     WorkshopChanged,
 )
 from ..i18n import Translate, translate_error
-from ..limits import IDEA_GROUP_MAX
+from ..limits import IDEA_GROUP_MAX, IDEA_MODERATION_MAX
 from ..models import Phase, QuestionPublic
 from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
 from ..services import clusters, curation, facilitation, moderation, results
 from ..services.errors import N_, Invalid, ServiceError
-from ..services.ideas import IDEA_MAX
 from .cluster_board import ClusterBoard
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .frame import content, frame
 from .live import NoticeBanner, ReloadPrompt
 from .secret_links import copy_my_link, exchange, invalid, moderated_breakout, moderator_place_of
+from .theme_panel import ThemePanel
 from .undo_bar import UndoBar
 from .wall_pin import WallPinControl
 from .widgets import phase_names, question_heading, show_question
@@ -169,18 +169,22 @@ class ModeratorView:
                     ui.label(_('Add an idea on someone\'s behalf (paper card, video chat)')) \
                         .classes('text-sm text-grey-8')
                     with ui.row().classes('w-full no-wrap items-start gap-2'):
-                        self.add_box = ui.input(_('Idea')).props(f'outlined dense maxlength={IDEA_MAX}') \
-                            .classes('grow').mark('add-idea-input').on('keydown.enter', self.add_idea)
+                        # longer than a phone's idea: a summary from the chat, with "- " sub-points on new lines
+                        self.add_box = ui.textarea(_('Idea'), placeholder=_('Shift+Enter: new line')) \
+                            .props(f'outlined dense autogrow counter maxlength={IDEA_MODERATION_MAX} rows=1') \
+                            .classes('grow').mark('add-idea-input') \
+                            .on('keydown.enter.exact.prevent', self.add_idea)
                         ui.button(_('Add'), icon='add', on_click=self.add_idea).props('unelevated no-caps') \
                             .mark('add-idea')
                 with ui.row().classes('no-wrap items-start gap-2'):
                     self.cluster_box = ui.input(_('New cluster')) \
-                        .props(f'outlined dense maxlength={IDEA_GROUP_MAX}').classes('w-64') \
+                        .props(f'outlined dense maxlength={IDEA_GROUP_MAX} data-ws=cluster-input').classes('w-64') \
                         .mark('cluster-input').on('keydown.enter', self.create_cluster)
                     create = ui.button(_('Cluster'), icon='add', on_click=self.create_cluster) \
-                        .props('unelevated no-caps').mark('create-cluster')
+                        .props('unelevated no-caps data-ws=create-cluster').mark('create-cluster')
                     create.props['aria-label'] = _('Create cluster')
             self.undo = UndoBar(self.rt, _, self.state, secret=self.secret)
+            self.themes = ThemePanel(self.rt, _, self.state, secret=self.secret, on_step=self.undo.soon)
             self.board = ClusterBoard(self.rt, _, self.state, on_file=self.file_idea, on_merge=self.confirm_merge,
                                       on_move_cluster=self.move_cluster, on_cluster=self.cluster_action,
                                       on_curate=self.curate, on_count=self._show_count) \
@@ -291,8 +295,12 @@ class ModeratorView:
             self.add_box.set_value('')
 
     def _open_dialog(self, title: str, action: Callable[[], Awaitable[object]], *, text: str | None = None,
-                     options: dict | None = None, ok: str | None = None) -> None:
+                     max_length: int | None = None, options: dict | None = None, ok: str | None = None) -> None:
         self.dialog_title.set_text(title)
+        if max_length:  # the text's limit, with a counter: an idea's (the moderation's), a cluster's title
+            self.dialog_input.props(f'counter maxlength={max_length}')
+        else:
+            self.dialog_input.props(remove='counter maxlength')
         self.dialog_ok.set_text(ok or self._('Save'))
         self.dialog_input.set_visibility(text is not None)
         self.dialog_input.set_value(text or '')
@@ -321,6 +329,7 @@ class ModeratorView:
 
     def edit(self, idea_id: int) -> None:
         self._open_dialog(self._('Edit text (the original is kept)'), text=self.board.items[idea_id]['text'],
+                          max_length=IDEA_MODERATION_MAX,
                           action=lambda: curation.edit_idea(self.rt.db, self.rt.bus, secret=self.secret,
                                                             idea_id=idea_id, text=self.dialog_input.value))
 
@@ -375,7 +384,7 @@ class ModeratorView:
         """From a column's menu: rename (asks for the title), recolour, dissolve (its ideas stay)."""
         if action == 'rename':
             title = next((t for i, t, _c, _p in self.state.clusters if i == cluster_id), '')
-            self._open_dialog(self._('Rename cluster'), text=title,
+            self._open_dialog(self._('Rename cluster'), text=title, max_length=IDEA_GROUP_MAX,
                               action=lambda: clusters.rename_cluster(self.rt.db, self.rt.bus, secret=self.secret,
                                                                      cluster_id=cluster_id,
                                                                      title=self.dialog_input.value or ''))
@@ -453,6 +462,7 @@ class ModeratorView:
             if isinstance(event, QuestionChanged):
                 self.duplicate_list.clear()
                 self.duplicates.set_value(False)
+                self.themes.clear()
             self.undo.soon()
             if self.earlier:
                 self.earlier.show(state)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
-from nicegui import app, background_tasks, run, ui
+from nicegui import app, background_tasks, ui
 from sqlmodel import col, select
 
 from ..events import Event
@@ -30,17 +30,11 @@ from ..services import protocol, results, workshops
 from ..services.errors import ServiceError
 from .frame import content, frame
 from .live import follow_workshop
+from .offload import off_the_loop
 from .secret_links import exchange, invalid, lead_place, lead_place_of, led_workshop, open_lead_link
 
 FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON'}
 PREVIEW_DELAY = 2.0  # seconds: live changes are gathered before the preview reloads
-
-
-async def off_the_loop(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a rendering in NiceGUI's worker processes (a thread if there is no process pool)."""
-    if run.process_pool is not None:
-        return await run.cpu_bound(fn, *args)
-    return await run.io_bound(fn, *args)
 
 
 def _attachment(content_: bytes, filename: str, media_type: str) -> Response:

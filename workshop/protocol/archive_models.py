@@ -35,6 +35,7 @@ from ..limits import (
     DOTS_MIN,
     IDEA_GROUP_MAX,
     IDEA_MAX,
+    IDEA_MODERATION_MAX,
     KEY_RESULT_MAX,
     KEY_RESULTS_MAX,
     LABEL_MAX,
@@ -199,13 +200,17 @@ class Vote(_Part):
     created_at: Timestamp
 
 
+_IDEA_LENGTH = (f'a phone posts at most {IDEA_MAX} characters; the moderation may add or edit up to '
+                f'{IDEA_MODERATION_MAX:,}, in lines')
+
+
 class Idea(_Part):
     id: int = Field(ge=1)
-    text: str = Field(min_length=1, max_length=IDEA_MAX)
+    text: str = Field(min_length=1, max_length=IDEA_MODERATION_MAX, description=_IDEA_LENGTH)
     author: int | None = Field(ge=1, description='a participant id; null: added by the moderation')
     created_at: Timestamp
     source: Literal[_values(IdeaSource)]
-    original_text: str | None = Field(max_length=IDEA_MAX)
+    original_text: str | None = Field(max_length=IDEA_MODERATION_MAX)
     edited_at: Timestamp | None
     hidden: bool
     hidden_reason: Literal[_values(HideReason)] | None

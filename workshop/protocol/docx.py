@@ -190,10 +190,13 @@ def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]
         if text == '\t':
             r.append(OxmlElement('w:tab'))
         else:
-            t = OxmlElement('w:t')
-            t.set(qn('xml:space'), 'preserve')
-            t.text = text
-            r.append(t)
+            for n, line in enumerate(text.split('\n')):  # the moderation's lines ("- " sub-points): line breaks
+                if n:
+                    r.append(OxmlElement('w:br'))
+                t = OxmlElement('w:t')
+                t.set(qn('xml:space'), 'preserve')
+                t.text = line
+                r.append(t)
         p.append(r)
     body = document.element.body
     if body.sectPr is not None:

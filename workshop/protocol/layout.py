@@ -51,7 +51,7 @@ class Prose:
 
 @dataclass
 class Note:
-    text: str  # a small grey line (moderators of a topic, "no key results yet")
+    text: str  # a small grey line (the breakouts and moderators of a topic, "no background text yet")
 
 
 @dataclass
@@ -91,7 +91,7 @@ class Numbered:
 @dataclass
 class Contribution:
     text: str
-    dots: str | None  # "3 Punkte"; None when the question had no voting
+    dots: str | None  # "3 Punkte"; None when it has none (also when the question had no voting): never "0 Punkte"
     note: str | None  # author, "2× genannt"
 
 
@@ -101,7 +101,7 @@ class Contributions:
     heading: str | None  # the cluster's title, "Other contributions"; None: the question has no clusters
     items: list[Contribution]
     level: int = 4  # the sub-heading's level (Heading 4 under a question, 5 under a sub-question)
-    dots: str | None = None  # the cluster's summed dots ("7 Punkte"); None: no voting, or no cluster
+    dots: str | None = None  # the cluster's summed dots ("7 Punkte"); None: none, no voting, or no cluster
     colour: str | None = None  # the cluster's colour (#rrggbb); None: no colour
 
 
@@ -239,10 +239,8 @@ def build(doc: ProtocolDocument) -> list[Block]:
     for n, topic in enumerate(doc.topics, start=1):
         blocks.append(Heading(2, f'{numbered.index("key_results") + 1}.{n}\u2002{topic_title(_, topic)}', outline=1))
         blocks.append(Note(topic_facts(_, topic)))
-        if topic.key_results:
+        if topic.key_results:  # none yet: the topic's heading and facts only, no placeholder line
             blocks.append(Bullets(list(topic.key_results)))
-        else:
-            blocks.append(Note(_('No key results recorded yet.')))
 
     chapter('conclusions')
     if doc.conclusions:
@@ -257,7 +255,7 @@ def build(doc: ProtocolDocument) -> list[Block]:
         blocks.append(Heading(2, f'A.{n}\u2002{topic_title(_, topic)}', outline=1))
         blocks.append(Note(topic_facts(_, topic)))
         block = None
-        for question in topic.questions:
+        for question in answered(topic):
             if question.block and question.sub:
                 if question.block != block:
                     blocks.append(Heading(3, f'{question.number}.\u2002{question.block}', outline=2))
@@ -338,8 +336,8 @@ def participation(doc: ProtocolDocument) -> list[Block]:
 
 
 def topic_facts(_: Translate, topic: TopicSection) -> str:
-    rounds = ', '.join(_('{label} ({n} people)', label=b.label, n=b.members) if b.members else b.label
-                       for b in topic.breakouts)
+    rounds = ', '.join(_.ngettext('{label} ({n} person)', '{label} ({n} people)', b.members, label=b.label)
+                       if b.members else b.label for b in topic.breakouts)
     people = '; '.join(p.line for p in topic.moderators)
     parts = [p for p in (rounds, _('Moderation: {name}', name=people) if people else '') if p]
     return ' · '.join(parts)
@@ -356,14 +354,20 @@ def appendix_intro(doc: ProtocolDocument) -> str:
     return text
 
 
-def contribution(_: Translate, idea: IdeaItem, voted: bool) -> Contribution:
+def contribution(_: Translate, idea: IdeaItem) -> Contribution:
     notes = []
     if idea.mentions > 1:
         notes.append(_('mentioned {n} times', n=idea.mentions))
     if idea.author:
         notes.append(idea.author)
-    return Contribution(text=idea.text, dots=dots_label(_, idea.dots) if voted else None,
+    return Contribution(text=idea.text, dots=dots_label(_, idea.dots) if idea.dots else None,
                         note=' · '.join(notes) or None)
+
+
+def answered(topic: TopicSection) -> list[QuestionSection]:
+    """The questions the appendix lists: those with contributions or key results. A question nobody answered
+    is left out (no "no contributions" line under it), and so is a themed block none of whose questions were."""
+    return [q for q in topic.questions if q.groups or q.key_results]
 
 
 def question_blocks(doc: ProtocolDocument, question: QuestionSection, *, level: int = 3) -> list[Block]:
@@ -373,20 +377,17 @@ def question_blocks(doc: ProtocolDocument, question: QuestionSection, *, level: 
     if question.key_results:
         blocks.append(Note(_('Key results of this question:')))
         blocks.append(Bullets(list(question.key_results)))
-    voted = question.voted
     top = question.top(CHART_TOP)
     if len(top) >= 2:
         blocks.append(Chart(_('Most dots'), [(i.text, i.dots) for i in top]))
-    if not question.groups:
-        blocks.append(Note(_('No contributions.')))
     named = any(g.heading is not None for g in question.groups)
     for group in question.groups:
-        items = [contribution(_, i, voted) for i in group.ideas]
+        items = [contribution(_, i) for i in group.ideas]
         if group.heading is None:
             blocks.append(Contributions(_('Other contributions') if named else None, items, level=level + 1))
         else:
             blocks.append(Contributions(group.heading, items, level=level + 1,
-                                        dots=dots_label(_, group.dots) if voted else None,
+                                        dots=dots_label(_, group.dots) if group.dots else None,
                                         colour=CLUSTER_COLOURS.get(group.colour or '')))
     return blocks
 

@@ -29,6 +29,11 @@ def escape(text: str, *, line_start: bool = True) -> str:
     return ' '.join(text.split('\n'))
 
 
+def _lines(text: str) -> str:
+    """A contribution in lines (the moderation's "- " sub-points) as one list item with hard line breaks."""
+    return '  \n  '.join(escape(line) for line in text.split('\n') if line.strip())
+
+
 def _prose(block: layout.Prose, out: list[str], *, indent: str = '') -> None:
     for part in block.parts:
         if isinstance(part, list):
@@ -88,7 +93,7 @@ def render_markdown(doc: ProtocolDocument) -> str:
                 out += [f'{"#" * (block.level + 1)} {escape(block.heading)}{dots}', '']
             for item in block.items:
                 extra = ', '.join(p for p in (item.dots, item.note) if p)
-                out.append(f'- {escape(item.text)}' + (f' *({escape(extra)})*' if extra else ''))
+                out.append(f'- {_lines(item.text)}' + (f' *({escape(extra)})*' if extra else ''))
             out.append('')
     return '\n'.join(out).rstrip() + '\n'
 

@@ -52,6 +52,7 @@ BAR = colors.HexColor('#7fa6d3')
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 25 * mm, 20 * mm, 24 * mm, 22 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
+FRAME_H = PAGE_H - TOP - BOTTOM  # the height of a page's text
 _CELLS = [('FONT', (0, 0), (-1, -1), FONT, 9), ('VALIGN', (0, 0), (-1, -1), 'TOP')]  # only embedded fonts
 
 
@@ -201,7 +202,7 @@ class _Doc(BaseDocTemplate):
             title=doc.title, author=doc.organiser or doc.title, subject=_('Minutes of the workshop'),
             creator='workshop', keywords=', '.join(p for p in (_('Minutes'), doc.title) if p),
             lang='de-DE' if doc.language == 'de' else 'en-GB', initialFontName=FONT)
-        frame = Frame(LEFT, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, id='body', leftPadding=0, rightPadding=0,
+        frame = Frame(LEFT, BOTTOM, WIDTH, FRAME_H, id='body', leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id='page', frames=[frame], onPage=self._decorate,
                                             onPageEnd=self._running_head)])
@@ -475,12 +476,24 @@ class _Contribution(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        _w, h = self.text.wrap(available_width - self.DOTS_W, available_height)
+        _w, h = self.text.wrap(self._text_width(available_width), available_height)
         self.height = h + 2 * self.PAD
         return self.width, self.height
 
+    def _text_width(self, available_width: float) -> float:
+        """The column beside the dots; the whole width for an idea without dots (a long one wraps less)."""
+        return available_width - (self.DOTS_W if self.dots else 0)
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        return []  # an idea (at most 500 characters) moves to the next page as a whole
+        """An idea that fits on a page moves to the next one as a whole (also the moderation's longest, 2,000
+        characters); only one taller than a page (many short lines) is split between its lines."""
+        if self.height <= FRAME_H:
+            return []
+        parts = self.text.split(self._text_width(available_width), available_height - 2 * self.PAD)
+        if len(parts) < 2:
+            return []
+        return [_Contribution(parts[0], self.dots, rule=False),
+                *(_Contribution(part, None, rule=self.rule) for part in parts[1:])]
 
     def draw(self) -> None:
         c = self.canv
@@ -539,7 +552,7 @@ def _contributions(block: layout.Contributions, s: dict[str, ParagraphStyle]) ->
     if block.heading:
         out.append(_keep(_ClusterHeading(block, s['group'])))
     for n, item in enumerate(block.items):
-        markup = _x(item.text)
+        markup = _x(item.text).replace('\n', '<br/>')  # the moderation's lines ("- " sub-points) as typed
         if item.note:  # a second, small grey line ("2× genannt", the author)
             markup += f'<br/><font size="8" color="#5f6368">{_x(item.note)}</font>'
         out.append(_Contribution(Paragraph(markup, s['idea'], bulletText='•'), item.dots,

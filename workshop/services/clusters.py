@@ -21,7 +21,7 @@ from ..events import ClustersChanged, Event, IdeaChanged, IdeaPosted, VoteChange
 from ..limits import CLUSTERS_MAX, IDEA_GROUP_MAX, UNDO_KEPT
 from ..models import Breakout, Cluster, CurationStep, Idea, Vote
 from .access import moderated_breakout
-from .errors import N_, Invalid, NotFound
+from .errors import N_, Invalid, NotFound, ServiceError
 from .facilitation import question_of_breakout
 from .text import clean_text
 from .votes import dots_cast, idea_total
@@ -114,13 +114,22 @@ async def ensure_cluster(session: AsyncSession, breakout: Breakout, question_id:
     return cluster
 
 
+async def ensure_cluster_events(session: AsyncSession, breakout: Breakout, question_id: int,
+                                title: str) -> list[Event]:
+    """``ensure_cluster`` for a step that files an idea by title: the ClustersChanged to publish when it made one."""
+    before = len(await clusters_of(session, breakout_id=breakout.id, question_id=question_id))
+    await ensure_cluster(session, breakout, question_id, title)
+    after = await clusters_of(session, breakout_id=breakout.id, question_id=question_id)
+    return [clusters_event(breakout, question_id, after)] if len(after) > before else []
+
+
 async def _ideas_in(session: AsyncSession, cluster: Cluster) -> list[Idea]:
     return list((await session.exec(select(Idea).where(
         Idea.breakout_id == cluster.breakout_id, Idea.question_id == cluster.question_id,
         Idea.group == cluster.title, col(Idea.merged_into_id).is_(None)).order_by(col(Idea.id)))).all())
 
 
-async def _publish(bus: Bus, events: list[Event]) -> None:
+async def publish_all(bus: Bus, events: list[Event]) -> None:
     for event in events:
         await bus.publish(event)
 
@@ -153,7 +162,7 @@ async def rename_cluster(db: Database, bus: Bus, *, secret: str, cluster_id: int
         if events:
             await record(session, breakout, cluster.question_id, 'rename', title,
                          {'cluster_id': cluster.id, 'title': old})
-    await _publish(bus, events)
+    await publish_all(bus, events)
 
 
 async def _rename(session: AsyncSession, breakout: Breakout, cluster: Cluster, title: str) -> list[Event]:
@@ -221,7 +230,7 @@ async def dissolve_cluster(db: Database, bus: Bus, *, secret: str, cluster_id: i
         events = [clusters_event(breakout, question_id,
                                  await clusters_of(session, breakout_id=breakout.id, question_id=question_id)),
                   *[await idea_changed(session, breakout, i) for i in ideas]]
-    await _publish(bus, events)
+    await publish_all(bus, events)
 
 
 async def file_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, cluster_id: int | None) -> None:
@@ -268,7 +277,7 @@ async def accept_theme(db: Database, bus: Bus, *, secret: str, title: str, idea_
                                  await clusters_of(session, breakout_id=breakout.id, question_id=question.id)),
                   *[await idea_changed(session, breakout, i) for i in ideas]]
         cluster_id = cluster.id
-    await _publish(bus, events)
+    await publish_all(bus, events)
     return cluster_id
 
 
@@ -289,25 +298,47 @@ class Undone:
 
 
 async def undo_last(db: Database, bus: Bus, *, secret: str, question_id: int | None = None) -> Undone | None:
-    """Undo the newest step of the question that is not undone yet; None if there is none."""
-    async with db.transaction() as session:
-        breakout = await moderated_breakout(session, secret, lock=True)
-        question = await question_of_breakout(session, breakout, question_id)
-        step = (await session.exec(select(CurationStep).where(
-            CurationStep.breakout_id == breakout.id, CurationStep.question_id == question.id,
-            col(CurationStep.undone).is_(False)).order_by(col(CurationStep.id).desc()))).first()
-        if step is None:
-            return None
-        events = await UNDO[step.kind](session, breakout, question.id, step.undo)
-        step.undone = True
-        await session.flush()
-        # the undo's own changes are no steps: undone steps are not redone
-        await session.exec(delete(CurationStep).where(CurationStep.breakout_id == breakout.id,
-                                                      CurationStep.question_id == question.id,
-                                                      col(CurationStep.id) > step.id))
-        done = Undone(step.kind, step.label)
-    await _publish(bus, events)
+    """Undo the newest step of the question that is not undone yet; None if there is none.
+
+    A step that cannot be undone any more (its cluster's old title is taken meanwhile, the question has the most
+    clusters it may have …) is taken off the history with a message that says so: the steps before it stay
+    undoable."""
+    step_id: int | None = None
+    try:
+        async with db.transaction() as session:
+            breakout = await moderated_breakout(session, secret, lock=True)
+            question = await question_of_breakout(session, breakout, question_id)
+            step = (await session.exec(select(CurationStep).where(
+                CurationStep.breakout_id == breakout.id, CurationStep.question_id == question.id,
+                col(CurationStep.undone).is_(False)).order_by(col(CurationStep.id).desc()))).first()
+            if step is None:
+                return None
+            step_id = step.id
+            done, events = await _undo(session, breakout, question.id, step)
+    except ServiceError as e:
+        if step_id is None:
+            raise
+        async with db.transaction() as session:
+            stuck = await session.get(CurationStep, step_id)
+            label = stuck.label if stuck is not None else ''
+            if stuck is not None:
+                stuck.undone = True
+        raise Invalid(N_('“{step}” cannot be undone any more: {reason} The step is off the history; the steps '
+                         'before it can still be undone.'), step=label, reason=e) from e
+    await publish_all(bus, events)
     return done
+
+
+async def _undo(session: AsyncSession, breakout: Breakout, question_id: int,
+                step: CurationStep) -> tuple[Undone, list[Event]]:
+    events = await UNDO[step.kind](session, breakout, question_id, step.undo)
+    step.undone = True
+    await session.flush()
+    # the undo's own changes are no steps: undone steps are not redone
+    await session.exec(delete(CurationStep).where(CurationStep.breakout_id == breakout.id,
+                                                  CurationStep.question_id == question_id,
+                                                  col(CurationStep.id) > step.id))
+    return Undone(step.kind, step.label), events
 
 
 async def _undo_create(session: AsyncSession, breakout: Breakout, question_id: int, undo: dict) -> list[Event]:

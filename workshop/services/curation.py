@@ -11,13 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..bus import Bus
 from ..db import Database
 from ..events import IdeaPosted, VoteChanged
-from ..limits import IDEA_GROUP_MAX
+from ..limits import IDEA_GROUP_MAX, IDEA_MODERATION_MAX
 from ..models import Breakout, HideReason, Idea, IdeaPublic, IdeaSource, Vote, utcnow
 from .access import moderated_breakout
-from .clusters import ensure_cluster, idea_changed, idea_for_curation, record
+from .clusters import ensure_cluster_events, idea_changed, idea_for_curation, publish_all, record
 from .errors import N_, Invalid
 from .facilitation import question_of_breakout
-from .ideas import IDEA_MAX, new_client_id, to_public
+from .ideas import new_client_id, to_public
 from .text import clean_optional, clean_text
 from .votes import dots_cast, idea_total
 
@@ -34,9 +34,15 @@ def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, 'isoformat') else getattr(value, 'value', value)
 
 
+def _moderation_text(text: str | None) -> str:
+    """An idea as the moderation writes it: longer than a phone's, line breaks kept (at most one blank line)."""
+    return clean_text(text, max_length=IDEA_MODERATION_MAX, multiline=True, field=N_('Idea'))
+
+
 async def edit_idea(db: Database, bus: Bus, *, secret: str, idea_id: int, text: str) -> IdeaPublic:
-    """Correct an idea's text; the participant's original wording is kept."""
-    text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
+    """Correct an idea's text; the participant's original wording is kept. The moderation may write more than
+    a phone (``IDEA_MODERATION_MAX``) and in lines ("- " sub-points)."""
+    text = _moderation_text(text)
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
         idea = await idea_for_curation(session, breakout, idea_id)
@@ -78,12 +84,11 @@ async def set_group(db: Database, bus: Bus, *, secret: str, idea_id: int, group:
         idea = await idea_for_curation(session, breakout, idea_id)
         if group == idea.group:
             return
-        if group is not None:
-            await ensure_cluster(session, breakout, idea.question_id, group)
+        made = [] if group is None else await ensure_cluster_events(session, breakout, idea.question_id, group)
         await record(session, breakout, idea.question_id, 'file', idea.text, {'idea_id': idea.id, 'group': idea.group})
         idea.group = group
         event = await idea_changed(session, breakout, idea)
-    await bus.publish(event)
+    await publish_all(bus, [*made, event])
 
 
 async def set_marked(db: Database, bus: Bus, *, secret: str, idea_id: int, marked: bool) -> None:
@@ -144,19 +149,20 @@ async def merge_ideas(db: Database, bus: Bus, *, secret: str, keep_id: int, merg
 
 async def add_idea(db: Database, bus: Bus, *, secret: str, text: str, question_id: int | None = None,
                    group: str | None = None) -> IdeaPublic:
-    """Add an idea on someone's behalf: a paper card in the room, the video call's chat."""
-    text = clean_text(text, max_length=IDEA_MAX, field=N_('Idea'))
+    """Add an idea on someone's behalf: a paper card in the room, the video call's chat (up to
+    ``IDEA_MODERATION_MAX`` characters, in lines)."""
+    text = _moderation_text(text)
     group = clean_optional(group, max_length=IDEA_GROUP_MAX, field=N_('Heading'))
     async with db.transaction() as session:
         breakout = await moderated_breakout(session, secret)
         question = await question_of_breakout(session, breakout, question_id)
-        if group is not None:
-            await ensure_cluster(session, breakout, question.id, group)
+        made = [] if group is None else await ensure_cluster_events(session, breakout, question.id, group)
         idea = Idea(breakout_id=breakout.id, question_id=question.id, participant_id=None, text=text,
                     client_id=new_client_id(), source=IdeaSource.moderator, group=group)
         session.add(idea)
         await session.flush()
         public = to_public(idea)
+    await publish_all(bus, made)
     await bus.publish(IdeaPosted(workshop_id=breakout.workshop_id, breakout_id=breakout.id, question_id=question.id,
                                  idea_id=public.id, participant_id=None, text=public.text,
                                  created_at=public.created_at, group=group))

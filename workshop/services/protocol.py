@@ -32,7 +32,7 @@ from ..protocol.layout import file_name
 from ..protocol.models import ProtocolSettings, ProtocolVersion
 from ..protocol.render import FORMATS, Export, Runner, inline, render_all
 from .access import led_workshop
-from .errors import N_, Invalid, NotFound
+from .errors import N_, NP_, Invalid, NotFound
 from .results import clean_bullets
 from .text import clean_text
 
@@ -139,8 +139,10 @@ async def set_participation_extra(db: Database, bus: Bus, *, lead_secret: str, g
         if key and key not in (workshop.stakeholder_groups or []) and not joined:
             raise Invalid(N_('Please choose a stakeholder group from the list.'))
         if joined + count < 0:
-            raise Invalid(N_('Only {n} people of this group joined in the app; the correction cannot take away '
-                             'more.'), n=joined)
+            raise Invalid(NP_('Only one person of this group joined in the app; the correction cannot take away '
+                              'more.',
+                              'Only {n} people of this group joined in the app; the correction cannot take away '
+                              'more.'), n=joined)
         extra = dict(workshop.participation_extra or {})
         if count:
             extra[key] = count

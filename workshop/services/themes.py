@@ -105,7 +105,7 @@ suggestion proposal view opinion point side wish matter ups
 _STOP = {'de': _STOP_DE, 'en': _STOP_EN}
 
 
-def suggest_themes(texts: Sequence[tuple[int, str]], *, language: str = 'de') -> list[ThemeSuggestion]:
+def suggest_themes(texts: Sequence[tuple[int, str]], language: str = 'de') -> list[ThemeSuggestion]:
     """Proposed themes for ``(idea id, text)`` pairs, largest first; an idea in none of them stayed unclear.
     ``language`` is the ideas' language, ``'de'`` or ``'en'`` (``'de-DE'`` is read as ``'de'``).
 
