@@ -203,6 +203,11 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         # --- round 2 ---------------------------------------------------------------------------------------------
         step('round 2')
         lead.get_by_role('button', name='Durchlauf 2', exact=True).click()
+        dialog = lead.get_by_role('dialog')  # what is still going on in round 1, before every phone moves
+        expect(dialog).to_contain_text('Durchlauf 2 öffnen?')
+        expect(dialog).to_contain_text('Handys sind gerade in den Räumen.')
+        shoot(lead, screenshots / 'lead-open-round-desktop.png')
+        dialog.get_by_role('button', name='Durchlauf 2 öffnen').click()
         for phone in phones:
             expect(phone.get_by_text('Durchlauf 2 hat begonnen', exact=False)).to_be_visible(timeout=SOON)
         expect(plenary.get_by_text(re.compile('^W 2.1 ·'))).to_be_visible(timeout=SOON)

@@ -135,9 +135,15 @@ async def test_second_round_plenary_and_notice(user: User, create_user: Callable
 
     # round 2: phones ask for a room; the round-2 room shows round 1's results read-only
     lead.find(marker='open-round-2').click()
+    await lead.should_see('Durchlauf 2 öffnen?', retries=WAIT)
+    await lead.should_see('Der Hinweis „Die Pause endet in 5 Minuten“ wird entfernt.')
+    lead.find(marker='round-ok').click()
     await anna.should_see('Durchlauf 2 hat begonnen', retries=WAIT)
     await lead.should_see(marker='current-round-2', retries=WAIT)
     await plenary_wall.should_see('W 2.1 · Entstehung von Netzwerken und Clustern', retries=WAIT)
+    await anna.should_not_see('Die Pause endet in 5 Minuten', retries=WAIT)  # the new round cleared the notice
+    await plenary_wall.should_see('Jetzt: 15:45 Parallele Workshops – Durchlauf 2', retries=WAIT)  # run of show
+    assert _element(lead, 'notice-input').value == ''
     anna.find(marker='choose-new-room').click()
     page = await open_join_page(anna, links.join_code, switch=True)
     assert 'Sie hatten dieses Thema bereits in einem früheren Durchlauf.' in page.text()
@@ -153,10 +159,13 @@ async def test_second_round_plenary_and_notice(user: User, create_user: Callable
     await plenary_wall.should_see('Kernergebnis W 1.1', retries=WAIT)
     await anna.should_see('Plenum: Bitte folgen Sie dem Hauptbildschirm.', retries=WAIT)
     await plenary_wall.should_not_see('Plenum: Bitte folgen Sie dem Hauptbildschirm.')  # it is the main screen
+    await anna.should_not_see(marker='idea-input', retries=WAIT)  # the rooms pause while the plenary runs
     lead.find(marker='summary-next').click()
     await plenary_wall.should_see('2. Clusterstrategien und Strategieentwicklung', retries=WAIT)
     lead.find(marker='summary-end').click()
     await plenary_wall.should_see('Scannen Sie den Code mit der Handykamera und wählen Sie Ihren Raum.', retries=WAIT)
+    _element(lead, 'plenary-mode').set_value(False)  # back to the rooms
+    await anna.should_see(marker='idea-input', retries=WAIT)
 
 
 async def test_joining_can_be_locked(user: User, create_user: Callable[[], User]):

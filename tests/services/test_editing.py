@@ -12,9 +12,10 @@ from workshop.services.workshops import create_from_template
 from workshop.templates import load_template
 
 
-def _structure_events(bus, workshop_id):
+def _structure_events(bus, workshop_id, field='structure'):
+    """The edits announced (``'questions'``: pages show the new questions without a reload)."""
     return [e for e in bus.published if isinstance(e, WorkshopChanged) and e.workshop_id == workshop_id
-            and e.fields == ('structure',)]
+            and e.fields == (field,)]
 
 
 async def _load(db, cluster):
@@ -362,7 +363,7 @@ async def test_add_question_plain_and_into_a_block(db, bus, cluster):
     ]
     assert [q.position for q in questions] == list(range(8))
     assert questions[2].dots_budget == 5
-    assert len(_structure_events(bus, cluster.workshop_id)) == 3
+    assert len(_structure_events(bus, cluster.workshop_id, 'questions')) == 3
 
 
 @pytest.mark.parametrize(('fields', 'message'), [
@@ -419,7 +420,7 @@ async def test_moving_questions_keeps_blocks_together(db, bus, cluster):
     assert [q.id for q in qs] == [plain.id, a2.id, a1.id, b1.id, b2.id]
     assert [(n, sub) for n, sub, _b, _t in shape] == [(1, None), (2, 'a'), (2, 'b'), (3, 'a'), (3, 'b')]
     assert [q.position for q in qs] == list(range(5))
-    assert len(_structure_events(bus, cluster.workshop_id)) == 3  # refused moves publish nothing
+    assert len(_structure_events(bus, cluster.workshop_id, 'questions')) == 3  # refused moves publish nothing
 
 
 async def test_changing_the_block_of_a_question(db, bus, cluster):
@@ -484,7 +485,7 @@ async def test_delete_question_renumbers_and_moves_breakouts_on(db, bus, cluster
     changed = [e for e in bus.published if isinstance(e, QuestionChanged)]
     assert {(e.breakout_id, e.question_id) for e in changed} == \
         {(b.breakout_id, a2.id) for b in cluster.breakouts if b.topic == cluster.breakouts[1].topic}
-    assert bus.published[-1] == WorkshopChanged(workshop_id=cluster.workshop_id, fields=('structure',))
+    assert bus.published[-1] == WorkshopChanged(workshop_id=cluster.workshop_id, fields=('questions',))
 
     await editing.delete_question(db, bus, lead_secret=cluster.lead_secret, question_id=a2.id)
     shape, _ = await _questions(db, cluster, 2)

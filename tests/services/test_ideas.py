@@ -326,3 +326,16 @@ async def test_posting_goes_on_when_the_limits_cannot_be_counted(caplog):
         assert time.monotonic() - started < 2
     warnings = [r for r in caplog.records if 'posting limits not checked' in r.getMessage()]
     assert len(warnings) == 2  # one per limiter, not one per idea
+
+
+async def test_the_plenary_pauses_posting_and_the_rooms_continue_after_it(db, bus, cluster):
+    from workshop.services import lead
+    token, breakout_id = await _member(db, bus, cluster)
+    await lead.set_summary_topic(db, bus, lead_secret=cluster.lead_secret, topic_number=1)
+    with pytest.raises(Invalid, match='plenary is on'):
+        await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='Während des Resümees',
+                              client_id='c-plenary')
+    await lead.set_plenary(db, bus, lead_secret=cluster.lead_secret, plenary=False)
+    posted = await ideas.post_idea(db, bus, token=token, breakout_id=breakout_id, text='Während des Resümees',
+                                   client_id='c-plenary')  # the same idea, sent again once the rooms continue
+    assert posted.text == 'Während des Resümees'

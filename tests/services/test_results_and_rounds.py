@@ -2,7 +2,7 @@ import pytest
 
 from workshop.events import KeyResultsChanged, RoundChanged, WorkshopChanged
 from workshop.models import Workshop
-from workshop.services import curation, facilitation, ideas, lead, participants, results, votes
+from workshop.services import curation, facilitation, ideas, lead, participants, results, votes, workshops
 from workshop.services.errors import Forbidden, Invalid, NotFound
 
 from .helpers import member, post
@@ -155,3 +155,33 @@ async def test_removing_a_participant_can_hide_all_their_ideas(db, bus, cluster)
                                          participant_id=rows[1].id) == 0
     async with db.session() as s:
         assert not (await s.get(Idea, kept)).hidden
+
+
+
+async def _agenda(db, cluster) -> list:
+    async with db.session() as session:
+        return await workshops.agenda_of(session, cluster.workshop_id)
+
+
+async def test_opening_a_round_moves_the_run_of_show_and_clears_the_notice(db, bus, cluster):
+    s = cluster.lead_secret
+    agenda = await _agenda(db, cluster)
+    round_two = next(i for i, item in enumerate(agenda) if item.title.startswith('Parallele Workshops – Durchlauf 2'))
+    await lead.send_notice(db, bus, lead_secret=s, text='Die Pause endet in 5 Minuten')
+    await lead.open_round(db, bus, lead_secret=s, round_number=2)
+    async with db.session() as session:
+        workshop = await session.get(Workshop, cluster.workshop_id)
+    assert workshop.current_agenda_item_id == agenda[round_two].id and workshop.notice is None
+    assert isinstance(bus.published[-1], WorkshopChanged) and set(bus.published[-1].fields) == {'agenda', 'notice'}
+    # the next item is the one after round 2's (the summary), not the first of the day
+    assert await lead.next_agenda_item(db, bus, lead_secret=s) == agenda[round_two + 1].id
+
+
+async def test_next_agenda_item_starts_where_the_day_stands(db, bus, cluster):
+    s = cluster.lead_secret
+    agenda = await _agenda(db, cluster)
+    assert await lead.next_agenda_item(db, bus, lead_secret=s) == agenda[0].id  # round 1: the top of the day
+    await lead.open_round(db, bus, lead_secret=s, round_number=2)
+    await lead.set_agenda_item(db, bus, lead_secret=s, item_id=None)  # the lead took the pointer away
+    round_two = next(item for item in agenda if item.title.startswith('Parallele Workshops – Durchlauf 2'))
+    assert await lead.next_agenda_item(db, bus, lead_secret=s) == round_two.id

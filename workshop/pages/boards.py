@@ -48,6 +48,16 @@ def _note(idea_id: int, text: str, *, into: str | None = None) -> dict[str, Any]
     return {'id': idea_id, 'text': text, 'kind': 'hidden' if into is None else 'merged', 'into': into}
 
 
+# what an empty board says, by who reads it: a phone is invited, the projector tells the room how, the moderator
+# gets a hint
+EMPTY = {
+    'phone': lambda _: _('No ideas yet — be the first!'),
+    'wall': lambda _: _('No ideas yet. Scan the code or open the link to write one.'),
+    'moderator': lambda _: _('No ideas yet. They appear here as they arrive; add paper cards or chat '
+                             'contributions above.'),
+}
+
+
 class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_channel.js']):
     """The idea list of one page, showing its room's state. ``mode`` is 'phone', 'moderator' or 'wall'."""
 
@@ -72,7 +82,7 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
             'breakout': state.breakout_id, 'question': state.question_id, 'my-dots': {}, 'seq': state.version,
             'clusters': clusters_prop(state.clusters), 'notes': [], 'pinned': state.wall_pin, 'pace': pace,
             'labels': {
-                'empty': _('No ideas yet — be the first!'), 'list': _('Ideas'), 'own': _('Your post'),
+                'empty': EMPTY[mode](_), 'list': _('Ideas'), 'own': _('Your post'),
                 'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
                 'dots': _.plural_forms('{n} dot', '{n} dots'),
                 'vote': _('Give a dot'), 'unvote': _('Take a dot back'),

@@ -1,10 +1,14 @@
 // A countdown that ticks in the browser: the server sends the end time once,
 // with its own clock reading, so every screen shows the same remaining time.
+const SOON_S = 60;
+
 export default {
-  template: `<span v-if="endsAt" role="timer" :class="{'ws-timer-done': left <= 0}">{{ text }}</span>`,
+  // the last minute in amber, the end in white on red: seen from the back of the room and at a glance
+  template: `<span v-if="endsAt" role="timer" class="ws-timer"
+                   :class="{'ws-timer-soon': left > 0 && left <= SOON_S, 'ws-timer-done': left <= 0}">{{ text }}</span>`,
   props: { endsAt: Number, serverNow: Number, doneText: String },
   data() {
-    return { now: Date.now(), offset: 0 };
+    return { now: Date.now(), offset: 0, SOON_S: SOON_S };
   },
   computed: {
     left() {

@@ -139,6 +139,51 @@ class Run {
 
 const idsOf = (blocks) => blocks.flatMap((b) => b.cards.map((c) => c.id));
 
+// Web addresses in an idea: links on a phone (opened in a new tab, no referrer), shortened on the wall, where
+// nobody clicks and a long address would break a column. Only http(s) and www. addresses; the text stays text.
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi;
+const TRAILING = /[.,;:!?)\]}»“”'"]+$/;
+const WALL_URL_CHARS = 32;
+export const linkParts = (text, short) => {
+  const parts = [];
+  let at = 0;
+  for (const m of (text || "").matchAll(URL_RE)) {
+    const url = m[0].replace(TRAILING, "");
+    if (m.index > at) parts.push({ text: text.slice(at, m.index) });
+    const href = /^https?:/i.test(url) ? url : `https://${url}`;
+    let shown = url;
+    if (short) {
+      shown = url.replace(/^https?:\/\//i, "").replace(/^www\./i, "").replace(/\/$/, "");
+      if (shown.length > WALL_URL_CHARS) shown = `${shown.slice(0, WALL_URL_CHARS - 1)}…`;
+    }
+    parts.push({ text: shown, href: href });
+    at = m.index + url.length;
+  }
+  if (at < (text || "").length) parts.push({ text: text.slice(at) });
+  return parts;
+};
+
+// While voting, each phone lists the ideas in an order of its own (the first ones get no more dots for being
+// first), the same on every look: a seed per room kept in the tab, mixed with each idea's id.
+const orderSeed = (room) => {
+  const key = `ws:order:${room}`;
+  try {
+    const kept = sessionStorage.getItem(key);
+    if (kept) return Number(kept);
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    sessionStorage.setItem(key, String(seed));
+    return seed;
+  } catch (e) {
+    return Math.floor(Math.random() * 2 ** 31); // no storage: still shuffled, for this page's life
+  }
+};
+const mixed = (seed, id) => {
+  let h = (seed ^ Math.imul(id, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+};
+
 // The page-through: a cycle shows every card that is there when it begins (and those arriving ahead of it),
 // none skipped when others are removed or added meanwhile; its pages are numbered. A pinned cluster keeps its
 // columns on every page (paging on its own if it is long); the others page through the rest.
@@ -209,7 +254,9 @@ const CARD = `
                 :class="['w-full ws-idea-card', {'ws-own': idea.own, 'opacity-50': idea.hidden}]">
           <q-card-section class="q-pa-md column q-gutter-y-sm">
             <div class="row no-wrap items-start q-gutter-x-md">
-              <div class="ws-idea col text-base">{{ idea.text }}</div>
+              <div class="ws-idea col text-base"><template v-for="(part, k) in linked(idea.text)" :key="k"><a v-if="part.href"
+                :href="part.href" target="_blank" rel="noopener noreferrer nofollow" class="ws-link">{{ part.text }}</a><template
+                v-else>{{ part.text }}</template></template></div>
               <q-badge v-if="talliesShown && idea.dots > 0" color="primary" class="text-base" aria-live="off"
                        :aria-label="format(labels.dots, idea.dots)">{{ idea.dots }}</q-badge>
             </div>
@@ -249,7 +296,9 @@ const CARD = `
 const wallCard = (attributes) => `
           <div ${attributes} :class="['ws-wall-card', {'ws-fresh': fresh[idea.id]}]">
             <span v-if="fresh[idea.id]" class="ws-wall-new">{{ labels.fresh }}</span>
-            <div class="ws-idea">{{ idea.text }}<span v-if="(talliesShown && idea.dots > 0) || idea.marked || idea.merges"
+            <div class="ws-idea"><template v-for="(part, k) in linked(idea.text, true)" :key="k"><span v-if="part.href"
+                class="ws-link">{{ part.text }}</span><template v-else>{{ part.text }}</template></template><span
+                v-if="(talliesShown && idea.dots > 0) || idea.marked || idea.merges"
                 class="ws-wall-card-meta"><span v-if="idea.merges">{{ format(labels.merges, idea.merges + 1) }}</span><q-icon
                 v-if="idea.marked" name="star" class="ws-wall-star" :aria-label="labels.keyPoint" role="img" /><span
                 v-if="talliesShown && idea.dots > 0" class="ws-wall-dots"
@@ -368,6 +417,10 @@ export default {
     phase() {
       this.restart();
     },
+    // a phone whose room switched phase shows the new phase from the top (not half-way down the old list)
+    livePhase(now, before) {
+      if (this.mode === "phone" && before && now !== before) window.scrollTo({ top: 0, behavior: "smooth" });
+    },
     clusters() {
       this.relayout = true;
       this.scheduleFit();
@@ -386,6 +439,10 @@ export default {
       return this.livePhase === "discuss" || this.livePhase === "closed";
     },
     shown() {
+      if (this.mode === "phone" && this.livePhase === "vote") {
+        const seed = orderSeed(this.breakout);
+        return [...this.list].sort((a, b) => mixed(seed, a.id) - mixed(seed, b.id) || a.id - b.id);
+      }
       return [...this.list].sort(compareIdeas(this.ranked, true));
     },
     // phones: grouped by cluster in the discussion and after it, when the moderation made clusters
@@ -426,6 +483,9 @@ export default {
     },
   },
   methods: {
+    linked(text, short = false) {
+      return linkParts(text, short);
+    },
     info(key) {
       return this.sectionInfo.get(key) || { title: "", count: 0, dots: 0, colour: "none", pinned: false };
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
@@ -9,8 +10,8 @@ from nicegui import background_tasks, ui
 
 from ..events import Event, Resync, RoundChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
-from ..models import AgendaItem, AgendaKind, Round, Workshop
-from ..rooms.state import RoomState
+from ..models import AgendaItem, AgendaKind, Phase, Round, Workshop, utcnow
+from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
 from ..services import facilitation, lead, workshops
 from ..services.errors import ServiceError
@@ -18,6 +19,7 @@ from .countdown import Countdown
 from .frame import content, frame
 from .live import ReloadPrompt, follow_workshop, show_workshop_gone
 from .secret_links import copy_my_link, invalid, lead_place, led_workshop, open_lead_link
+from .stakeholder_panel import StakeholderPanel
 from .widgets import PhaseBadge, slug
 
 KIND_ICONS = {AgendaKind.plenary: 'groups', AgendaKind.break_: 'coffee', AgendaKind.breakout_round: 'call_split',
@@ -86,6 +88,7 @@ async def lead_page(request: Request, code: str) -> None:
                     cockpit.breakout_card(state)
         cockpit.show_round(workshop.current_round_id)
         cockpit.build_agenda(agenda)
+        await StakeholderPanel(rt, _, workshop.id).refresh()  # read now and on request, never on events
     follow_workshop(rt, workshop.id, cockpit.on_event)
 
 
@@ -104,6 +107,8 @@ class Cockpit:
         self.workshop = workshop
         self.cards: dict[int, RoomCard] = {}
         self.round_badges: dict[int, ui.badge] = {}
+        self.round_buttons: dict[int, ui.button] = {}
+        self._round_asked: Round | None = None  # the round the confirmation dialog asks about
         self.agenda_items: dict[int, ui.item] = {}
 
     # --- controls ---
@@ -125,9 +130,9 @@ class Cockpit:
             with ui.row().classes('w-full items-center gap-2'):
                 ui.label(_('Open round')).classes('text-sm text-grey-8')
                 for r in rounds:
-                    ui.button(r.title, on_click=lambda r=r: self._run(lead.open_round(
-                        self.rt.db, self.rt.bus, lead_secret=self.secret, round_number=r.number))) \
+                    self.round_buttons[r.id] = ui.button(r.title, on_click=lambda r=r: self._ask_round(r)) \
                         .props('outline no-caps dense').mark(f'open-round-{r.number}')
+                self._build_round_dialog()
                 ui.separator().props('vertical')
                 self.lock = ui.switch(_('Joining locked'), value=w.joining_locked,
                                       on_change=lambda e: self._run(lead.set_joining_locked(
@@ -223,9 +228,56 @@ class Cockpit:
     def _show_summary(self, topic: int | None) -> None:
         self.summary_label.set_text(self._('Showing topic {n}', n=topic) if topic else '')
 
+    def _build_round_dialog(self) -> None:
+        _ = self._
+        with ui.dialog() as self.round_dialog, ui.card().classes('w-[34rem] max-w-full gap-3') \
+                .mark('round-dialog'):
+            self.round_title = ui.label('').classes('text-lg font-semibold').props('role=heading aria-level=2')
+            self.round_facts = ui.column().classes('gap-1')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button(_('Cancel'), on_click=self.round_dialog.close).props('flat no-caps')
+                self.round_ok = ui.button('', icon='play_arrow', on_click=self._open_round) \
+                    .props('unelevated no-caps').mark('round-ok')
+
+    def _ask_round(self, round_: Round) -> None:
+        """Opening a round moves every phone: first say what is still going on in the current one."""
+        _ = self._
+        if round_.id == self.workshop.current_round_id:
+            ui.notify(_('{round} is open already.', round=round_.title))
+            return
+        now = [c.state for c in self.cards.values() if c.state.breakout.round_id == self.workshop.current_round_id]
+        busy = [s.breakout.label for s in now if s.current is not None and s.phase in (Phase.collect, Phase.vote)]
+        timers = [s.breakout.label for s in now if s.ends_at is not None and _aware(s.ends_at) > utcnow()]
+        facts = [_.ngettext('{n} phone is in the rooms now.', '{n} phones are in the rooms now.',
+                            sum(s.online for s in now))]
+        if busy:
+            facts.append(_('Still collecting or voting: {rooms}.', rooms=', '.join(busy)))
+        if timers:
+            facts.append(_('A timer is running in {rooms}.', rooms=', '.join(timers)))
+        if self.workshop.notice:
+            facts.append(_('The notice “{text}” will be cleared.', text=self.workshop.notice))
+        facts.append(_('Every phone will be asked to choose a room of {round}.', round=round_.title))
+        self.round_title.set_text(_('Open {round}?', round=round_.title))
+        self.round_facts.clear()
+        with self.round_facts:
+            for fact in facts:
+                ui.label(fact).classes('text-base')
+        self.round_ok.set_text(_('Open {round}', round=round_.title))
+        self._round_asked = round_
+        self.round_dialog.open()
+
+    async def _open_round(self) -> None:
+        round_ = self._round_asked
+        if round_ is not None and await self._run(lead.open_round(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                                  round_number=round_.number)):
+            self.round_dialog.close()
+
     def show_round(self, round_id: int | None) -> None:
+        self.workshop.current_round_id = round_id
         for rid, badge in self.round_badges.items():
             badge.set_visibility(rid == round_id)
+        for rid, button in self.round_buttons.items():  # the open round looks open, the others like choices
+            button.props(remove='outline unelevated').props('unelevated' if rid == round_id else 'outline')
         for card in self.cards.values():
             active = card.state.breakout.round_id == round_id
             card.card.classes(add='' if active else 'ws-inactive', remove='ws-inactive' if active else '')
@@ -257,12 +309,18 @@ class Cockpit:
             self.lock.set_value(workshop.joining_locked)
             self.plenary.set_value(workshop.plenary)
             self._show_agenda(workshop.current_agenda_item_id)
+            if 'notice' in fields:  # cleared by a new round, or sent from another tab
+                self.notice.set_value(workshop.notice or '')
             self._show_summary(workshop.summary_topic)
         background_tasks.create(load(), name='cockpit workshop')
 
     def _copy(self, link: str) -> None:
         ui.clipboard.write(link)  # NiceGUI 3: not awaitable (awaiting it raised before the notification)
         ui.notify(self._('Link copied'))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite gives it back without a zone
 
 
 def _int(value: float | str | None) -> int | None:
@@ -283,7 +341,7 @@ class RoomCard:
                     .props('role=heading aria-level=3')
                 # names the card's links for assistive tech
                 self.card.props(f'role=group aria-labelledby={title.html_id}')
-                self.timer = Countdown(state.ends_at, done_text=_('Time is up')).classes('font-mono font-semibold') \
+                self.timer = Countdown(state.ends_at, done_text=_('Time is up')).classes('font-semibold') \
                     .mark(f'timer-{tag}')
             if b.moderator_name:
                 ui.label(', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p)) \
@@ -308,8 +366,9 @@ class RoomCard:
         self.render(None)
 
     def render(self, event: Event | None) -> None:
-        if event is not None and getattr(event, 'breakout_id', None) is None and not isinstance(event, Resync):
-            return  # workshop-wide: the cockpit's own
+        if event is not None and getattr(event, 'breakout_id', None) is None and not isinstance(event, Resync) \
+                and not (isinstance(event, WorkshopChanged) and RELOADING & set(event.fields)):
+            return  # workshop-wide: the cockpit's own (but a room read afresh shows its new question)
         _, state = self._, self.state
         self.online.set_text(_('{n} online', n=state.online))
         self.members.set_text(_('{n} joined', n=state.members))

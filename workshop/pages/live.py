@@ -131,4 +131,5 @@ class ReloadPrompt:
                 .mark('reload-prompt'):
             with ui.row().classes('w-full items-center justify-between'):
                 ui.label(_('The workshop was edited. Reload to see the changes.'))
-                ui.button(_('Reload'), icon='refresh', on_click=ui.navigate.reload).props('unelevated no-caps dense')
+                ui.button(_('Reload'), icon='refresh', on_click=ui.navigate.reload).props('unelevated no-caps') \
+                    .classes('ws-tap')

@@ -151,7 +151,7 @@ class ModeratorView:
                 with ui.row().classes('items-center gap-2'):
                     ui.icon('timer').classes('text-grey-8')
                     self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
-                        .classes('text-xl font-mono font-semibold').mark('timer')
+                        .classes('text-xl font-semibold').mark('timer')
                     for minutes in TIMER_PRESETS:
                         ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self.start_timer(m * 60)) \
                             .props('outline dense no-caps').mark(f'timer-{minutes}')
@@ -211,8 +211,15 @@ class ModeratorView:
     def build_question_list(self) -> None:
         _ = self._
         ui.label(_('Guiding questions')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+        self.question_list = ui.column().classes('w-full gap-1').mark('question-list')
+        self._fill_question_list()
+
+    def _fill_question_list(self) -> None:
+        """The room's guiding questions as buttons; filled again when the lead edits them."""
         last_block = None
-        with ui.column().classes('w-full gap-1'):
+        self.question_list.clear()
+        self.question_buttons.clear()
+        with self.question_list:
             for q in self.state.questions.values():
                 if q.block and q.block != last_block:
                     ui.label(f'{q.number}. {q.block}').classes('text-sm font-semibold text-grey-8 mt-2')
@@ -453,6 +460,8 @@ class ModeratorView:
         if isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)
                                                               and RELOADING & set(event.fields)):
             show_question(self.block, self.question, self.current, self._)
+            if isinstance(event, WorkshopChanged):  # questions may have been edited, added or moved
+                self._fill_question_list()
             self._highlight()
             self.phase_toggle.set_value(state.phase.value)
             self.timer.set(state.ends_at)

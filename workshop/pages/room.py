@@ -66,7 +66,7 @@ async def room_page(code: str) -> Response | None:
             with ui.column().classes('items-end gap-0 shrink-0'):
                 language_switch(_)
                 ui.button(_('Change room'), icon='swap_horiz').props(
-                    f'flat no-caps dense href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0')
+                    f'flat no-caps href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0 ws-tap')
         view.build(dots.get(state.question_id, {}) if state.question_id is not None else {})
         if breakout.round_number > 1:
             view.earlier = EarlierRounds(rt, _, state)
@@ -108,11 +108,14 @@ class RoomView:
             ui.button(_('Choose a room'), icon='meeting_room').props(
                 f'unelevated no-caps href=/j/{self.code}?switch=true tag=a').mark('choose-new-room')
         self.round_prompt.set_visibility(False)
+        # phase, dots left and time stay in sight while the list scrolls (30 ideas are longer than a phone)
+        with ui.row().classes('w-full items-center justify-between no-wrap gap-2 ws-sticky-bar').mark('phase-bar'):
+            self.phase_badge = PhaseBadge(_, self.phase)
+            self.dots_left = ui.label('').classes('text-sm font-semibold text-primary text-center grow') \
+                .props('role=status aria-live=polite').mark('dots-left')
+            self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
+                .classes('text-lg font-semibold').mark('timer')
         with ui.card().classes('w-full gap-2').props('flat bordered'):
-            with ui.row().classes('w-full items-center justify-between'):
-                self.phase_badge = PhaseBadge(_, self.phase)
-                self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
-                    .classes('text-lg font-mono font-semibold').mark('timer')
             self.block, self.question = question_heading(self.current, _)
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
         with ui.column().classes('w-full gap-2') as self.post_area:
@@ -128,8 +131,6 @@ class RoomView:
                                      box=self.box, button=self.send, client_id=self.client_id,
                                      question_id=self.current.id if self.current else None,
                                      on_resend=self.resend, on_draft=self._restore_draft).classes('w-full')
-        self.dots_left = ui.label('').classes('text-base font-semibold text-primary') \
-            .props('role=status aria-live=polite').mark('dots-left')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
         self.board = IdeaBoard(self.rt, _, self.state, mode='phone', own_participant_id=self.participant_id,
                                on_vote=self.vote).classes('w-full').props('data-ws=board').mark('ideas')
@@ -230,8 +231,11 @@ class RoomView:
                                        round=_('Round {n}', n=event.round_number)))
             self.round_prompt.set_visibility(True)
             self.post_area.set_visibility(False)
-        elif isinstance(event, WorkshopChanged) and self.notice is not None:
-            self.notice.show(state.workshop)
+        elif isinstance(event, WorkshopChanged):
+            if self.notice is not None:
+                self.notice.show(state.workshop)
+            if 'plenary' in event.fields or 'summary' in event.fields:
+                self._show_phase()
 
     def _show_online(self) -> None:
         self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
@@ -247,7 +251,9 @@ class RoomView:
     def _show_phase(self) -> None:
         _ = self._
         self.phase_badge.set(self.phase)
-        self.post_area.set_visibility(self.phase == Phase.collect and self.current is not None)
+        # the plenary (the summary on the main screen) pauses the rooms: no box to type into meanwhile
+        self.post_area.set_visibility(self.phase == Phase.collect and self.current is not None
+                                      and not self.state.workshop.plenary)
         self.dots_left.set_visibility(self.phase == Phase.vote)
         headings = {Phase.collect: _('Ideas in this room'), Phase.vote: _('Give your dots to the ideas you support'),
                     Phase.discuss: _('Result: ideas by dots'), Phase.closed: _('Result: ideas by dots')}

@@ -83,30 +83,65 @@ class PlenaryWall:
         self.rt = rt
         self._ = _
         self.workshop_id = workshop.id
+        self._reading = False  # a reload under way takes the events that arrive meanwhile with it
+        self._again = False
         with ui.column().classes('w-full p-8 gap-6 min-h-screen'):
             self.notice = NoticeBanner(_, workshop, wall=True, main_screen=True)
+            # the agenda item now and the rooms' shared countdown (a break), large, above everything else
+            with ui.row().classes('w-full items-center justify-between gap-8 no-wrap').mark('plenary-clock') \
+                    as self.clock:
+                self.agenda = ui.label('').classes('text-3xl font-semibold').mark('wall-agenda')
+                with ui.row().classes('items-center gap-4 no-wrap shrink-0'):
+                    self.timer_label = ui.label(_('Time for all rooms')).classes('text-2xl')
+                    self.timer = Countdown(None, done_text=_('Time is up')).classes('text-6xl font-bold') \
+                        .mark('wall-timer')
+            self.clock.set_visibility(False)
             with ui.row().classes('w-full gap-12 items-start justify-center no-wrap'):
                 self.body = ui.column().classes('gap-6 grow min-w-0')
                 _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _)
         self.reload()
 
     def reload(self) -> None:
-        async def load() -> None:
-            async with self.rt.db.session() as session:
-                workshop = await session.get(Workshop, self.workshop_id)
-                summary = None
-                if workshop.summary_topic is not None:
-                    summary = await results.topic_summary(session, workshop_id=workshop.id,
-                                                          topic_number=workshop.summary_topic)
-                breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
-            self.notice.show(workshop)
-            self.body.clear()
-            with self.body:
-                if summary is not None:
-                    self._summary(summary)
-                else:
-                    self._rooms(workshop, breakouts)
-        background_tasks.create(load(), name='plenary wall')
+        """Read what the wall shows: now, or once more right after the read under way (a timer for all rooms
+        comes as one event per room: one read, not six)."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        background_tasks.create(self._load(), name='plenary wall')
+
+    async def _load(self) -> None:
+        try:
+            while True:
+                self._again = False
+                async with self.rt.db.session() as session:
+                    workshop = await session.get(Workshop, self.workshop_id)
+                    summary = None
+                    if workshop.summary_topic is not None:
+                        summary = await results.topic_summary(session, workshop_id=workshop.id,
+                                                              topic_number=workshop.summary_topic)
+                    breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
+                    clock = await workshops.plenary_clock(session, workshop)
+                self.notice.show(workshop)
+                self._clock(clock)
+                self.body.clear()
+                with self.body:
+                    if summary is not None:
+                        self._summary(summary)
+                    else:
+                        self._rooms(workshop, breakouts)
+                if not self._again:
+                    return
+        finally:
+            self._reading = False
+
+    def _clock(self, clock: workshops.PlenaryClock) -> None:
+        item = clock.agenda
+        self.agenda.set_text(self._('Now: {item}', item=' '.join(p for p in (item.time, item.title) if p))
+                             if item else '')
+        self.timer.set(clock.ends_at)
+        self.timer_label.set_visibility(clock.ends_at is not None)
+        self.clock.set_visibility(item is not None or clock.ends_at is not None)
 
     def _rooms(self, workshop: Workshop, breakouts: list[BreakoutPublic]) -> None:
         _ = self._
@@ -136,8 +171,8 @@ class PlenaryWall:
             ui.label(_('No results yet.')).classes('text-3xl')
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, RoundChanged) or (isinstance(event, WorkshopChanged) and
-                                               {'summary', 'plenary', 'notice', 'structure'} & set(event.fields)):
+        if isinstance(event, (RoundChanged, TimerChanged)) or (isinstance(event, WorkshopChanged) and {
+                'summary', 'plenary', 'notice', 'structure', 'agenda'} & set(event.fields)):
             self.reload()
 
 
@@ -171,7 +206,7 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
                         view.count = ui.label('').classes('text-2xl').mark('idea-count')
                         view.phase_badge = PhaseBadge(_, state.phase, large=True)
                         view.timer = Countdown(state.ends_at, done_text=_('Time is up')) \
-                            .classes('text-5xl font-mono font-bold').mark('timer')
+                            .classes('text-5xl font-bold').mark('timer')
                 view.block, view.question = question_heading(state.current, _, wall=True)
                 view.board = IdeaBoard(rt, _, state, mode='wall',
                                        pace=min(max(pace or PACE, PACE_RANGE[0]), PACE_RANGE[1]),

@@ -52,7 +52,7 @@ from ..models import (
 from ..services import facilitation, ideas as idea_service, votes, workshops
 
 # workshop changes after which a room's state is read afresh (budgets, hidden tallies, questions)
-RELOADING = frozenset({'voting', 'structure'})
+RELOADING = frozenset({'voting', 'structure', 'questions'})
 
 
 @dataclass(eq=False)

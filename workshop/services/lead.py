@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
@@ -18,7 +19,9 @@ from .text import clean_optional
 
 
 async def open_round(db: Database, bus: Bus, *, lead_secret: str, round_number: int) -> int:
-    """Make another round current; phones then ask each participant for a room of it."""
+    """Make another round current; phones then ask each participant for a room of it. The run of show follows:
+    the agenda moves to the round's item (if the agenda has one), and the notice of the round before (a break
+    that ends …) is cleared."""
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
         round_ = (await session.exec(select(Round).where(Round.workshop_id == workshop.id,
@@ -28,8 +31,19 @@ async def open_round(db: Database, bus: Bus, *, lead_secret: str, round_number: 
         changed = workshop.current_round_id != round_.id
         workshop.current_round_id = round_.id
         workshop.plenary = False
+        fields = []
+        if changed:
+            item = await _round_item(session, workshop.id, round_.id)
+            if item is not None and item != workshop.current_agenda_item_id:
+                workshop.current_agenda_item_id = item
+                fields.append('agenda')
+            if workshop.notice:
+                workshop.notice, workshop.notice_at = None, None
+                fields.append('notice')
     if changed:
         await bus.publish(RoundChanged(workshop_id=workshop.id, round_id=round_.id, round_number=round_.number))
+        if fields:
+            await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=tuple(fields)))
     return round_.id
 
 
@@ -45,16 +59,28 @@ async def set_agenda_item(db: Database, bus: Bus, *, lead_secret: str, item_id: 
     return item_id
 
 
+async def _round_item(session: AsyncSession, workshop_id: int, round_id: int | None) -> int | None:
+    """The agenda's item of a round (its parallel breakouts), if the agenda has one."""
+    return (await session.exec(select(AgendaItem.id).where(AgendaItem.workshop_id == workshop_id,
+                                                           AgendaItem.round_id == round_id)
+                               .order_by(col(AgendaItem.position)))).first()
+
+
 async def next_agenda_item(db: Database, bus: Bus, *, lead_secret: str) -> int | None:
-    """Advance the run-of-show by one item (the first one if none is current)."""
+    """Advance the run-of-show by one item; if none is current, start where the workshop stands: at the top, or
+    at a later round's item while that round runs."""
     async with db.session() as session:
         workshop = await led_workshop(session, lead_secret)
         ids = list((await session.exec(select(AgendaItem.id).where(AgendaItem.workshop_id == workshop.id)
                                        .order_by(col(AgendaItem.position)))).all())
+        current_round = await session.get(Round, workshop.current_round_id) if workshop.current_round_id else None
+        # before the first round the day starts at the top; in a later one, at that round
+        round_item = await _round_item(session, workshop.id, current_round.id) \
+            if current_round is not None and current_round.number > 1 else None
     if not ids:
         raise Invalid(N_('The agenda is empty.'))
     current = workshop.current_agenda_item_id
-    target = ids[0] if current not in ids else ids[min(ids.index(current) + 1, len(ids) - 1)]
+    target = (round_item or ids[0]) if current not in ids else ids[min(ids.index(current) + 1, len(ids) - 1)]
     return await set_agenda_item(db, bus, lead_secret=lead_secret, item_id=target)
 
 

@@ -220,6 +220,22 @@ async def agenda_of(session: AsyncSession, workshop_id: int) -> list[AgendaItem]
                                     .order_by(col(AgendaItem.position)))).all())
 
 
+@dataclass(frozen=True)
+class PlenaryClock:
+    """What the plenary wall says about the time: the agenda item now, and the countdown every room of the
+    current round shares (the lead's "timer for all rooms": a break, a last call), if they do."""
+    agenda: AgendaItem | None
+    ends_at: dt.datetime | None
+
+
+async def plenary_clock(session: AsyncSession, workshop: Workshop) -> PlenaryClock:
+    agenda = await session.get(AgendaItem, workshop.current_agenda_item_id) \
+        if workshop.current_agenda_item_id is not None else None
+    ends = set((await session.exec(select(Breakout.timer_ends_at).where(
+        Breakout.workshop_id == workshop.id, Breakout.round_id == workshop.current_round_id))).all())
+    return PlenaryClock(agenda=agenda, ends_at=ends.pop() if len(ends) == 1 else None)
+
+
 async def rounds_of(session: AsyncSession, workshop_id: int) -> list[Round]:
     return list((await session.exec(select(Round).where(Round.workshop_id == workshop_id)
                                     .order_by(col(Round.number)))).all())

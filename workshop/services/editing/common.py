@@ -64,5 +64,7 @@ def _move(items: list, index: int, step: int) -> bool:
     return True
 
 
-async def _publish(bus: Bus, workshop_id: int) -> None:
-    await bus.publish(WorkshopChanged(workshop_id=workshop_id, fields=('structure',)))
+async def _publish(bus: Bus, workshop_id: int, field: str = 'structure') -> None:
+    """``'structure'``: pages that cannot follow the change ask to be reloaded; ``'questions'``: the guiding
+    questions changed, which every page shows again from its room's state, without a reload."""
+    await bus.publish(WorkshopChanged(workshop_id=workshop_id, fields=(field,)))

@@ -41,7 +41,7 @@ async def add_question(db: Database, bus: Bus, *, lead_secret: str, topic_id: in
         for breakout in (await session.exec(select(Breakout).where(Breakout.topic_id == topic.id))).all():
             if breakout.current_question_id is None:
                 breakout.current_question_id = question.id
-    await _publish(bus, workshop.id)
+    await _publish(bus, workshop.id, 'questions')
     return question.id
 
 
@@ -75,7 +75,7 @@ async def update_question(db: Database, bus: Bus, *, lead_secret: str, question_
             else:  # stays where it is, as a question of its own or a new block
                 questions.insert(index, question)
             _renumber(questions)
-    await _publish(bus, workshop.id)
+    await _publish(bus, workshop.id, 'questions')
 
 
 async def rename_block(db: Database, bus: Bus, *, lead_secret: str, question_id: int, block: str | None) -> None:
@@ -94,7 +94,7 @@ async def rename_block(db: Database, bus: Bus, *, lead_secret: str, question_id:
         for q in unit:
             q.block = block
         _renumber(questions)
-    await _publish(bus, workshop.id)
+    await _publish(bus, workshop.id, 'questions')
 
 
 async def move_question(db: Database, bus: Bus, *, lead_secret: str, question_id: int, step: int) -> bool:
@@ -124,7 +124,7 @@ async def _move_question(db: Database, bus: Bus, *, lead_secret: str, question_i
             moved = _move(items, index, step)
         _renumber([q for u in items for q in u])
     if moved:
-        await _publish(bus, workshop.id)
+        await _publish(bus, workshop.id, 'questions')
     return moved
 
 
@@ -152,7 +152,7 @@ async def delete_question(db: Database, bus: Bus, *, lead_secret: str, question_
         events = [await question_changed(session, breakout, replacement) for breakout in showing]
     for event in events:
         await bus.publish(event)
-    await _publish(bus, workshop.id)
+    await _publish(bus, workshop.id, 'questions')
 
 
 def units(questions: list[Question]) -> list[list[Question]]:
