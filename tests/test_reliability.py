@@ -212,11 +212,19 @@ def test_phone_keeps_draft_and_sends_queued_idea_after_the_server_comes_back(tmp
             expect(box).to_have_value('Ein Entwurf, der nicht verloren gehen darf', timeout=20_000)
 
             # posted while the server is down: waits, says so, and goes out when the server is back
+            box.fill('BX777776Q geschickt, als alles lief')
+            page.locator('button:has(i:text("send"))').first.click()
+            status = page.locator('[data-ws=post-status]')  # the post box's own line
+            expect(status).to_have_text('Gespeichert ✓', timeout=10_000)
             live.kill_hard()
             page.wait_for_function('() => !(window.socket && window.socket.connected)')
             box.fill('BX777777Q geschickt, als der Server weg war')
             page.locator('button:has(i:text("send"))').first.click()
-            expect(page.locator('.ws-outbox-entry[data-state="waiting"]')).to_have_count(1, timeout=10_000)
+            waiting = page.locator('.ws-outbox-entry[data-state="waiting"]')
+            expect(waiting).to_have_count(1, timeout=10_000)
+            expect(waiting).to_contain_text('BX777777Q geschickt')  # the idea is in the queue, said so …
+            expect(box).to_have_value('')  # … so the box is empty, and no old "saved" suggests it went out
+            expect(status).to_have_text('')
             assert live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(0,)]
             live.start()
             wait_until(lambda: live.rows("SELECT count(*) FROM idea WHERE text LIKE 'BX777777Q%'") == [(1,)], 60,

@@ -21,7 +21,8 @@ export default {
         <span class="text-grey-9 text-right">{{ entry.message || labels[entry.state] }}</span>
       </div>
     </div>`,
-  props: { storageKey: String, box: Number, button: Number, nextId: String, question: Number, labels: Object },
+  props: { storageKey: String, box: Number, button: Number, status: Number, nextId: String, question: Number,
+           labels: Object },
   data() {
     return { entries: [] };
   },
@@ -61,10 +62,23 @@ export default {
       const text = (this.textarea()?.value || "").trim();
       if (!text || !this.nextId || this.entries.some((e) => e.id === this.nextId)) return;
       // the server handles the tap itself when connected; the queue is the safety net
+      const online = this.connected();
       this.entries.push({ id: this.nextId, text, question: this.question,
-                          state: this.connected() ? "sending" : "waiting", tried: Date.now() });
+                          state: online ? "sending" : "waiting", tried: Date.now() });
       this.persist();
       this.write("draft", null);
+      if (!online) this.queuedOffline();
+    },
+    // Offline the server cannot empty the box: the idea is in the queue (shown below, "will be sent"), so the box
+    // empties here and the last "saved" goes, or people would type it again.
+    queuedOffline() {
+      const box = this.textarea();
+      if (box) {
+        box.value = "";
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      const status = document.getElementById(`c${this.status}`);
+      if (status) status.textContent = "";
     },
     flush(force) {
       if (!this.connected()) {

@@ -18,12 +18,14 @@ from ..i18n import Translate
 
 class IdeaOutbox(ui.element, component='outbox.js'):
 
-    def __init__(self, _: Translate, *, storage_key: str, box: ui.element, button: ui.element, client_id: str,
+    def __init__(self, _: Translate, *, storage_key: str, box: ui.element, button: ui.element, status: ui.element,
+                 client_id: str,
                  question_id: int | None, on_resend: Callable[[str, str, int | None], Awaitable[Any]],
                  on_draft: Callable[[str], Any]) -> None:
         super().__init__()
         self._props.update({
-            'storage-key': storage_key, 'box': box.id, 'button': button.id, 'next-id': client_id,
+            'storage-key': storage_key, 'box': box.id, 'button': button.id, 'status': status.id,
+            'next-id': client_id,
             'question': question_id,
             'labels': {'waiting': _('Waiting for the connection — will be sent automatically'),
                        'sending': _('Sending …'), 'saved': _('Saved ✓'), 'refused': _('Not sent')},

@@ -123,12 +123,13 @@ class RoomView:
                 .props(f'outlined autogrow counter stack-label maxlength={IDEA_MAX} enterkeyhint=send') \
                 .classes('w-full text-base').mark('idea-input')
             with ui.row().classes('w-full items-center justify-between no-wrap'):
-                self.status = ui.label('').classes('text-sm').props('role=status aria-live=polite').mark('post-status')
+                self.status = ui.label('').classes('text-sm') \
+                    .props('role=status aria-live=polite data-ws=post-status').mark('post-status')
                 self.send = ui.button(_('Post'), icon='send', on_click=self.post) \
                     .props('unelevated no-caps size=lg').mark('post')
             # the draft and unconfirmed ideas, kept in the browser until the server confirms them
             self.outbox = IdeaOutbox(_, storage_key=f'ws:{self.code}:{self.participant_id}:{self.breakout_id}',
-                                     box=self.box, button=self.send, client_id=self.client_id,
+                                     box=self.box, button=self.send, status=self.status, client_id=self.client_id,
                                      question_id=self.current.id if self.current else None,
                                      on_resend=self.resend, on_draft=self._restore_draft).classes('w-full')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
