@@ -76,10 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     templates = sub.add_parser('templates', help='list the available templates')
     templates.set_defaults(func=cmd_templates)
 
-    export = sub.add_parser('export', help='write the protocol (pdf, docx, md, csv) or the archive (json) of a '
-                                           'workshop')
+    export = sub.add_parser('export', help='write the protocol (pdf, docx, md, csv), the summary slides '
+                                           '(pptx) or the archive (json) of a workshop')
     export.add_argument('code', help='the join code of the workshop')
-    export.add_argument('--format', dest='fmt', choices=['pdf', 'docx', 'md', 'csv', 'json'], default='pdf',
+    export.add_argument('--format', dest='fmt', choices=['pdf', 'docx', 'md', 'csv', 'json', 'pptx'], default='pdf',
                         help='what to write (default %(default)s; json is the lossless archive)')
     export.add_argument('-o', '--output', help='file to write ("-" for standard output; default: a name made '
                                                'from the date and title)')
@@ -261,7 +261,7 @@ def links_json(links: WorkshopLinks, public_url: str) -> dict:
         'plenary_wall': f'{base}/wall/{links.join_code}',
         'lead': f'{base}/lead/{links.lead_secret}',
         'breakouts': [{'label': b.label, 'topic': b.topic, 'moderator': f'{base}/m/{b.moderator_secret}',
-                       'wall': f'{base}/wall/{links.join_code}/{b.breakout_id}'} for b in links.breakouts],
+                       'wall': f'{base}/wall/{links.join_code}/{"".join(b.label.split())}'} for b in links.breakouts],
     }
 
 

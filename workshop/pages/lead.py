@@ -359,7 +359,7 @@ class RoomCard:
                 ui.button(_('Moderator view'), icon='open_in_new').props(
                     f'flat dense no-caps href=/m/{secret} target=_blank tag=a')
                 ui.button(_('Wall'), icon='tv').props(
-                    f'flat dense no-caps href=/wall/{join_code}/{b.id} target=_blank tag=a')
+                    f'flat dense no-caps href=/wall/{join_code}/{slug(b.label)} target=_blank tag=a')
                 ui.button(icon='content_copy', on_click=lambda: copy(f'/m/{secret}')) \
                     .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
                     .tooltip(_('Copy moderator link'))

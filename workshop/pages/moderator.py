@@ -28,7 +28,7 @@ from ..limits import IDEA_GROUP_MAX, IDEA_MODERATION_MAX
 from ..models import Phase, QuestionPublic
 from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
-from ..services import clusters, curation, facilitation, moderation, results
+from ..services import clusters, curation, facilitation, moderation, results, workshops
 from ..services.errors import N_, Invalid, ServiceError
 from .cluster_board import ClusterBoard
 from .countdown import Countdown
@@ -87,7 +87,8 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
                 ui.label(_('Join code')).classes('text-sm text-grey-8')
                 ui.label(workshop.join_code).classes('ws-code text-lg').mark('join-code')
                 ui.button(_('Open wall'), icon='tv').props(
-                    f'outline no-caps href=/wall/{workshop.join_code}/{breakout.id} target=_blank tag=a')
+                    f'outline no-caps href={workshops.wall_path(workshop.join_code, breakout.topic_number)} '
+                    'target=_blank tag=a').mark('open-wall')
                 WallPinControl(rt, _, state, secret=secret)
                 copy_my_link(_, rt.link(f'/m/{secret}'))
         with ui.row().classes('gap-6 text-base'):

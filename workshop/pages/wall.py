@@ -182,9 +182,8 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
     try:
         async with rt.db.session() as session:
             workshop = await workshops.find_by_code(session, code)
-        if not breakout_id.isdigit():
-            raise NotFound(N_('This breakout does not exist.'))
-        state = await rt.rooms.open(workshop.id, int(breakout_id))
+            place = await workshops.wall_place(session, workshop, breakout_id)
+        state = await rt.rooms.open(workshop.id, place.breakout_id)
         if state.workshop_id != workshop.id:
             raise NotFound(N_('This breakout does not exist.'))
     except ServiceError as e:
@@ -193,7 +192,7 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
         return
     breakout = state.breakout
     _ = frame(f'{breakout.label} · {workshop.title}', language=workshop.language, wall=True)
-    view = BreakoutWall(rt, _, state)
+    view = BreakoutWall(rt, _, state, follows_round=place.follows_round)
     # one screen, no scrolling: the ideas take the height that is left and fit into it (idea_board.js)
     with ui.column().classes('ws-wall-screen w-full p-6 gap-3 no-wrap'):
         view.notice = NoticeBanner(_, workshop, wall=True)
@@ -219,10 +218,11 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
 
 
 class BreakoutWall:
-    def __init__(self, rt: Runtime, _: Translate, state: RoomState) -> None:
+    def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, follows_round: bool) -> None:
         self.rt = rt
         self._ = _
         self.state = state
+        self.follows_round = follows_round
         self.notice: NoticeBanner | None = None
 
     @property
@@ -254,7 +254,8 @@ class BreakoutWall:
             self.chart.update()
 
     def render(self, event: Event) -> None:
-        if isinstance(event, WorkshopChanged) and 'structure' in event.fields:
+        if (isinstance(event, WorkshopChanged) and 'structure' in event.fields) or \
+                (isinstance(event, RoundChanged) and self.follows_round):  # a topic's wall: on to the new round's room
             with self.question:  # nobody types on a wall: show the new structure at once (in this page's context)
                 ui.navigate.reload()
         elif isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)

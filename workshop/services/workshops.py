@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -164,6 +165,38 @@ async def breakouts_of(session: AsyncSession, workshop_id: int, round_id: int | 
         query = query.where(Breakout.round_id == round_id)
     rows = (await session.exec(query.order_by(Round.number, Topic.number))).all()
     return [breakout_public(b, r, t) for b, r, t in rows]
+
+
+@dataclass(frozen=True)
+class WallPlace:
+    breakout_id: int
+    follows_round: bool  # a topic's wall ("w1"): the topic's room of whichever round is current
+
+
+TOPIC_WALL = re.compile(r'^w(\d+)$', re.IGNORECASE)
+
+
+async def wall_place(session: AsyncSession, workshop: Workshop, key: str) -> WallPlace:
+    """Which room a breakout wall's address means: ``w1`` is topic 1 in the current round, ``W1.2`` the room
+    of that label, a number the room's id (the links of earlier versions keep working)."""
+    key = key.strip()
+    if key.isdigit():
+        return WallPlace(int(key), follows_round=False)
+    rooms = await breakouts_of(session, workshop.id)
+    topic = TOPIC_WALL.match(key)
+    if topic:
+        found = [b for b in rooms if b.topic_number == int(topic.group(1)) and b.round_id == workshop.current_round_id]
+        if found:
+            return WallPlace(found[0].id, follows_round=True)
+    found = [b for b in rooms if ''.join(b.label.split()).casefold() == ''.join(key.split()).casefold()]
+    if found:
+        return WallPlace(found[0].id, follows_round=False)
+    raise NotFound(N_('This breakout does not exist.'))
+
+
+def wall_path(join_code: str, topic_number: int) -> str:
+    """The wall of a topic's room, following the rounds: the one link a moderator needs for the day."""
+    return f'/wall/{join_code}/w{topic_number}'
 
 
 async def breakout_ids_of(session: AsyncSession, workshop_id: int) -> list[int]:
