@@ -16,8 +16,9 @@ class EarlierRounds:
     def __init__(self, rt: Runtime, _: Translate, state: RoomState, *, wall: bool = False) -> None:
         self.rt = rt
         self._ = _
-        self.expansion = ui.expansion(_('Results of earlier rounds (read only)'), icon='history') \
-            .classes('w-full ' + ('text-xl' if wall else '')).props('dense header-class=text-grey-9').mark('earlier')
+        self.expansion = ui.expansion(_('Results of earlier rounds (read only)'), icon='history', value=True) \
+            .classes('w-full ws-earlier ' + ('text-xl' if wall else '')) \
+            .props('dense header-class="text-grey-10 text-base font-semibold"').mark('earlier')
         with self.expansion:
             self.body = ui.column().classes('w-full gap-2')
         self.show(state)

@@ -98,14 +98,14 @@ async def moderator_page(request: Request, code: str, breakout_id: str) -> None:
             view.dots = ui.label('').mark('dots-cast')
             view.show_counters()
         view.build_current()
+        if breakout.round_number > 1:  # a later round builds on the earlier ones: their results first, open
+            view.earlier = EarlierRounds(rt, _, state)
         view.build_board()
         with ui.row().classes('w-full gap-6 items-start no-wrap max-md:flex-wrap'):
             with ui.column().classes('grow gap-3 min-w-0'):
                 view.build_question_results()
             with ui.column().classes('w-full md:w-96 shrink-0'):
                 view.build_question_list()
-                if breakout.round_number > 1:
-                    view.earlier = EarlierRounds(rt, _, state)
                 view.build_breakout_results()
     rt.rooms.render(state, view.render)
 

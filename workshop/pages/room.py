@@ -67,9 +67,8 @@ async def room_page(code: str) -> Response | None:
                 language_switch(_)
                 ui.button(_('Change room'), icon='swap_horiz').props(
                     f'flat no-caps href=/j/{workshop.join_code}?switch=true tag=a').classes('shrink-0 ws-tap')
-        view.build(dots.get(state.question_id, {}) if state.question_id is not None else {})
-        if breakout.round_number > 1:
-            view.earlier = EarlierRounds(rt, _, state)
+        view.build(dots.get(state.question_id, {}) if state.question_id is not None else {},
+                   earlier=breakout.round_number > 1)
     rt.rooms.render(state, view.render)
     track_presence(rt, workshop_id=workshop.id, breakout_id=breakout_id)
     return None
@@ -100,7 +99,7 @@ class RoomView:
     def phase(self) -> Phase:
         return self.state.phase if self.state.current is not None else Phase.closed
 
-    def build(self, mine: dict[int, int]) -> None:
+    def build(self, mine: dict[int, int], *, earlier: bool = False) -> None:
         _ = self._
         self.round_prompt = ui.card().classes('w-full bg-amber-1').props('flat bordered role=alert')
         with self.round_prompt:
@@ -118,6 +117,8 @@ class RoomView:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             self.block, self.question = question_heading(self.current, _)
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
+        if earlier:  # a later round builds on the earlier ones: their results first, open
+            self.earlier = EarlierRounds(self.rt, _, self.state)
         with ui.column().classes('w-full gap-2') as self.post_area:
             self.box = ui.textarea(_('Your idea'), placeholder=_('One idea per post …')) \
                 .props(f'outlined autogrow counter stack-label maxlength={IDEA_MAX} enterkeyhint=send') \
