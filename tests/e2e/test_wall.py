@@ -28,7 +28,7 @@ _VISIBLE_CARDS = """() => {
     const cards = [...document.querySelectorAll('.ws-wall-page [role=listitem]')];
     return {page: document.querySelector('.ws-wall-pace-text')?.textContent || null,
             texts: cards.filter((c) => inside(c.getBoundingClientRect()))
-                        .map((c) => c.querySelector('.ws-idea').firstChild.textContent),
+                        .map((c) => c.querySelector('.ws-idea-text').textContent),
             hidden: cards.filter((c) => !inside(c.getBoundingClientRect())).length,
             font: parseFloat(getComputedStyle(document.querySelector('.ws-wall-board')).fontSize),
             scrolls: document.documentElement.scrollHeight > innerHeight};
@@ -36,7 +36,7 @@ _VISIBLE_CARDS = """() => {
 
 _CARD_BOXES = """() => Object.fromEntries([...document.querySelectorAll('.ws-wall-page [role=listitem]')].map((c) => {
     const r = c.getBoundingClientRect();
-    return [c.querySelector('.ws-idea').firstChild.textContent, [Math.round(r.left), Math.round(r.top)]];
+    return [c.querySelector('.ws-idea-text').textContent, [Math.round(r.left), Math.round(r.top)]];
 }))"""
 
 

@@ -296,8 +296,9 @@ const CARD = `
 const wallCard = (attributes) => `
           <div ${attributes} :class="['ws-wall-card', {'ws-fresh': fresh[idea.id]}]">
             <span v-if="fresh[idea.id]" class="ws-wall-new">{{ labels.fresh }}</span>
-            <div class="ws-idea"><template v-for="(part, k) in linked(idea.text, true)" :key="k"><span v-if="part.href"
-                class="ws-link">{{ part.text }}</span><template v-else>{{ part.text }}</template></template><span
+            <div class="ws-idea"><span class="ws-idea-text"><template v-for="(part, k) in linked(idea.text, true)"
+                :key="k"><span v-if="part.href" class="ws-link">{{ part.text }}</span><template
+                v-else>{{ part.text }}</template></template></span><span
                 v-if="(talliesShown && idea.dots > 0) || idea.marked || idea.merges"
                 class="ws-wall-card-meta"><span v-if="idea.merges">{{ format(labels.merges, idea.merges + 1) }}</span><q-icon
                 v-if="idea.marked" name="star" class="ws-wall-star" :aria-label="labels.keyPoint" role="img" /><span
