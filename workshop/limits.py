@@ -11,6 +11,7 @@ from __future__ import annotations
 TITLE_MAX = 300  # titles, subtitles, blocks, speakers, stakeholder groups, moderators' names
 QUESTION_MAX = 1000  # a guiding question
 CONTEXT_MAX = 20_000  # the background ("Ausgangssituation")
+QUESTION_SUMMARY_MAX = 5_000  # the summary of the answers to a guiding question (protocol)
 GROUPS_MAX = 30  # stakeholder groups of a workshop
 AGENDA_MAX = 100
 ROUNDS_MAX = 20
@@ -42,3 +43,4 @@ CORRECTION_MAX = 10_000  # the lead's correction of a stakeholder group's head c
 RETENTION_MAX_DAYS = 3650
 LOGO_TYPES = ('image/png', 'image/jpeg')
 LOGO_MAX_BYTES = 2_000_000
+WORD_TEMPLATE_MAX_BYTES = 5_000_000  # the organisation's Word template (.docx/.dotx with its logo)

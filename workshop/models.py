@@ -85,6 +85,11 @@ class Workshop(SQLModel, table=True):
     max_dots_per_idea: int = Field(default=1, ge=1, le=20)
     hide_tallies: bool = True  # until voting ends, so that early dots don't steer later ones
     name_authors: bool = False  # the protocol names authors only when this is set
+    # the protocol's options (pages/protocol.py): the dots and charts of the voting, questions nobody answered,
+    # participation as a sentence ("rund 40 Vertreterinnen und Vertreter aus …") or as a table per group
+    protocol_dots: bool = True
+    protocol_omit_unanswered: bool = True
+    protocol_participation_prose: bool = True
     joining_locked: bool = False
     require_new_topic: bool = False  # in a later round, a participant must pick a topic they have not had
     plenary: bool = False  # phones and walls show the plenary instead of the rooms
@@ -136,6 +141,7 @@ class Question(SQLModel, table=True):
     sub: str | None = Field(default=None, max_length=3)
     text: str = Field(max_length=1000)
     dots_budget: int | None = Field(default=None, ge=1, le=20)  # overrides the workshop's dots_per_question
+    summary: str = ''  # the moderation's summary of the answers, printed above them in the protocol
 
     @property
     def label(self) -> str:

@@ -70,3 +70,22 @@ def test_a_deeply_nested_archive_is_refused_in_one_line(tmp_path, capsys):
     (tmp_path / 'latin1.json').write_bytes('{"title": "Übung"}'.encode('latin-1'))
     assert main(['import', str(tmp_path / 'latin1.json'), '--db', db]) == 2  # not UTF-8: one line as well
     assert capsys.readouterr().err == f'error: {tmp_path / "latin1.json"}: not valid JSON (not UTF-8 text)\n'
+
+
+def test_export_the_summary_slides(tmp_path, capsys, monkeypatch):
+    import io
+
+    from pptx import Presentation
+    db = str(tmp_path / 'cli.sqlite3')
+    main(['new', 'cluster-workshop', '--db', db, '--date', '2020-05-26', '--public-url', 'http://x'])
+    code = _code(capsys.readouterr().out)
+    monkeypatch.chdir(tmp_path)
+    assert main(['export', code, '--format', 'pptx', '--db', db]) == 0
+    target = tmp_path / '2020-05-26-clusterworkshop-zukunft-der-cluster-cluster-der-zukunft-resuemee.pptx'
+    assert f'{target.name}  (' in capsys.readouterr().out
+    deck = Presentation(io.BytesIO(target.read_bytes()))
+    titles = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text)
+              for slide in deck.slides]
+    assert titles == ['Resümee', 'Workshop 1: Entstehung von Netzwerken und Clustern',
+                      'Workshop 2: Clusterstrategien und Strategieentwicklung',
+                      'Workshop 3: Zukunftsthemen und Cross-Innovationen']

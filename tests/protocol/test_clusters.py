@@ -182,6 +182,9 @@ async def test_a_version_1_archive_imports_with_its_headings_as_clusters(db):
     assert first.groups[1].ideas[0].mentions == 2
     # exported again it is version 2: the same workshop, with the clusters
     again = await archive_of(db, workshop_id)
+    # fields added since version 2 came with their defaults: no summaries, the protocol's usual options
+    assert again['workshop'].pop('protocol') == {'dots': True, 'omit_unanswered': True, 'participation_prose': True}
+    assert {q.pop('summary') for t in again['workshop']['topics'] for q in t['questions']} == {''}
     assert again['version'] == 2 and again == archive.upgrade(data)
     assert again['workshop']['rounds'][0]['breakouts'][0]['questions'][1]['clusters'] == []
     _without_clusters = copy.deepcopy(again)

@@ -76,7 +76,8 @@ async def test_downloads_and_final_versions(user: User):
     base = f'/lead/~/{links.join_code}/protocol'  # the page's downloads carry no secret
     assert next(iter(user.find(marker='download-pdf').elements)).props['href'] == f'{base}/download/pdf'
     for fmt, media in (('pdf', 'application/pdf'), ('docx', 'application/vnd.openxmlformats'),
-                       ('md', 'text/markdown'), ('csv', 'text/csv'), ('json', 'application/json')):
+                       ('md', 'text/markdown'), ('csv', 'text/csv'), ('json', 'application/json'),
+                       ('pptx', 'application/vnd.openxmlformats-officedocument.presentationml')):
         response = await client.get(f'{base}/download/{fmt}')
         assert response.status_code == 200 and response.headers['content-type'].startswith(media), fmt
         assert response.headers['content-disposition'].startswith("attachment; filename*=UTF-8''")
@@ -93,13 +94,24 @@ async def test_downloads_and_final_versions(user: User):
 
     await user.open(f'/lead/{links.lead_secret}/protocol')
     user.find(marker='mark-final').click()
+    await user.should_see(marker='confirm-final', retries=50)
+    # the dialog lists what the final version would still leave open: topics without key results, empty questions
+    await user.should_see(marker='final-findings')
+    await user.should_see('hat keine Kernergebnisse.')
+    await user.should_see('Leitfragen haben keine Beiträge')
     user.find(marker='confirm-final').click()
     await user.should_see('Endfassung 1 gespeichert', retries=100)
     await user.should_see('Fassung 1', retries=30)
+    # the final version is now the download, the draft comes second and says what changed since
+    final_pdf = next(iter(user.find(marker='download-final-pdf').elements))
+    assert final_pdf.props['href'] == f'{base}/versions/1/pdf' and 'unelevated' in final_pdf.props
+    assert 'flat' in next(iter(user.find(marker='download-pdf').elements)).props
+    await user.should_not_see(marker='download-final-pptx')  # the slides are not frozen
     response = await client.get(f'{base}/versions/1/pdf')
     assert response.status_code == 200 and response.content.startswith(b'%PDF')
     assert '-v1.pdf' in response.headers['content-disposition']
     assert (await client.get(f'{base}/versions/2/pdf')).status_code == 404
+    assert (await client.get(f'{base}/versions/1/pptx')).status_code == 404  # the slides are made afresh only
     old = await client.get(f'/lead/{links.lead_secret}/protocol/versions/1/pdf', follow_redirects=True)
     assert old.status_code == 200 and old.url.path == f'{base}/versions/1/pdf'
     assert (await client.get('/lead/wrong/protocol/versions/1/pdf')).status_code == 404

@@ -57,7 +57,8 @@ async def test_every_section_is_there_in_order(db, ran):
                        'Keine Beiträge', 'Noch keine Kernergebnisse erfasst'):
         assert squash(unanswered) not in appendix_text, unanswered
     assert 'W 1.1 (3 Personen), W 2.1 (2 Personen)' in text
-    assert 'Am Workshop nahmen 7 Personen teil.' in text
+    assert squash('Am Workshop nahmen rund 7 Vertreterinnen und Vertreter aus Unternehmen, Hochschulen und '
+                  'Forschungseinrichtungen teil.') in squash(text)
     assert 'Entwurf, Stand' in text and 'Seite 1 von' in text
 
 
@@ -167,7 +168,7 @@ async def test_english_protocol_with_logo(db, bus):
     text = pdf_text(content)
     for heading in ('MINUTES', '1 Agenda', '2 Background', '3 Participation', '4 Key results of the workshops',
                     '5 Conclusions and recommendations', 'Appendix: contributions to the guiding questions',
-                    'Page 1 of', 'Hybrid event', 'One person took part'):
+                    'Page 1 of', 'Hybrid event', 'One representative of Universities took part in the workshop.'):
         assert squash(heading) in squash(text), heading
     assert squash('•Shared test labs for SMEs') in squash(text) and '1 dot' in text
     reader = PdfReader(io.BytesIO(content))
@@ -184,7 +185,7 @@ async def test_a_contribution_taller_than_a_page_runs_on_to_the_next(db, bus, ra
     points = [f'- Punkt {n}' for n in range(1, 171)]
     await curation.add_idea(db, bus, secret=secret, text='Vom Flipchart:\n' + '\n'.join(points))
     content, text = await _pdf(db, ran)
-    lines = text.split('\n')
-    assert all(point in lines for point in points)  # every sub-point, each on a line of its own
-    pages = [n for n, page in enumerate(PdfReader(io.BytesIO(content)).pages) if '- Punkt' in page.extract_text()]
+    lines = [line.strip() for line in text.split('\n')]
+    assert all(f'– {point[2:]}' in lines for point in points)  # every sub-point, each a bullet of its own
+    pages = [n for n, page in enumerate(PdfReader(io.BytesIO(content)).pages) if '– Punkt' in page.extract_text()]
     assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1))

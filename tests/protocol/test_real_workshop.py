@@ -84,15 +84,19 @@ async def test_its_protocol_in_every_format(db):
     longest = max(_moderation(data), key=lambda i: len(i['text']))['text']
     lines = longest.split('\n')
 
+    points = [line.removeprefix('- ') for line in lines[1:]]
+    assert len(points) >= 4 and all(line.startswith('- ') for line in lines[1:])
+
     text = pdf_text(render_pdf(doc))
-    assert squash(longest) in squash(text)  # whole, wrapped inside the column
-    for line in lines[1:]:  # every sub-point starts a line of its own
-        assert re.search(r'(^|\n)' + re.escape(line[:30]), text), line[:30]
+    assert squash(longest) in squash(text.replace('–', ''))  # whole, wrapped inside the column
+    for point in points:  # every sub-point a bullet of a list one level down
+        assert re.search(r'(^|\n) ?– ' + re.escape(point[:30]), text), point[:30]
     assert not re.search(r'(?<![0-9])0 Punkte', text)
 
     paragraphs = docx_paragraphs(render_docx(doc))
-    assert ('Contribution', longest) in paragraphs  # python-docx reads a line break as "\n"
+    at = paragraphs.index(('Contribution', lines[0]))  # the lead line, then the sub-points in Word's list style
+    assert paragraphs[at + 1:at + 1 + len(points)] == [('List Bullet 2', point) for point in points]
 
     md = render_markdown(doc)
-    assert '  \n  \\- Finanzierung: Eine Anschubförderung' in md  # a hard line break, the dash kept as text
+    assert f'- {lines[0]}\n' + ''.join(f'  - {point}\n' for point in points) in md.replace('\\', '')
 

@@ -19,21 +19,23 @@ from sqlmodel import col, select
 
 from ..events import Event
 from ..i18n import Translate, translate_error
+from ..limits import WORD_TEMPLATE_MAX_BYTES
 from ..models import Conclusion
 from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
 from ..protocol.layout import group_name, local_time
 from ..protocol.markdown import render_markdown
 from ..protocol.pdf import warm_up
-from ..protocol.render import FORMATS, export
+from ..protocol.render import FORMATS, FROZEN, export
 from ..runtime import Runtime, runtime
-from ..services import protocol, results, workshops
+from ..services import protocol, protocol_options, results, workshops
 from ..services.errors import ServiceError
 from .frame import content, frame
 from .live import follow_workshop
 from .offload import off_the_loop
 from .secret_links import exchange, invalid, lead_place, lead_place_of, led_workshop, open_lead_link
 
-FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON'}
+FORMAT_LABELS = {'pdf': 'PDF', 'docx': 'Word (DOCX)', 'md': 'Markdown', 'csv': 'CSV', 'json': 'JSON',
+                 'pptx': 'PowerPoint (PPTX)'}
 PREVIEW_DELAY = 2.0  # seconds: live changes are gathered before the preview reloads
 
 
@@ -116,10 +118,13 @@ async def protocol_page(request: Request, code: str) -> None:
         conclusions = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == workshop.id)
                                                .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
         versions = await protocol.versions(session, workshop.id)
+        questions = await protocol_options.questions_of(session, workshop.id)
+        template_name = await protocol.word_template_name(session, workshop.id)
 
     _ = frame(lambda _: workshop.title + ' · ' + _('Minutes'), language=workshop.language)
     page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc,
                         base=lead_place(workshop.join_code).path)
+    page.template_name = template_name
     with content(wide=True):
         with ui.row().classes('w-full items-center justify-between gap-4'):
             with ui.column().classes('gap-0 min-w-0'):
@@ -134,6 +139,8 @@ async def protocol_page(request: Request, code: str) -> None:
                 page.conclusions_editor(conclusions)
                 page.participation_editor(doc)
                 page.settings_editor(doc)
+                page.options_editor(doc)
+                page.summaries_editor(questions)
             with ui.column().classes('gap-2 w-full lg:w-1/2 min-w-0 lg:sticky lg:top-4'):
                 ui.label(_('Preview')).classes('text-lg font-semibold').props('role=heading aria-level=2')
                 ui.label(_('Updates by itself while the workshop runs.')).classes('text-sm text-grey-8')
@@ -147,6 +154,16 @@ async def protocol_page(request: Request, code: str) -> None:
     background_tasks.create(off_the_loop(warm_up, workshop.language), name='warm up the protocol renderer')
 
 
+def _named_picker(upload: ui.upload, label: str) -> None:
+    """Quasar's own header has an unnamed icon button around the file input: a named button instead."""
+    upload.add_slot('header', f'''
+        <div class="row items-center no-wrap q-pa-xs">
+          <q-btn v-if="props.canAddFiles" flat no-caps icon="add_box" @click="props.pickFiles"
+                 label="{html.escape(label)}" />
+          <div class="hidden"><q-uploader-add-trigger /></div>
+          <q-spinner v-if="props.isUploading" size="sm" class="q-ml-sm" />
+        </div>''')
+
 class ProtocolPage:
     def __init__(self, rt: Runtime, _: Translate, *, secret: str, workshop_id: int, doc: ProtocolDocument,
                  base: str) -> None:
@@ -155,6 +172,10 @@ class ProtocolPage:
         self.preview: ui.markdown | None = None
         self.changed = False
         self.versions_box: ui.column | None = None
+        self.downloads_box: ui.column | None = None
+        self.versions: list[protocol.VersionInfo] = []
+        self.template_name: str | None = None
+        self.template_label: ui.label | None = None
         self.conclusions_box: ui.column | None = None
 
     # --- live preview ---------------------------------------------------------------------------------
@@ -172,6 +193,8 @@ class ProtocolPage:
             self.doc = await load_document(session, self.workshop_id)
         if self.preview is not None:
             self.preview.set_content(render_markdown(self.doc))
+        if self.downloads_box is not None and self.versions:  # what changed since the final version
+            self._show_downloads(self.versions)
 
     async def _run(self, action: Callable[[], Awaitable[Any]], *, saved: bool = True) -> bool:
         try:
@@ -190,13 +213,8 @@ class ProtocolPage:
         _ = self._
         with ui.card().classes('w-full').props('flat bordered'):
             ui.label(_('Download')).classes('text-lg font-semibold').props('role=heading aria-level=2')
-            ui.label(_('The protocol as it is now; possible at any time, also while the workshop runs.')) \
-                .classes('text-sm text-grey-8')
-            with ui.row().classes('gap-2'):
-                for fmt in FORMATS:
-                    ui.button(FORMAT_LABELS[fmt], icon='download').props(
-                        f'outline no-caps tag=a href={self.base}/protocol/download/{fmt}') \
-                        .mark(f'download-{fmt}')
+            self.downloads_box = ui.column().classes('w-full gap-2').mark('downloads')
+            self._show_downloads(versions)
             ui.separator()
             with ui.row().classes('items-center gap-3'):
                 ui.button(_('Mark as final'), icon='verified', on_click=self.confirm_final).props('no-caps') \
@@ -205,6 +223,36 @@ class ProtocolPage:
                     .classes('text-sm text-grey-8')
             self.versions_box = ui.column().classes('w-full gap-1').mark('versions')
             self._show_versions(versions)
+
+    def _show_downloads(self, versions: list[protocol.VersionInfo]) -> None:
+        """After a final version, it is the download (first, filled buttons) and the draft comes second with what
+        changed since; before, the draft is the download."""
+        _ = self._
+        self.versions = versions
+        self.downloads_box.clear()
+        with self.downloads_box:
+            if versions:
+                final = versions[0]
+                when = local_time(self.doc, final.created_at)
+                ui.label(_('Final version {n} of {date}', n=final.number, date=when)).classes('font-semibold')
+                with ui.row().classes('gap-2'):
+                    for fmt in FROZEN:
+                        ui.button(FORMAT_LABELS[fmt], icon='download').props(
+                            f'unelevated no-caps tag=a href={self.base}/protocol/versions/{final.number}/{fmt}') \
+                            .mark(f'download-final-{fmt}')
+                ui.label(_('Current draft (after final version {n}); possible at any time.', n=final.number)) \
+                    .classes('text-sm text-grey-8 mt-2')
+                if self.doc.changes:
+                    ui.label(_('Changes since: {changes}', changes='; '.join(
+                        c.text(self._) for c in self.doc.changes))).classes('text-sm').mark('draft-changes')
+            else:
+                ui.label(_('The protocol as it is now; possible at any time, also while the workshop runs.')) \
+                    .classes('text-sm text-grey-8')
+            with ui.row().classes('gap-2'):
+                for fmt in FORMATS:
+                    ui.button(FORMAT_LABELS[fmt], icon='download').props(
+                        f'{"flat dense" if versions else "outline"} no-caps '
+                        f'tag=a href={self.base}/protocol/download/{fmt}').mark(f'download-{fmt}')
 
     def _show_versions(self, versions: list[protocol.VersionInfo]) -> None:
         _ = self._
@@ -218,15 +266,27 @@ class ProtocolPage:
                     ui.label(local_time(self.doc, v.created_at)).classes('text-sm')
                     ui.label(f'SHA-256 {v.checksum[:12]}…').classes('text-xs text-grey-8 font-mono') \
                         .tooltip(v.checksum)
-                    for fmt in FORMATS:
+                    for fmt in FROZEN:
                         ui.link(FORMAT_LABELS[fmt].split(' ')[0],
                                 f'{self.base}/protocol/versions/{v.number}/{fmt}').classes('text-sm')
 
-    def confirm_final(self) -> None:
+    async def confirm_final(self) -> None:
         _ = self._
+        try:
+            findings = await protocol.check_final(self.rt.db, lead_secret=self.secret)
+        except ServiceError as e:
+            ui.notify(translate_error(self._, e), type='negative')
+            return
         with ui.dialog() as dialog, ui.card():
             ui.label(_('Mark the protocol as final?')).classes('text-lg font-semibold')
             ui.label(_('The version is kept as it is now, with its time and a checksum, and stays downloadable.'))
+            if findings:
+                ui.label(_('Please check first: the final version would still show these placeholders and gaps.')) \
+                    .classes('font-semibold text-warning')
+                with ui.element('ul').classes('list-disc pl-6').mark('final-findings'):
+                    for finding in findings:
+                        with ui.element('li'):
+                            ui.label(translate_error(self._, finding))
             with ui.row().classes('justify-end w-full'):
                 ui.button(_('Cancel'), on_click=dialog.close).props('flat no-caps')
 
@@ -245,8 +305,9 @@ class ProtocolPage:
         ui.notify(self._('Final version {n} saved', n=info.number), type='positive')
         async with self.rt.db.session() as session:
             versions = await protocol.versions(session, self.workshop_id)
-        self._show_versions(versions)
         await self.refresh()
+        self._show_versions(versions)
+        self._show_downloads(versions)
 
     # --- editors ----------------------------------------------------------------------------------------
 
@@ -401,17 +462,84 @@ class ProtocolPage:
             upload = ui.upload(on_upload=uploaded, auto_upload=True, max_files=1) \
                 .props('accept=".png,.jpg,.jpeg,image/png,image/jpeg" flat bordered').classes('w-full') \
                 .mark('logo-upload')
-            # Quasar's own header has an unnamed icon button around the file input: a named button instead
-            choose = html.escape(_('Choose a logo file'))
-            upload.add_slot('header', f'''
-                <div class="row items-center no-wrap q-pa-xs">
-                  <q-btn v-if="props.canAddFiles" flat no-caps icon="add_box" @click="props.pickFiles"
-                         label="{choose}" />
-                  <div class="hidden"><q-uploader-add-trigger /></div>
-                  <q-spinner v-if="props.isUploading" size="sm" class="q-ml-sm" />
-                </div>''')
+            _named_picker(upload, _('Choose a logo file'))
 
             async def remove() -> None:
                 await self._run(lambda: protocol.set_logo(self.rt.db, self.rt.bus, lead_secret=self.secret,
                                                           content=None))
             ui.button(_('Remove logo'), icon='hide_image', on_click=remove).props('flat no-caps dense')
+            self.look_editor(doc)
+
+    def look_editor(self, doc: ProtocolDocument) -> None:
+        """The organisation's look: its colour for the PDF, its Word template for the DOCX."""
+        _ = self._
+        colour = ui.input(_('Colour of headings and rules in the PDF (e.g. #1f4e79; empty: blue)'),
+                          value=doc.colour or '').props('outlined dense').classes('w-full').mark('colour')
+
+        async def save_colour() -> None:
+            await self._run(lambda: protocol.set_colour(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                        colour=colour.value))
+        colour.on('change', save_colour)
+        ui.label(_('Word template of the organisation (.docx or .dotx): the Word protocol takes its styles, '
+                   'header, footer and logo')).classes('text-sm mt-2')
+        self.template_label = ui.label().classes('text-sm text-grey-8').mark('word-template-name')
+        self._show_template_name(self.template_name)
+
+        async def uploaded(e: Any) -> None:
+            data = await e.file.read()
+            if await self._run(lambda: protocol.set_word_template(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, content=data, filename=e.file.name)):
+                self._show_template_name(e.file.name)
+            template_upload.reset()
+        template_upload = ui.upload(on_upload=uploaded, auto_upload=True, max_files=1,
+                                    max_file_size=WORD_TEMPLATE_MAX_BYTES) \
+            .props('accept=".docx,.dotx" flat bordered').classes('w-full').mark('word-template-upload')
+        _named_picker(template_upload, _('Choose a Word template'))
+        template_upload.on_rejected(lambda: ui.notify(_('The Word template is too large: at most {n} MB.',
+                                                        n=WORD_TEMPLATE_MAX_BYTES // 1_000_000), type='negative'))
+
+        async def remove() -> None:
+            if await self._run(lambda: protocol.set_word_template(self.rt.db, self.rt.bus, lead_secret=self.secret,
+                                                                  content=None)):
+                self._show_template_name(None)
+        ui.button(_('Remove Word template'), icon='delete', on_click=remove).props('flat no-caps dense')
+
+    def _show_template_name(self, name: str | None) -> None:
+        self.template_name = name
+        self.template_label.set_text(self._('In use: {name}', name=name) if name else
+                                     self._('No template: the Word protocol uses its own styles.'))
+
+    def options_editor(self, doc: ProtocolDocument) -> None:
+        """The protocol's options for public administration (kept with the workshop and in its archive)."""
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Options for the minutes')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.label(_('How the minutes read for an administration: in every format.')).classes('text-sm text-grey-8')
+            for key, label, value in (
+                    ('dots', _('Show the dots and charts of the voting'), doc.show_dots),
+                    ('omit_unanswered', _('Leave out questions without contributions'), doc.omit_unanswered),
+                    ('participation_prose', _('Participation as a sentence (instead of a table per group)'),
+                     doc.participation_prose)):
+                async def changed(e: Any, key: str = key) -> None:
+                    await self._run(lambda: protocol_options.set_options(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret, **{key: bool(e.value)}))
+                ui.switch(label, value=value, on_change=changed).mark(f'protocol-{key.replace("_", "-")}')
+
+    def summaries_editor(self, questions: list) -> None:
+        """A summary of the answers per guiding question, printed above its contributions."""
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered'):
+            ui.label(_('Summaries of the guiding questions')).classes('text-lg font-semibold') \
+                .props('role=heading aria-level=2')
+            ui.label(_('Printed above the contributions to the question. A blank line starts a new paragraph, '
+                       '"- " a bullet.')).classes('text-sm text-grey-8')
+            for topic, question in questions:
+                label = f'{topic.number}.{question.number}{question.sub or ""} {question.text}'
+                area = ui.textarea(label, value=question.summary).props('outlined autogrow dense') \
+                    .classes('w-full').mark(f'summary-{question.id}')
+
+                async def save(question_id: int = question.id, area: ui.textarea = area) -> None:
+                    await self._run(lambda: protocol_options.set_question_summary(
+                        self.rt.db, self.rt.bus, lead_secret=self.secret, question_id=question_id, text=area.value))
+                ui.button(_('Save summary'), on_click=save).props('no-caps dense flat') \
+                    .mark(f'save-summary-{question.id}')

@@ -190,8 +190,9 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
         'agenda': [{'time': a.time, 'title': a.title, 'speaker': a.speaker, 'kind': _v(a.kind),
                     'round': round_by_id.get(a.round_id)} for a in agenda],
         'topics': [{'number': t.number, 'title': t.title,
-                    'questions': [{'id': qid[q.id], **question_fields(q), 'dots_budget': q.dots_budget}
-                                  for q in questions_by_topic.get(t.id, [])]} for t in topics],
+                    'questions': [{'id': qid[q.id], **question_fields(q), 'dots_budget': q.dots_budget,
+                                   'summary': q.summary} for q in questions_by_topic.get(t.id, [])]}
+                   for t in topics],
         'participants': [{
             'id': pid[p.id], 'name': p.name, 'organisation': p.organisation, 'group': p.stakeholder_group,
             'created_at': _ts(p.created_at), 'removed': p.removed,
@@ -205,6 +206,8 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
     if hasattr(w, 'retention_days'):  # personal data is anonymised this many days after the end
         workshop['privacy'] = {'retention_days': w.retention_days, 'ended_at': _ts(getattr(w, 'ended_at', None)),
                                'anonymised_at': _ts(getattr(w, 'anonymised_at', None))}
+    workshop['protocol'] = {'dots': w.protocol_dots, 'omit_unanswered': w.protocol_omit_unanswered,
+                            'participation_prose': w.protocol_participation_prose}
     return {'format': FORMAT, 'version': VERSION, 'workshop': workshop}
 
 

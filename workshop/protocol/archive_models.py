@@ -45,6 +45,7 @@ from ..limits import (
     NOTICE_MAX,
     ORGANISATION_MAX,
     QUESTION_MAX,
+    QUESTION_SUMMARY_MAX,
     RETENTION_MAX_DAYS,
     SUB_LABEL_MAX,
     TEMPLATE_NAME_MAX,
@@ -150,6 +151,13 @@ class Privacy(_Part):
     anonymised_at: Timestamp | None
 
 
+class ProtocolOptions(_Part):
+    """Optional (absent in older archives: these defaults): how the protocol is written."""
+    dots: bool = Field(default=True, description='the dots and charts of the dot voting are shown')
+    omit_unanswered: bool = Field(default=True, description='questions without contributions are left out')
+    participation_prose: bool = Field(default=True, description='participation as a sentence, not as a table')
+
+
 class Logo(_Part):
     media_type: Literal[LOGO_TYPES]
     data: str = Field(max_length=4 * LOGO_MAX_BYTES, json_schema_extra={'contentEncoding': 'base64'},
@@ -171,6 +179,8 @@ class TopicQuestion(_Part):
     sub: str | None = Field(min_length=1, max_length=SUB_LABEL_MAX)
     text: str = Field(min_length=1, max_length=QUESTION_MAX)
     dots_budget: int | None = Field(ge=DOTS_MIN, le=DOTS_MAX)
+    summary: str = Field(default='', max_length=QUESTION_SUMMARY_MAX,
+                         description="the moderation's summary of the answers, in the protocol above them; optional")
 
 
 class Topic(_Part):
@@ -299,6 +309,7 @@ class Workshop(_Part):
     settings: Settings
     live: Live
     privacy: Privacy = Field(default=None, json_schema_extra=_no_default)
+    protocol: ProtocolOptions = Field(default_factory=ProtocolOptions, json_schema_extra=_no_default)
     stakeholder_groups: list[Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]]
     participation_extra: dict[Annotated[str, Field(max_length=TITLE_MAX)],
                               Annotated[int, Field(ge=-CORRECTION_MAX, le=CORRECTION_MAX)]] = Field(

@@ -8,7 +8,7 @@ gets a leading apostrophe, so that a participant's "=HYPERLINK(…)" stays text.
 New columns go at the end (after the author's, when there is one), so that a spreadsheet or
 script reading the older columns by their place keeps working: cluster (its title, the same as
 "group"), cluster colour (blue, green, … as in the archive) and cluster order (1, 2, … among the
-question's clusters in that breakout).
+question's clusters in that breakout). When the protocol shows no dots (its option), the dots column is empty.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def render_csv(doc: ProtocolDocument) -> str:
         state = status[row.status]
         if row.status == 'hidden' and row.hidden_reason:
             state += f' ({reasons.get(row.hidden_reason, row.hidden_reason)})'
-        values = [row.topic, row.round, row.breakout, row.question, row.text, row.dots, row.group or '', state,
+        dots = row.dots if doc.show_dots else ''  # the protocol's option: no dots (the column keeps its place)
+        values = [row.topic, row.round, row.breakout, row.question, row.text, dots, row.group or '', state,
                   row.created_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')]
         if doc.name_authors:
             values.append(row.author or '')

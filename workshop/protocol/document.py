@@ -42,6 +42,8 @@ from ..models import (
     Vote,
     Workshop,
 )
+from ..services.stakeholders import GroupRow, by_group
+from .changes import Change, compare
 from .models import ProtocolSettings, ProtocolVersion
 
 
@@ -116,6 +118,7 @@ class QuestionSection:
     text: str
     key_results: list[str]
     groups: list[IdeaGroup]
+    summary: str = ''  # the moderation's summary of the answers (blank line: paragraph; "- ": bullet)
 
     @property
     def label(self) -> str:
@@ -148,6 +151,7 @@ class TopicSection:
     breakouts: list[BreakoutInfo]
     key_results: list[str]  # the breakouts' key results, rounds merged, repeats dropped
     questions: list[QuestionSection]
+    by_group: list[GroupRow] = field(default_factory=list)  # contributions and dots per stakeholder group
 
     @property
     def moderators(self) -> list[Person]:
@@ -210,6 +214,14 @@ class ProtocolDocument:
     version_at: dt.datetime | None = None
     checksum: str | None = None
     last_version: int | None = None
+    # the protocol's options (Workshop.protocol_*)
+    show_dots: bool = True  # the dots and charts of the voting
+    omit_unanswered: bool = True  # questions without contributions, key results or summary are left out
+    participation_prose: bool = True  # "rund 40 Vertreterinnen und Vertreter aus …" instead of a table
+    changes: list[Change] = field(default_factory=list)  # a draft after a final version: what changed since
+    # the organisation's look: a colour for the PDF ("#1f4e79") and a Word template (.docx/.dotx) for the DOCX
+    colour: str | None = None
+    word_template: bytes | None = None
 
     @property
     def participants(self) -> int:
@@ -269,6 +281,7 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
     agenda = list((await session.exec(
         select(AgendaItem).where(AgendaItem.workshop_id == workshop_id).order_by(col(AgendaItem.position)))).all())
     settings = (await session.exec(select(ProtocolSettings).where(ProtocolSettings.workshop_id == workshop_id))).first()
+    groups_by_topic = {t.number: t.rows for t in await by_group(session, workshop_id)}
     last_version = (await session.exec(select(func.max(ProtocolVersion.number))
                                        .where(ProtocolVersion.workshop_id == workshop_id))).one()
 
@@ -337,10 +350,11 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                     colours.setdefault(i.group, None)
             qs.append(QuestionSection(number=q.number, block=q.block, sub=q.sub, text=q.text,
                                       key_results=_unique(question_results.get(q.id, [])),
-                                      groups=_groups(headings, colours)))
+                                      groups=_groups(headings, colours), summary=q.summary or ''))
         sections.append(TopicSection(
             number=topic.number, title=topic.title, breakouts=[infos[b.id] for b in topic_breakouts],
-            key_results=_unique([r for b in topic_breakouts for r in (b.key_results or [])]), questions=qs))
+            key_results=_unique([r for b in topic_breakouts for r in (b.key_results or [])]), questions=qs,
+            by_group=groups_by_topic.get(topic.number, [])))
 
     agenda_entries = []
     for item in agenda:
@@ -378,8 +392,24 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         conclusions=[ConclusionItem(n, c.title, c.text or '') for n, c in enumerate(conclusions, start=1)],
         idea_rows=[row for _key, row in keyed], generated_at=dt.datetime.now(dt.UTC),
         logo=settings.logo if settings else None, logo_type=settings.logo_type if settings else None,
-        last_version=last_version,
+        last_version=last_version, show_dots=workshop.protocol_dots,
+        omit_unanswered=workshop.protocol_omit_unanswered,
+        participation_prose=workshop.protocol_participation_prose,
+        changes=await _changes(session, workshop_id, last_version),
+        colour=settings.colour if settings else None, word_template=settings.word_template if settings else None,
     )
+
+
+async def _changes(session: AsyncSession, workshop_id: int, last_version: int | None) -> list[Change]:
+    """What changed since final version ``last_version`` (none: nothing to compare)."""
+    if last_version is None:
+        return []
+    import json
+
+    from .archive import export_archive
+    stored = (await session.exec(select(ProtocolVersion.archive).where(
+        ProtocolVersion.workshop_id == workshop_id, ProtocolVersion.number == last_version))).one()
+    return compare(json.loads(stored), await export_archive(session, workshop_id))
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -26,6 +26,7 @@ MUTED = RGBColor(0x5F, 0x63, 0x68)
 ACCENT = RGBColor(0x0B, 0x5C, 0xAD)
 FONT = 'Arial'
 CONTRIBUTION = 'Contribution'  # paragraph style of an idea (based on List Bullet)
+SUB_POINT, CONTINUED = 'ListBullet2', 'ListContinue'  # a contribution's sub-points, and text after them
 MUTED_RUN = 'ProtocolMuted'  # character style: small and grey (dots, notes)
 TEXT_WIDTH = Cm(16.5)
 
@@ -33,8 +34,13 @@ TEXT_WIDTH = Cm(16.5)
 def render_docx(doc: ProtocolDocument) -> bytes:
     _ = layout.words(doc)
     language = 'de-DE' if doc.language == 'de' else 'en-GB'
-    document = Document()
-    _setup(document, doc, language)
+    document = _based_on_template(doc.word_template) if doc.word_template else None
+    accent = RGBColor.from_string(doc.colour.lstrip('#').upper()) if doc.colour else ACCENT
+    if document is None:
+        document = Document()
+        _setup(document, doc, language, accent)
+    document.protocol_style_ids = _style_ids(document)
+    document.protocol_accent = accent
     for block in layout.build(doc):
         _block(document, block, doc)
     props = document.core_properties
@@ -52,7 +58,7 @@ def render_docx(doc: ProtocolDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _setup(document, doc: ProtocolDocument, language: str) -> None:
+def _setup(document, doc: ProtocolDocument, language: str, accent: RGBColor) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin, section.right_margin = Mm(25), Mm(20)
@@ -83,7 +89,7 @@ def _setup(document, doc: ProtocolDocument, language: str) -> None:
         style.element.get_or_add_rPr()
         _rfonts(style.element.rPr)
         if name.startswith('Heading'):
-            style.font.color.rgb = ACCENT if name == 'Heading 1' else RGBColor(0x1D, 0x1D, 0x1F)
+            style.font.color.rgb = accent if name == 'Heading 1' else RGBColor(0x1D, 0x1D, 0x1F)
             style.font.bold = True
             style.font.italic = name == 'Heading 4'
             style.paragraph_format.space_before = Pt(14 if name == 'Heading 1' else 9)
@@ -119,6 +125,80 @@ def _setup(document, doc: ProtocolDocument, language: str) -> None:
     _field(footer, 'NUMPAGES')
     if after:
         _small(footer.add_run(after))
+
+
+# --- the organisation's Word template ------------------------------------------------------------------
+
+WORD_DOCUMENT = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'
+WORD_TEMPLATE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml'
+# the styles the renderer uses; a template without one gets python-docx's default definition of it
+TEMPLATE_STYLES = ('Normal', 'Title', 'Subtitle', 'Heading 1', 'Heading 2', 'Heading 3', 'Heading 4', 'Heading 5',
+                   'List Bullet', 'Light List Accent 1')
+
+
+def open_template(content: bytes):  # noqa: ANN201 - a docx.document.Document
+    """A .docx or .dotx as a python-docx document. python-docx opens documents only: a template's main part
+    gets the document's content type (the markup is the same), so that the result is saved as a .docx."""
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(content))
+    types = source.read('[Content_Types].xml')
+    if WORD_TEMPLATE.encode() in types:
+        patched = io.BytesIO()
+        with zipfile.ZipFile(patched, 'w', zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == '[Content_Types].xml':
+                    data = data.replace(WORD_TEMPLATE.encode(), WORD_DOCUMENT.encode())
+                target.writestr(item, data)
+        content = patched.getvalue()
+    return Document(io.BytesIO(content))
+
+
+def _based_on_template(content: bytes):  # a docx.document.Document, or None
+    """The template with an empty body: its sections (page size, margins, headers and footers with the
+    organisation's logo) and styles stay; missing styles come from python-docx's default template.
+    A template that cannot be read (checked on upload, so hardly ever) gives None: the plain document."""
+    import copy
+    try:
+        document = open_template(content)
+    except Exception:  # noqa: BLE001 - a broken template must not break the protocol
+        return None
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn('w:sectPr'):
+            body.remove(child)
+    default = None
+    for name in TEMPLATE_STYLES:
+        if _find_style(document, name) is None:
+            default = default or Document()
+            document.styles.element.append(copy.deepcopy(default.styles[name].element))
+    if _find_style(document, CONTRIBUTION) is None:
+        contribution = document.styles.add_style(CONTRIBUTION, WD_STYLE_TYPE.PARAGRAPH)
+        contribution.base_style = _find_style(document, 'List Bullet')
+        contribution.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        contribution.paragraph_format.space_after = Pt(2)
+    if _find_style(document, MUTED_RUN) is None:
+        muted = document.styles.add_style(MUTED_RUN, WD_STYLE_TYPE.CHARACTER)
+        muted.font.size = Pt(8.5)
+        muted.font.color.rgb = MUTED
+    return document
+
+
+def _find_style(document, name: str):  # a style, or None
+    """A style by its name (python-docx also finds Word's built-in names of a German Word, "heading 1")."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        return None
+
+
+def _style_ids(document) -> dict[str, str]:
+    """Style name -> its id in this document (a German Word template calls "Heading 1" "berschrift1")."""
+    ids = {}
+    for name in (*STYLE_IDS, CONTRIBUTION):
+        style = _find_style(document, name)
+        ids[name] = style.style_id if style is not None else STYLE_IDS.get(name, name)
+    return ids
 
 
 def _rfonts(rpr) -> None:
@@ -169,7 +249,7 @@ def _new_paragraph(document, style: str | None = None):
         body.append(p)
     paragraph = Paragraph(p, document._body)
     if style:
-        p.style = STYLE_IDS.get(style, style)
+        p.style = document.protocol_style_ids.get(style, style)
     return paragraph
 
 
@@ -177,7 +257,7 @@ def _append_paragraph(document, style_id: str, runs: list[tuple[str, str | None]
     """A paragraph built as XML directly (the thousands of ideas): runs of (text or "\\t", character style)."""
     p = OxmlElement('w:p')
     ppr, pstyle = OxmlElement('w:pPr'), OxmlElement('w:pStyle')
-    pstyle.set(qn('w:val'), style_id)
+    pstyle.set(qn('w:val'), document.protocol_style_ids.get(style_id, style_id))
     ppr.append(pstyle)
     p.append(ppr)
     for text, run_style in runs:
@@ -268,7 +348,7 @@ def _cluster_heading(document, block: layout.Contributions) -> None:
     its colour as a bar on the left; the same look on both levels."""
     p = _new_paragraph(document, f'Heading {block.level}')
     title = p.add_run(block.heading)
-    title.font.color.rgb, title.font.size, title.italic = ACCENT, Pt(10.5), False
+    title.font.color.rgb, title.font.size, title.italic = document.protocol_accent, Pt(10.5), False
     if block.dots:
         dots = p.add_run(f'\u2002·\u2002{block.dots}')
         _small(dots, size=8.5)
@@ -292,7 +372,8 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             except Exception:  # noqa: BLE001, S110 - a broken image must not break the protocol
                 pass
-        _paragraph(document, block.kicker.upper(), bold=True, size=10).runs[0].font.color.rgb = ACCENT
+        _paragraph(document, block.kicker.upper(), bold=True, size=10).runs[0].font.color.rgb = \
+            document.protocol_accent
         _new_paragraph(document, 'Title').add_run(block.title)
         if block.subtitle:
             _new_paragraph(document, 'Subtitle').add_run(block.subtitle)
@@ -320,7 +401,7 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
         widths = [first] + [Cm(2.8)] * (len(block.header) - 1)
         rows = [block.header] + block.rows + ([block.total] if block.total else [])
         table = _table(document, len(rows), len(block.header), widths)
-        table.style = document.styles['Light List Accent 1']
+        table.style = _find_style(document, 'Light List Accent 1')
         _header_row(table.rows[0])
         for i, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
             last = block.total is not None and i == len(rows) - 1
@@ -347,11 +428,18 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
         if block.heading:
             _cluster_heading(document, block)
         for item in block.items:  # a list bullet with a right tab for the dots
-            runs = [(item.text, None)]
+            lead, *rest = item.parts
+            runs = [(lead, None)]
             if item.note:
                 runs.append((f' ({item.note})', MUTED_RUN))
             if item.dots:
                 runs += [('\t', None), (item.dots, MUTED_RUN)]
             _append_paragraph(document, CONTRIBUTION, runs)
+            for part in rest:  # the moderation's "- " sub-points: a list one level down; text after them
+                if isinstance(part, list):
+                    for point in part:
+                        _append_paragraph(document, SUB_POINT, [(point, None)])
+                else:
+                    _append_paragraph(document, CONTINUED, [(part, None)])
     else:
         raise TypeError(f'unknown block {block!r}')

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from babel.dates import format_date, format_datetime
 
 from ..i18n import Translate, translator
+from ..services.stakeholders import MIN_PEOPLE
 from .document import IdeaItem, ProtocolDocument, QuestionSection, TopicSection
 
 CHART_TOP = 5  # ideas in the bar chart of a question
@@ -93,6 +94,12 @@ class Contribution:
     text: str
     dots: str | None  # "3 Punkte"; None when it has none (also when the question had no voting): never "0 Punkte"
     note: str | None  # author, "2× genannt"
+
+    @property
+    def parts(self) -> list[str | list[str]]:
+        """The text in its lines: a str is a line, a list the "- " sub-points of a run of lines (the moderation's
+        contributions); a text of one line is one part, also when it starts with "- "."""
+        return lines_and_points(self.text)
 
 
 @dataclass
@@ -196,6 +203,26 @@ def prose(text: str) -> list[str | list[str]]:
     return parts
 
 
+def lines_and_points(text: str) -> list[str | list[str]]:
+    """A contribution's lines as parts: a str is a paragraph (its lines joined by "\\n"), a list a run of "- "
+    sub-points (their markers removed). The first part is always a paragraph: a text of one line stays as it is
+    (a phone's "- Mehr Förderung"), and a first line with a marker is the contribution's lead."""
+    lines = [line.strip() for line in text.split('\n') if line.strip()]
+    if len(lines) < 2:
+        return [text.strip()]
+    parts: list[str | list[str]] = [_BULLET.sub('', lines[0])]
+    for line in lines[1:]:
+        if _BULLET.match(line):
+            if not isinstance(parts[-1], list):
+                parts.append([])
+            parts[-1].append(_BULLET.sub('', line))
+        elif isinstance(parts[-1], str):
+            parts[-1] += '\n' + line
+        else:
+            parts.append(line)
+    return parts
+
+
 # --- the protocol -----------------------------------------------------------------------------------
 
 CHAPTERS = ('agenda', 'context', 'participation', 'key_results', 'conclusions', 'appendix')
@@ -216,7 +243,7 @@ def build(doc: ProtocolDocument) -> list[Block]:
     """The blocks of the whole protocol, in order."""
     _ = words(doc)
     titles = chapter_titles(_)
-    blocks: list[Block] = [title_block(doc)]
+    blocks: list[Block] = [title_block(doc), *changes(doc)]
     numbered = [c for c in CHAPTERS if c != 'appendix']
 
     def chapter(key: str) -> None:
@@ -241,6 +268,7 @@ def build(doc: ProtocolDocument) -> list[Block]:
         blocks.append(Note(topic_facts(_, topic)))
         if topic.key_results:  # none yet: the topic's heading and facts only, no placeholder line
             blocks.append(Bullets(list(topic.key_results)))
+        blocks.extend(stakeholder_table(doc, topic))
 
     chapter('conclusions')
     if doc.conclusions:
@@ -255,7 +283,7 @@ def build(doc: ProtocolDocument) -> list[Block]:
         blocks.append(Heading(2, f'A.{n}\u2002{topic_title(_, topic)}', outline=1))
         blocks.append(Note(topic_facts(_, topic)))
         block = None
-        for question in answered(topic):
+        for question in answered(topic, omit=doc.omit_unanswered):
             if question.block and question.sub:
                 if question.block != block:
                     blocks.append(Heading(3, f'{question.number}.\u2002{question.block}', outline=2))
@@ -289,6 +317,15 @@ def title_block(doc: ProtocolDocument) -> TitleBlock:
                       status=status_line(doc), checksum=checksum)
 
 
+def changes(doc: ProtocolDocument) -> list[Block]:
+    """A draft after a final version: what changed since (nothing for a final version or the first draft)."""
+    if doc.final or not doc.last_version or not doc.changes:
+        return []
+    _ = words(doc)
+    return [Note(_('Changes since final version {n}:', n=doc.last_version)),
+            Bullets([c.text(_) for c in doc.changes])]
+
+
 def agenda(doc: ProtocolDocument) -> Agenda:
     _ = words(doc)
     rows = []
@@ -307,6 +344,8 @@ def agenda(doc: ProtocolDocument) -> Agenda:
 
 
 def participation(doc: ProtocolDocument) -> list[Block]:
+    if doc.participation_prose:
+        return participation_prose(doc)
     _ = words(doc)
     n = doc.participants
     sentence = _.ngettext('One person took part in the workshop.', '{n} people took part in the workshop.', n)
@@ -335,6 +374,35 @@ def participation(doc: ProtocolDocument) -> list[Block]:
     return blocks
 
 
+def participation_prose(doc: ProtocolDocument) -> list[Block]:
+    """The participation as minutes say it: "Am Workshop nahmen rund 49 Vertreterinnen und Vertreter aus
+    Unternehmen, Hochschulen und … teil. Davon 14 aus Unternehmen, …" The groups in their order, without
+    empty ones; the number per group in a second sentence when there are several groups."""
+    _ = words(doc)
+    n = doc.participants
+    named = [row for row in doc.participation if row.group is not None and row.total]
+    if not named:
+        sentence = _.ngettext('One person took part in the workshop.', '{n} people took part in the workshop.', n)
+    else:
+        sentence = _.ngettext('One representative of {groups} took part in the workshop.',
+                              'About {n} representatives of {groups} took part in the workshop.', n,
+                              groups=enumerate_words(_, [row.group for row in named]))
+    if len(named) > 1:
+        counts = [_('{n} from {group}', n=row.total, group=row.group) for row in named]
+        sentence += ' ' + _('Of them, {counts}.', counts=enumerate_words(_, counts))
+    note = _('Counted from the joins in the app (without people the moderation removed).')
+    if any(row.extra for row in doc.participation):
+        note += ' ' + _('Corrections by the lead moderator: people who took part without a phone, double joins.')
+    return [Prose([sentence]), Note(note)]
+
+
+def enumerate_words(_: Translate, items: list[str]) -> str:
+    """"A, B and C" in the workshop's language."""
+    if len(items) < 2:
+        return ''.join(items)
+    return _('{items} and {last}', items=', '.join(items[:-1]), last=items[-1])
+
+
 def topic_facts(_: Translate, topic: TopicSection) -> str:
     rounds = ', '.join(_.ngettext('{label} ({n} person)', '{label} ({n} people)', b.members, label=b.label)
                        if b.members else b.label for b in topic.breakouts)
@@ -343,51 +411,80 @@ def topic_facts(_: Translate, topic: TopicSection) -> str:
     return ' · '.join(parts)
 
 
+def stakeholder_table(doc: ProtocolDocument, topic: TopicSection) -> list[Block]:
+    """Contributions (and dots) per stakeholder group in a topic, with the note on the groups left together;
+    nothing when nobody gave a group (services/stakeholders.py)."""
+    if not topic.by_group:
+        return []
+    _ = words(doc)
+    header = [_('Stakeholder group'), _('people'), _('contributions')] + ([_('dots given')] if doc.show_dots else [])
+    rows = [[r.group if r.group is not None else _('other groups'), str(r.people), str(r.contributions)]
+            + ([str(r.dots)] if doc.show_dots else []) for r in topic.by_group]
+    note = _('Groups with fewer than {n} people in this topic are not shown separately: they are counted under '
+             '"other groups", together with people who gave no group.', n=MIN_PEOPLE)
+    return [Table(header, rows, [False] + [True] * (len(header) - 1)), Note(note)]
+
+
 def appendix_intro(doc: ProtocolDocument) -> str:
     _ = words(doc)
-    text = _('All contributions to each guiding question, the rounds of a topic merged. Contributions are '
-             'grouped into the moderation\'s clusters (each with the sum of its dots) and ordered by the dots '
-             'they received in the dot voting; duplicates were merged, contributions hidden by the moderation '
-             'are left out.')
+    if doc.show_dots:
+        text = _('All contributions to each guiding question, the rounds of a topic merged. Contributions are '
+                 'grouped into the moderation\'s clusters (each with the sum of its dots) and ordered by the dots '
+                 'they received in the dot voting; duplicates were merged, contributions hidden by the moderation '
+                 'are left out.')
+    else:
+        text = _('All contributions to each guiding question, the rounds of a topic merged. Contributions are '
+                 'grouped into the moderation\'s clusters and listed in the order they were made; duplicates were '
+                 'merged, contributions hidden by the moderation are left out.')
     if not doc.name_authors:
         text += ' ' + _('Contributions are anonymous.')
     return text
 
 
-def contribution(_: Translate, idea: IdeaItem) -> Contribution:
+def contribution(_: Translate, idea: IdeaItem, *, show_dots: bool = True) -> Contribution:
     notes = []
     if idea.mentions > 1:
         notes.append(_('mentioned {n} times', n=idea.mentions))
     if idea.author:
         notes.append(idea.author)
-    return Contribution(text=idea.text, dots=dots_label(_, idea.dots) if idea.dots else None,
+    return Contribution(text=idea.text, dots=dots_label(_, idea.dots) if idea.dots and show_dots else None,
                         note=' · '.join(notes) or None)
 
 
-def answered(topic: TopicSection) -> list[QuestionSection]:
-    """The questions the appendix lists: those with contributions or key results. A question nobody answered
-    is left out (no "no contributions" line under it), and so is a themed block none of whose questions were."""
-    return [q for q in topic.questions if q.groups or q.key_results]
+def answered(topic: TopicSection, *, omit: bool = True) -> list[QuestionSection]:
+    """The questions the appendix lists: with ``omit`` (the protocol's option, on by default) those with
+    contributions, key results or a summary; a question nobody answered is left out, and so is a themed block
+    none of whose questions were. Without it every question."""
+    if not omit:
+        return list(topic.questions)
+    return [q for q in topic.questions if q.groups or q.key_results or q.summary.strip()]
 
 
 def question_blocks(doc: ProtocolDocument, question: QuestionSection, *, level: int = 3) -> list[Block]:
     """What follows a question's heading (of ``level``): its key results, the chart, its clusters of ideas."""
     _ = words(doc)
     blocks: list[Block] = []
+    if question.summary.strip():  # the moderation's summary, above everything else of the question
+        blocks.append(Note(_('Summary of the answers:')))
+        blocks.append(Prose(prose(question.summary)))
     if question.key_results:
         blocks.append(Note(_('Key results of this question:')))
         blocks.append(Bullets(list(question.key_results)))
     top = question.top(CHART_TOP)
-    if len(top) >= 2:
+    if len(top) >= 2 and doc.show_dots:
         blocks.append(Chart(_('Most dots'), [(i.text, i.dots) for i in top]))
+    if not question.groups and not question.summary.strip() and not question.key_results:
+        blocks.append(Note(_('No contributions.')))  # listed only when the protocol lists every question
     named = any(g.heading is not None for g in question.groups)
     for group in question.groups:
-        items = [contribution(_, i) for i in group.ideas]
+        # without dots nothing is ranked: the contributions in the order they were made
+        ideas = group.ideas if doc.show_dots else sorted(group.ideas, key=lambda i: i.created_at)
+        items = [contribution(_, i, show_dots=doc.show_dots) for i in ideas]
         if group.heading is None:
             blocks.append(Contributions(_('Other contributions') if named else None, items, level=level + 1))
         else:
             blocks.append(Contributions(group.heading, items, level=level + 1,
-                                        dots=dots_label(_, group.dots) if group.dots else None,
+                                        dots=dots_label(_, group.dots) if group.dots and doc.show_dots else None,
                                         colour=CLUSTER_COLOURS.get(group.colour or '')))
     return blocks
 

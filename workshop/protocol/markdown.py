@@ -30,8 +30,23 @@ def escape(text: str, *, line_start: bool = True) -> str:
 
 
 def _lines(text: str) -> str:
-    """A contribution in lines (the moderation's "- " sub-points) as one list item with hard line breaks."""
+    """Lines of a contribution as one paragraph of a list item, with hard line breaks."""
     return '  \n  '.join(escape(line) for line in text.split('\n') if line.strip())
+
+
+def _contribution(item: layout.Contribution, extra: str) -> list[str]:
+    """A contribution as a list item; the moderation's "- " sub-points as a nested list under it."""
+    lead, *rest = item.parts
+    out = [f'- {_lines(lead)}{extra}']
+    after_list = False
+    for part in rest:
+        if isinstance(part, list):
+            out.extend(f'  - {escape(point)}' for point in part)
+            after_list = True
+        else:  # a paragraph after the sub-points: of the same item (a blank line, indented)
+            out += ['', f'  {_lines(part)}'] if after_list else [f'  {_lines(part)}']
+            after_list = False
+    return out
 
 
 def _prose(block: layout.Prose, out: list[str], *, indent: str = '') -> None:
@@ -93,7 +108,7 @@ def render_markdown(doc: ProtocolDocument) -> str:
                 out += [f'{"#" * (block.level + 1)} {escape(block.heading)}{dots}', '']
             for item in block.items:
                 extra = ', '.join(p for p in (item.dots, item.note) if p)
-                out.append(f'- {_lines(item.text)}' + (f' *({escape(extra)})*' if extra else ''))
+                out.extend(_contribution(item, f' *({escape(extra)})*' if extra else ''))
             out.append('')
     return '\n'.join(out).rstrip() + '\n'
 

@@ -32,9 +32,14 @@ class ProtocolVersion(SQLModel, table=True):
 
 
 class ProtocolSettings(SQLModel, table=True):
-    """Per workshop: the organiser's logo on the protocol's title block (PNG or JPEG)."""
+    """Per workshop: the organiser's logo on the protocol's title block (PNG or JPEG) and the organisation's look:
+    a colour for the PDF's headings and rules, and a Word template (.docx or .dotx) whose styles, header and
+    footer the DOCX protocol takes over."""
     __tablename__ = 'protocol_settings'
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key='workshop.id', index=True, unique=True)
     logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     logo_type: str | None = Field(default=None, max_length=40)
+    colour: str | None = Field(default=None, max_length=7)  # "#1f4e79"
+    word_template: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    word_template_name: str | None = Field(default=None, max_length=200)  # the uploaded file's name

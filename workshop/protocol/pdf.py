@@ -87,7 +87,8 @@ def warm_up(language: str) -> None:
     _pyphen(language)
 
 
-def _styles(language: str) -> dict[str, ParagraphStyle]:
+def _styles(language: str, accent: colors.Color = ACCENT) -> dict[str, ParagraphStyle]:
+    """The paragraph styles; ``accent`` (the organisation's colour) for the kicker, chapters and clusters."""
     hyphenate = _hyphenator(language)
     base = ParagraphStyle('body', fontName=FONT, bulletFontName=FONT, fontSize=10, leading=14, textColor=INK,
                           spaceAfter=5,
@@ -103,14 +104,14 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
         'body': base,
         'muted': style('muted', textColor=MUTED, fontName=f'{FONT}-Oblique'),
         'note': style('note', fontSize=8.5, leading=12, textColor=MUTED, spaceAfter=6),
-        'kicker': style('kicker', fontName=f'{FONT}-Bold', fontSize=10, textColor=ACCENT, spaceAfter=4),
+        'kicker': style('kicker', fontName=f'{FONT}-Bold', fontSize=10, textColor=accent, spaceAfter=4),
         'title': style('title', fontName=f'{FONT}-Bold', fontSize=20, leading=25, spaceAfter=6),
         'subtitle': style('subtitle', fontSize=12, leading=16, textColor=MUTED, spaceAfter=12),
         'fact_label': style('fact_label', fontName=f'{FONT}-Bold', fontSize=9, leading=13, textColor=MUTED,
                             spaceAfter=0),
         'fact': style('fact', fontSize=10, leading=13.5, spaceAfter=0),
         'status': style('status', fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=8),
-        'h1': style('h1', fontName=f'{FONT}-Bold', fontSize=15, leading=19, textColor=ACCENT, spaceBefore=14,
+        'h1': style('h1', fontName=f'{FONT}-Bold', fontSize=15, leading=19, textColor=accent, spaceBefore=14,
                     spaceAfter=8),
         'h2': style('h2', fontName=f'{FONT}-Bold', fontSize=12, leading=15.5, spaceBefore=12, spaceAfter=3),
         'h3': style('h3', fontName=f'{FONT}-Bold', fontSize=10.5, leading=14, spaceBefore=10, spaceAfter=4,
@@ -118,9 +119,11 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
         'h4': style('h4', fontName=f'{FONT}-BoldOblique', fontSize=10, leading=13.5, spaceBefore=6, spaceAfter=4,
                     leftIndent=28, firstLineIndent=-14),
         'bullet': style('bullet', leftIndent=14, bulletIndent=3, spaceAfter=3),
-        'group': style('group', fontName=f'{FONT}-Bold', fontSize=10, leading=13, textColor=ACCENT,
+        'group': style('group', fontName=f'{FONT}-Bold', fontSize=10, leading=13, textColor=accent,
                        spaceBefore=0, spaceAfter=0, hyphenationLang=''),
         'idea': style('idea', fontSize=9.5, leading=12.5, spaceAfter=0, leftIndent=10, bulletIndent=0),
+        'sub_point': style('sub_point', fontSize=9.5, leading=12.5, spaceBefore=1, spaceAfter=0, leftIndent=22,
+                           bulletIndent=12),
         'cell': style('cell', fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_r': style('cell_r', fontSize=9.5, leading=12.5, spaceAfter=0, alignment=TA_RIGHT),
         'cell_head': style('cell_head', fontName=f'{FONT}-Bold', fontSize=9, leading=12, textColor=MUTED,
@@ -326,7 +329,7 @@ def _kept_together(story: list[Flowable]) -> list[Flowable]:
 def render_pdf(doc: ProtocolDocument) -> bytes:
     register_fonts()
     _ = layout.words(doc)
-    s = _styles(doc.language)
+    s = _styles(doc.language, colors.HexColor(doc.colour) if doc.colour else ACCENT)
     story: list[Flowable] = []
     for block in layout.build(doc):
         story.extend(_flowables(block, s, doc))
@@ -393,11 +396,12 @@ def _title(block: layout.TitleBlock, s: dict[str, ParagraphStyle], doc: Protocol
     rows = [[Paragraph(_x(label), s['fact_label']),
              [Paragraph(_x(line), s['fact']) for line in value.split('\n')]] for label, value in block.facts]
     facts = Table(rows, colWidths=[34 * mm, WIDTH - 34 * mm])
+    accent = s['kicker'].textColor  # the organisation's colour
     facts.setStyle(TableStyle(_CELLS + [
         ('LEFTPADDING', (0, 0), (-1, -1), 0),
         ('RIGHTPADDING', (0, 0), (-1, -1), 6), ('TOPPADDING', (0, 0), (-1, -1), 4),
-        ('BOTTOMPADDING', (0, 0), (-1, -1), 4), ('LINEABOVE', (0, 0), (-1, 0), 1.2, ACCENT),
-        ('LINEBELOW', (0, 0), (-1, -2), 0.4, RULE), ('LINEBELOW', (0, -1), (-1, -1), 1.2, ACCENT),
+        ('BOTTOMPADDING', (0, 0), (-1, -1), 4), ('LINEABOVE', (0, 0), (-1, 0), 1.2, accent),
+        ('LINEBELOW', (0, 0), (-1, -2), 0.4, RULE), ('LINEBELOW', (0, -1), (-1, -1), 1.2, accent),
     ]))
     flow += [Spacer(1, 6), facts, Paragraph(_x(block.status), s['status'])]
     if block.checksum:
@@ -470,13 +474,16 @@ class _Contribution(Flowable):
     PAD = 2.2
     DOTS_W = 24 * mm
 
-    def __init__(self, text: Paragraph, dots: str | None, *, rule: bool) -> None:
+    def __init__(self, text: Paragraph, dots: str | None, *, rule: bool, more: list[Paragraph] | None = None) -> None:
         super().__init__()
         self.text, self.dots, self.rule = text, dots, rule
+        self.more = more or []  # the moderation's sub-points and the lines after them, below the text
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         _w, h = self.text.wrap(self._text_width(available_width), available_height)
+        for part in self.more:
+            h += part.wrap(self._text_width(available_width), available_height)[1] + part.getSpaceBefore()
         self.height = h + 2 * self.PAD
         return self.width, self.height
 
@@ -489,6 +496,10 @@ class _Contribution(Flowable):
         characters); only one taller than a page (many short lines) is split between its lines."""
         if self.height <= FRAME_H:
             return []
+        if self.more:  # the text and each sub-point on their own, each moved or split as it needs
+            last = len(self.more) - 1
+            return [_Contribution(self.text, self.dots, rule=False),
+                    *(_Contribution(part, None, rule=self.rule and n == last) for n, part in enumerate(self.more))]
         parts = self.text.split(self._text_width(available_width), available_height - 2 * self.PAD)
         if len(parts) < 2:
             return []
@@ -497,7 +508,11 @@ class _Contribution(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        self.text.drawOn(c, 0, self.PAD)
+        y = self.height - self.PAD - self.text.height  # top down: the text's order is the reading order
+        self.text.drawOn(c, 0, y)
+        for part in self.more:
+            y -= part.getSpaceBefore() + part.height
+            part.drawOn(c, 0, y)
         if self.dots:
             style = self.text.style
             c.setFont(FONT, 8.5)
@@ -552,10 +567,20 @@ def _contributions(block: layout.Contributions, s: dict[str, ParagraphStyle]) ->
     if block.heading:
         out.append(_keep(_ClusterHeading(block, s['group'])))
     for n, item in enumerate(block.items):
-        markup = _x(item.text).replace('\n', '<br/>')  # the moderation's lines ("- " sub-points) as typed
-        if item.note:  # a second, small grey line ("2× genannt", the author)
-            markup += f'<br/><font size="8" color="#5f6368">{_x(item.note)}</font>'
+        lead, *rest = item.parts
+        markup = _x(lead).replace('\n', '<br/>')  # the moderation's lines as typed
+        note = f'<font size="8" color="#5f6368">{_x(item.note)}</font>' if item.note else ''
+        if note and not rest:  # a second, small grey line ("2× genannt", the author)
+            markup += '<br/>' + note
+        more: list[Paragraph] = []
+        for part in rest:  # the moderation's "- " sub-points as a list one level down
+            if isinstance(part, list):
+                more.extend(Paragraph(_x(point), s['sub_point'], bulletText='–') for point in part)
+            else:
+                more.append(Paragraph(_x(part).replace('\n', '<br/>'), s['idea']))
+        if note and rest:
+            more.append(Paragraph(note, s['idea']))
         out.append(_Contribution(Paragraph(markup, s['idea'], bulletText='•'), item.dots,
-                                 rule=n < len(block.items) - 1))
+                                 rule=n < len(block.items) - 1, more=more))
     out.append(Spacer(1, 4))
     return out

@@ -22,7 +22,9 @@ FORMATS: dict[str, tuple[str, str]] = {  # format -> (file extension, media type
     'md': ('md', 'text/markdown; charset=utf-8'),
     'csv': ('csv', 'text/csv; charset=utf-8'),
     'json': ('json', 'application/json'),
+    'pptx': ('pptx', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'),
 }
+FROZEN = ('pdf', 'docx', 'md', 'csv', 'json')  # what a final version keeps (the slides are made afresh)
 
 Runner = Callable[..., Awaitable[Any]]
 
@@ -32,7 +34,7 @@ async def inline(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def render(fmt: str, doc: ProtocolDocument) -> bytes:
-    """The document in one of the formats pdf, docx, md, csv (a pure function: runs in a worker process)."""
+    """The document in one of the formats pdf, docx, md, csv, pptx (a pure function: runs in a worker process)."""
     if fmt == 'pdf':
         from .pdf import render_pdf
         return render_pdf(doc)
@@ -45,6 +47,9 @@ def render(fmt: str, doc: ProtocolDocument) -> bytes:
     if fmt == 'csv':
         from .csv import csv_bytes
         return csv_bytes(doc)
+    if fmt == 'pptx':
+        from .pptx import render_pptx
+        return render_pptx(doc)
     raise ValueError(f'unknown format {fmt!r}; choose one of {", ".join(FORMATS)}')
 
 
@@ -73,5 +78,10 @@ async def export(db: Database, workshop_id: int, fmt: str, *, runner: Runner = i
         name = layout.filename(doc, extension, kind='archive')
     else:
         content = await runner(render, fmt, doc)
-        name = layout.filename(doc, extension)
+        name = layout.filename(doc, extension, kind=_summary(doc) if fmt == 'pptx' else None)
     return Export(content, name, media_type)
+
+
+def _summary(doc: ProtocolDocument) -> str:
+    """The slides are the plenary summary, not the minutes: "…-resuemee.pptx"."""
+    return 'resuemee' if doc.language == 'de' else 'summary'

@@ -86,6 +86,10 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
         workshop.retention_days = privacy['retention_days']
         workshop.ended_at = _ts_in(privacy['ended_at'])
         workshop.anonymised_at = _ts_in(privacy['anonymised_at'])
+    options = w.get('protocol') or {}  # absent in older archives: the defaults
+    workshop.protocol_dots = options.get('dots', True)
+    workshop.protocol_omit_unanswered = options.get('omit_unanswered', True)
+    workshop.protocol_participation_prose = options.get('participation_prose', True)
     session.add(workshop)
     await session.flush()
     if w['logo'] is not None:
@@ -100,7 +104,8 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
     for t in w['topics']:
         for position, q in enumerate(t['questions']):
             questions[q['id']] = Question(topic_id=topics[t['number']].id, position=position, number=q['number'],
-                                          block=q['block'], sub=q['sub'], text=q['text'], dots_budget=q['dots_budget'])
+                                          block=q['block'], sub=q['sub'], text=q['text'], dots_budget=q['dots_budget'],
+                                          summary=q.get('summary', ''))
     session.add_all(questions.values())
     participants = {p['id']: Participant(workshop_id=workshop.id, token=new_secret(), name=p['name'],
                                          organisation=p['organisation'], stakeholder_group=p['group'],

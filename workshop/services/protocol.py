@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -24,15 +25,16 @@ from ..limits import (
     CONTEXT_MAX,
     CORRECTION_MAX,
     LOGO_MAX_BYTES,
+    WORD_TEMPLATE_MAX_BYTES,
 )
 from ..models import Breakout, Conclusion, Participant, utcnow
 from ..protocol import archive
-from ..protocol.document import as_utc, load_document
+from ..protocol.document import ProtocolDocument, as_utc, load_document
 from ..protocol.layout import file_name
 from ..protocol.models import ProtocolSettings, ProtocolVersion
-from ..protocol.render import FORMATS, Export, Runner, inline, render_all
+from ..protocol.render import FORMATS, FROZEN, Export, Runner, inline, render_all
 from .access import led_workshop
-from .errors import N_, NP_, Invalid, NotFound
+from .errors import N_, NP_, Invalid, NotFound, ServiceError
 from .results import clean_bullets
 from .text import clean_text
 
@@ -201,17 +203,127 @@ async def set_logo(db: Database, bus: Bus, *, lead_secret: str, content: bytes |
         media_type = _image_type(content)
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
-        settings = (await session.exec(select(ProtocolSettings)
-                                       .where(ProtocolSettings.workshop_id == workshop.id))).first()
-        if settings is None:
-            settings = ProtocolSettings(workshop_id=workshop.id)
-            session.add(settings)
+        settings = await _settings(session, workshop.id)
         settings.logo = content or None
         settings.logo_type = media_type
     await bus.publish(_changed(workshop.id))
 
 
+async def _settings(session: AsyncSession, workshop_id: int) -> ProtocolSettings:
+    settings = (await session.exec(select(ProtocolSettings)
+                                   .where(ProtocolSettings.workshop_id == workshop_id))).first()
+    if settings is None:
+        settings = ProtocolSettings(workshop_id=workshop_id)
+        session.add(settings)
+    return settings
+
+
+_HEX = re.compile(r'#?([0-9a-fA-F]{6})')
+
+
+async def set_colour(db: Database, bus: Bus, *, lead_secret: str, colour: str | None) -> str | None:
+    """The organisation's colour for the PDF's headings and rules ("#1f4e79"); empty: the app's blue."""
+    value = (colour or '').strip()
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)  # who asks first: a stranger learns nothing
+        if value:
+            match = _HEX.fullmatch(value)
+            if match is None:
+                raise Invalid(N_('The colour must be a hex colour such as #1f4e79.'))
+            value = '#' + match.group(1).lower()
+        (await _settings(session, workshop.id)).colour = value or None
+    await bus.publish(_changed(workshop.id))
+    return value or None
+
+
+WORD_TEMPLATE_TYPES = ('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+                       'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml')
+
+
+def _check_word_template(content: bytes) -> None:
+    """A real Word document or template: a zip with word/document.xml of a document's or template's type,
+    that python-docx opens (a .dotx through ``protocol.docx.open_template``)."""
+    import zipfile
+
+    from ..protocol.docx import open_template
+    not_word = Invalid(N_('The template must be a Word document or template (.docx or .dotx).'))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = set(package.namelist())
+            types = package.read('[Content_Types].xml').decode('utf-8', 'replace') \
+                if '[Content_Types].xml' in names else ''
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        raise not_word from None
+    if 'word/document.xml' not in names or not any(t in types for t in WORD_TEMPLATE_TYPES):
+        raise not_word
+    try:
+        open_template(content)
+    except Exception:  # noqa: BLE001 - anything python-docx cannot read is no usable template
+        raise Invalid(N_('The Word template could not be read. Please save it again in Word and upload it '
+                         'once more.')) from None
+
+
+async def set_word_template(db: Database, bus: Bus, *, lead_secret: str, content: bytes | None,
+                            filename: str | None = None) -> None:
+    """The organisation's Word template (.docx or .dotx with its styles, header, footer and logo) that the DOCX
+    protocol is written into; ``None`` removes it."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)  # who asks first: a stranger learns nothing
+        if content:
+            if len(content) > WORD_TEMPLATE_MAX_BYTES:
+                raise Invalid(N_('The Word template is too large: at most {n} MB.'),
+                              n=WORD_TEMPLATE_MAX_BYTES // 1_000_000)
+            _check_word_template(content)
+        settings = await _settings(session, workshop.id)
+        settings.word_template = content or None
+        settings.word_template_name = ((filename or '').strip()[-200:] or 'template.docx') if content else None
+    await bus.publish(_changed(workshop.id))
+
+
+async def word_template_name(session: AsyncSession, workshop_id: int) -> str | None:
+    """The file name of the workshop's Word template (None: none uploaded)."""
+    return (await session.exec(select(ProtocolSettings.word_template_name)
+                               .where(ProtocolSettings.workshop_id == workshop_id))).first()
+
+
 # --- final versions ----------------------------------------------------------------------------------
+
+class Finding(ServiceError):
+    """A point to check before marking the protocol final (shown, never raised)."""
+
+
+def final_findings(doc: ProtocolDocument) -> list[Finding]:
+    """What a final version would still show as a placeholder or leave empty, in the protocol's order: the
+    lead confirms these before marking final."""
+    findings = []
+    if not doc.context.strip():
+        findings.append(Finding(N_('The background is empty (the protocol says "No background text yet.").')))
+    for topic in doc.topics:
+        if not topic.key_results and not any(q.key_results for q in topic.questions):
+            findings.append(Finding(N_('Topic {n} ({title}) has no key results.'), n=topic.number,
+                                    title=topic.title))
+        empty = [q.full_label for q in topic.questions if not q.groups]
+        if empty:
+            findings.append(Finding(NP_('Topic {topic}: guiding question {labels} has no contributions '
+                                        '(it is left out).',
+                                        'Topic {topic}: {n} guiding questions have no contributions ({labels}; '
+                                        'they are left out).'),
+                                    n=len(empty), topic=topic.number, labels=', '.join(empty)))
+    if not doc.conclusions:
+        findings.append(Finding(N_('No conclusions are recorded (the protocol says "No conclusions recorded '
+                                   'yet.").')))
+    if not doc.participants:
+        findings.append(Finding(N_('Nobody is counted as a participant.')))
+    return findings
+
+
+async def check_final(db: Database, *, lead_secret: str) -> list[Finding]:
+    """``final_findings`` of the protocol as it is now."""
+    async with db.session() as session:
+        workshop = await led_workshop(session, lead_secret)
+        doc = await load_document(session, workshop.id)
+    return final_findings(doc)
+
 
 @dataclass(frozen=True)
 class VersionInfo:
@@ -237,7 +349,7 @@ async def mark_final(db: Database, bus: Bus, *, lead_secret: str, runner: Runner
     number = (last.number if last else 0) + 1
     now = utcnow()
     doc = dataclasses.replace(doc, version=number, version_at=now, checksum=checksum, last_version=None,
-                              generated_at=now)
+                              changes=[], generated_at=now)
     files = await runner(render_all, doc)
     if files is None:  # the app is shutting down
         raise Invalid(N_('The protocol could not be rendered. Please try again.'))
@@ -271,7 +383,7 @@ async def versions(session: AsyncSession, workshop_id: int) -> list[VersionInfo]
 
 async def version_file(session: AsyncSession, *, workshop_id: int, number: int, fmt: str) -> Export:
     """A frozen version in one format, exactly as it was made."""
-    if fmt not in FORMATS:
+    if fmt not in FROZEN:
         raise NotFound(N_('Unknown format.'))
     version = (await session.exec(select(ProtocolVersion).where(ProtocolVersion.workshop_id == workshop_id,
                                                                 ProtocolVersion.number == number))).first()
