@@ -1,0 +1,23 @@
+"""The protocol's "Verlauf", the organiser's representatives and several moderators per room (#15).
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-03
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = '0009'
+down_revision: str | Sequence[str] | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

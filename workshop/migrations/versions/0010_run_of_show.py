@@ -1,0 +1,23 @@
+"""Timers that close collection, a gong on the wall, notices that expire (#16).
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = '0010'
+down_revision: str | Sequence[str] | None = '0009'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
