@@ -138,3 +138,20 @@ async def test_mark_final_freezes_numbered_versions(db, bus, ran):
     assert 'Nachtrag nach der Endfassung' in new.content.decode()
     with pytest.raises(Forbidden):
         await protocol.mark_final(db, bus, lead_secret='wrong')
+
+
+async def test_a_new_look_alone_makes_a_new_final_version(db, bus, ran):
+    """The organisation's colour or template arriving after the final version: the same content in the new look
+    is a new version, and setting the look back to what version 2 had is again nothing new."""
+    secret = ran.lead_secret
+    assert (await protocol.mark_final(db, bus, lead_secret=secret)).number == 1
+    await protocol.set_colour(db, bus, lead_secret=secret, colour='#1f4e79')
+    second = await protocol.mark_final(db, bus, lead_secret=secret)
+    assert second.number == 2
+    with pytest.raises(Invalid, match='Nothing has changed since final version 2'):
+        await protocol.mark_final(db, bus, lead_secret=secret)
+    async with db.session() as s:
+        pdf = await protocol.version_file(s, workshop_id=ran.links.workshop_id, number=2, fmt='pdf')
+    assert pdf.content.startswith(b'%PDF')
+    await protocol.set_colour(db, bus, lead_secret=secret, colour=None)
+    assert (await protocol.mark_final(db, bus, lead_secret=secret)).number == 3

@@ -128,7 +128,7 @@ async def protocol_page(request: Request, code: str) -> None:
     with content(wide=True):
         with ui.row().classes('w-full items-center justify-between gap-4'):
             with ui.column().classes('gap-0 min-w-0'):
-                ui.link('← ' + _('Back to the cockpit'), page.base).classes('text-sm')
+                ui.link('← ' + _('Back to the lead moderation'), page.base).classes('text-sm')
                 ui.label(_('Minutes')).classes('text-2xl font-bold').props('role=heading aria-level=1')
                 ui.label(workshop.title).classes('text-grey-8')
         with ui.row().classes('w-full gap-6 items-start no-wrap max-lg:flex-wrap'):

@@ -29,6 +29,9 @@ class ProtocolVersion(SQLModel, table=True):
     docx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     markdown: str = Field(sa_column=Column(Text, nullable=False))
     csv: str = Field(sa_column=Column(Text, nullable=False))
+    # SHA-256 of the look the renderings were made with (logo, colour, Word template): a new look is a reason
+    # for a new version even when the content is the same; None: made before the look was recorded
+    look: str | None = Field(default=None, max_length=64)
 
 
 class ProtocolSettings(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -343,8 +344,8 @@ async def mark_final(db: Database, bus: Bus, *, lead_secret: str, runner: Runner
         doc = await load_document(session, workshop.id)
         data = await archive.export_archive(session, workshop.id)
         last = await _last_version(session, workshop.id)
-    checksum = archive.checksum(data)
-    if last is not None and last.checksum == checksum:
+    checksum, look = archive.checksum(data), look_of(doc.logo, doc.colour, doc.word_template)
+    if last is not None and last.checksum == checksum and (last.look or LOOK_NONE) == look:
         raise Invalid(N_('Nothing has changed since final version {n}.'), n=last.number)
     number = (last.number if last else 0) + 1
     now = utcnow()
@@ -360,12 +361,24 @@ async def mark_final(db: Database, bus: Bus, *, lead_secret: str, runner: Runner
             if (latest.number if latest else 0) != number - 1:
                 raise Invalid(N_('Someone else marked the protocol final at the same moment. Please try again.'))
             session.add(ProtocolVersion(workshop_id=workshop.id, number=number, created_at=now, checksum=checksum,
+                                        look=look,
                                         archive=archive.dumps(data), pdf=files['pdf'], docx=files['docx'],
                                         markdown=files['md'].decode('utf-8'), csv=files['csv'].decode('utf-8')))
     except IntegrityError:  # the unique (workshop, number) of a concurrent freeze
         raise Invalid(N_('Someone else marked the protocol final at the same moment. Please try again.')) from None
     await bus.publish(_changed(workshop.id))
     return VersionInfo(number=number, created_at=now, checksum=checksum)
+
+
+def look_of(logo: bytes | None, colour: str | None, word_template: bytes | None) -> str:
+    """SHA-256 of what the protocol looks like beyond its content: the logo, the colour and the Word template."""
+    digest = hashlib.sha256()
+    for part in (logo or b'', (colour or '').encode(), word_template or b''):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+LOOK_NONE = look_of(None, None, None)  # also what a version made before the look was recorded counts as
 
 
 async def _last_version(session: AsyncSession, workshop_id: int) -> ProtocolVersion | None:
