@@ -49,6 +49,9 @@ IDEAS_W11 = ['Gemeinsame Plattform für Kooperationen',
              'Größere Sichtbarkeit der Netzwerke über Ländergrenzen hinweg']
 IDEAS_W12 = ['Strategieprozess mit externer Begleitung', 'Kennzahlen für die Leistungsfähigkeit prüfen']
 IDEA_W21 = 'Frühe Einbindung der Gründerszene'
+DRAFT = 'Noch nicht gesendet: Transferstellen'
+EDITED_QUESTION = 'Wer hat Ihr Netzwerk gegründet, und wer trägt es heute?'
+IDEA_OFFLINE = 'Im Funkloch geschrieben: Austausch mit den Kammern'
 KEY_RESULT_W12 = 'Strategien regelmäßig überprüfen (Übersicht für alle Akteure)'
 
 
@@ -90,6 +93,7 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
                            for room in ('W 1.1', 'W 1.2', 'W 2.1')}
         wall_link = base + _room_link(lead, 'W 1.1', 'Wand')
         plenary_link = base + lead.get_by_role('link', name='Plenumswand').get_attribute('href')
+        edit_link = base + lead.get_by_role('link', name='Workshop bearbeiten').get_attribute('href')
         axe.check(lead, 'lead')
 
         lead.get_by_role('link', name='Workshop bearbeiten').click()
@@ -146,6 +150,41 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
                 expect(idea_in(screen, text)).to_be_visible(timeout=SOON)
         for text in IDEAS_W11:  # nothing of W 1.1 in W 1.2 (the events had ample time to arrive by now)
             expect(in_w12[0].get_by_text(text, exact=True)).to_have_count(0)
+
+        # --- an edit during collection: the question's new wording reaches the room, nobody reloads -----------------
+        step('an edit during collection')
+        typing = in_w11[1].get_by_label('Ihre Idee')
+        typing.fill(DRAFT)  # typed, not sent: it stays through the edit
+        editor = lead.context.new_page()  # the lead moderator's second tab (the secret link's cookie)
+        editor.goto(edit_link)
+        editor.get_by_role('button', name=re.compile(r'1\. Entstehung von Netzwerken')).click()  # the topic opens
+        question = editor.get_by_label('Leitfrage', exact=True).first
+        question.fill(EDITED_QUESTION)
+        row = question.locator('xpath=ancestor::div[contains(@class, "nicegui-row")][1]')
+        row.get_by_role('button', name='Speichern').click()
+        expect(editor.get_by_text('Gespeichert', exact=True)).to_be_visible(timeout=SOON)
+        for screen in (*in_w11, mod11, wall):
+            expect(screen.get_by_text(EDITED_QUESTION, exact=False).first).to_be_visible(timeout=SOON)
+            expect(screen.get_by_role('button', name='Neu laden')).to_have_count(0)
+        expect(typing).to_have_value(DRAFT)
+        typing.fill('')
+        editor.close()
+
+        # --- a phone offline and back: its idea waits visibly, leaves the box, and arrives once -------------------
+        step('a phone offline and back')
+        offline = in_w11[2]
+        offline.evaluate('window.socket.disconnect()')  # as a dropped mobile connection does
+        box = offline.get_by_label('Ihre Idee')
+        box.fill(IDEA_OFFLINE)
+        offline.get_by_role('button', name='Senden').tap()
+        expect(box).to_have_value('')
+        expect(offline.get_by_text('Wartet auf die Verbindung – wird automatisch gesendet')).to_be_visible()
+        expect(idea_in(mod11, IDEA_OFFLINE)).to_have_count(0)
+        offline.evaluate('window.socket.connect()')
+        for screen in (offline, mod11, wall):
+            expect(idea_in(screen, IDEA_OFFLINE)).to_be_visible(timeout=SOON)
+        expect(offline.get_by_text('Wartet auf die Verbindung – wird automatisch gesendet')).to_have_count(0)
+        expect(idea_in(mod11, IDEA_OFFLINE)).to_have_count(1)
         axe.check(in_w11[0], 'room: collect')
         axe.check(mod11, 'moderator')
         axe.check(wall, 'wall')
@@ -264,7 +303,7 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
 def _check_protocol(text: str) -> None:
     flat = squash(text)
     assert squash(TITLE) in flat
-    for idea in (*IDEAS_W11, *IDEAS_W12, IDEA_W21):  # every idea, umlauts and all
+    for idea in (*IDEAS_W11, *IDEAS_W12, IDEA_W21, IDEA_OFFLINE):  # every idea, umlauts and all
         assert squash(idea) in flat, f'idea missing from the PDF: {idea}'
     assert KEY_RESULT_W12 in flat
     assert 'Entstehung von Netzwerken und Clustern' in flat
