@@ -84,7 +84,7 @@ async def join_post(request: Request, code: str) -> Response:
         breakout_id = int(fields.get('breakout', ''))
     except ValueError:
         return await _page(request, code, entered=entered, status=400,
-                           message=lambda _: _('Please choose a breakout room.'))
+                           message=lambda _: _('Please choose a room.'))
     try:
         token, workshop_id, join_code = await participants.enter_breakout(
             rt.db, rt.bus, code=code, tokens=participant_tokens(), breakout_id=breakout_id,

@@ -51,7 +51,7 @@ async def post_idea(db: Database, bus: Bus, *, token: str, breakout_id: int, tex
             attending = (await session.exec(select(Attendance.id).where(
                 Attendance.participant_id == participant.id, Attendance.breakout_id == breakout_id))).first()
             if attending is None or breakout.round_id != workshop.current_round_id:
-                raise Forbidden(N_('You can only post in the breakout you joined in the current round.'))
+                raise Forbidden(N_('You can only post in the room you joined in the current round.'))
             if workshop.plenary:  # everyone looks at the main screen (the summary): the rooms pause
                 raise Invalid(N_('The plenary is on: posting pauses until the rooms continue.'))
             question = await _question_for(session, breakout, question_id)

@@ -107,7 +107,7 @@ async def _choose(session: AsyncSession, participant: Participant, workshop: Wor
     if breakout is None or breakout.workshop_id != workshop.id:
         raise NotFound(N_('This breakout does not exist.'))
     if breakout.round_id != workshop.current_round_id:
-        raise Invalid(N_('This breakout is not part of the current round.'))
+        raise Invalid(N_('This room is not part of the current round.'))
     if not new and workshop.require_new_topic and \
             breakout.topic_id in await _earlier_topics(session, participant.id, breakout.round_id):
         raise Invalid(N_('You already worked on this topic in an earlier round. Please choose another one.'))

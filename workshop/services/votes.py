@@ -190,7 +190,7 @@ class _BatchState:
         if participant.workshop_id != workshop.id:
             raise Forbidden(N_('Please join the workshop first.'))
         if (participant.id, breakout.id) not in self.attending or breakout.round_id != workshop.current_round_id:
-            raise Forbidden(N_('You can only vote in the breakout you joined in the current round.'))
+            raise Forbidden(N_('You can only vote in the room you joined in the current round.'))
         if self.phases.get((breakout.id, idea.question_id), Phase.collect) != Phase.vote:
             raise Invalid(N_('Voting is not open for this question.'))
         budget = budget_for(workshop, self.questions[idea.question_id])
