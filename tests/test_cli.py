@@ -53,6 +53,13 @@ def test_new_with_json_prints_one_object_with_the_links(tmp_path, capsys):
         (label, f'https://ws.example.org/m/{secret}', f'https://ws.example.org/wall/{code}/{label.replace(" ", "")}')
         for label, secret, _breakout_id in breakouts]
     assert 'Zukunftsthemen und Cross-Innovationen' in {b['topic'] for b in links['breakouts']}
+    # one moderator link and one wall per topic, for all rounds (#16)
+    with sqlite3.connect(db) as con:
+        topics = con.execute('select number, moderator_secret from topic where workshop_id = ? order by number',
+                             (workshop_id,)).fetchall()
+    assert [(t['number'], t['moderator'], t['wall']) for t in links['topics']] == [
+        (n, f'https://ws.example.org/m/{secret}', f'https://ws.example.org/wall/{code}/w{n}') for n, secret in topics]
+    assert len(topics) == 3 and len({secret for _n, secret in topics}) == 3
 
 
 def test_new_with_unknown_template_says_what_exists(tmp_path, capsys):

@@ -39,7 +39,9 @@ def test_link_secrets_have_at_least_128_random_bits_from_a_secure_source(monkeyp
 
 
 async def test_created_links_carry_distinct_strong_secrets(db, cluster):
-    secrets_ = [cluster.lead_secret] + [b.moderator_secret for b in cluster.breakouts]
+    secrets_ = [cluster.lead_secret] + [b.moderator_secret for b in cluster.breakouts] + \
+        [t.moderator_secret for t in cluster.topics]
+    assert len(cluster.topics) == 3
     assert len(set(secrets_)) == len(secrets_)
     for s in secrets_:
         assert len(s) >= 22  # base64url: 22 characters hold 128 bits
@@ -137,17 +139,19 @@ async def test_a_participant_calling_any_moderator_action_is_refused(db, bus, cl
     second = await post(db, bus, token, breakout_id, 'Noch eine Idee')
     ids = {'breakout_id': breakout_id, 'idea_id': idea_id, 'keep_id': idea_id, 'merge_id': second,
            'participant_id': 1, 'round_number': 2,
-           'topic_number': 1, 'number': 1, 'step': 1, 'seconds': 60, 'count': 1, 'days': 1}
+           'topic_number': 1, 'number': 1, 'step': 1, 'seconds': 60, 'count': 1, 'days': 1, 'topic_id': 1}
     actions = _moderator_actions()
     assert len(actions) > 30, [a.__name__ for a in actions]
     names = {f'{a.__module__.rsplit(".", 1)[1]}.{a.__name__}' for a in actions}
     for expected in ('lead.remove_participant', 'lead.set_joining_locked', 'rotation.rotate_lead_secret',
-                     'privacy.delete_workshop', 'curation.hide_idea', 'facilitation.set_phase'):
+                     'privacy.delete_workshop', 'curation.hide_idea', 'facilitation.set_phase',
+                     'facilitation.open_alongside', 'rotation.rotate_topic_secret'):
         assert expected in names
     refused = []
     for action in actions:
         key = 'lead_secret' if 'lead_secret' in inspect.signature(action).parameters else 'secret'
-        for fake in (token, '', cluster.join_code):
+        # also a topic's grant for a breakout of another topic (pages/moderator.py's topic link)
+        for fake in (token, '', cluster.join_code, f'{cluster.topics[1].moderator_secret}:{breakout_id}'):
             try:
                 positional = (db, bus) if 'bus' in inspect.signature(action).parameters else (db,)
                 await action(*positional, **{key: fake}, **_arguments(action, ids))

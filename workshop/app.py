@@ -38,6 +38,11 @@ def setup(settings: Settings) -> Runtime:
     # fallback (a WebSocket blocked by a proxy) would keep an unnamed progress bar running (WCAG 4.1.2)
     app.config.quasar_config['loadingBar'] = {**app.config.quasar_config.get('loadingBar', {}), 'skipHijack': True}
     app.on_startup(lambda: _check_clock(rt))
+    from .timer_closer import TimerCloser
+    closer = TimerCloser(db, bus)  # timers that close collection, closed by the server (once over all instances)
+    bus.hub.observe(closer.observe)
+    app.on_startup(closer.start)
+    app.on_shutdown(closer.stop)
     app.on_shutdown(presence.close)  # before the bus closes: takes this instance's counts out of Redis
     app.on_shutdown(rt.close)
     _secure(rt)

@@ -14,7 +14,7 @@ from .bus import BrokerURLError
 from .config import Settings
 from .db import Database, DatabaseURLError, SchemaError
 from .qr import qr_text
-from .services.workshops import WorkshopLinks, create_from_template
+from .services.workshops import WorkshopLinks, create_from_template, wall_path
 from .templates import TemplateError, WorkshopTemplate, available_templates, load_template
 
 DEMO_TEMPLATE = 'cluster-workshop'
@@ -262,6 +262,9 @@ def links_json(links: WorkshopLinks, public_url: str) -> dict:
         'lead': f'{base}/lead/{links.lead_secret}',
         'breakouts': [{'label': b.label, 'topic': b.topic, 'moderator': f'{base}/m/{b.moderator_secret}',
                        'wall': f'{base}/wall/{links.join_code}/{"".join(b.label.split())}'} for b in links.breakouts],
+        # one moderator link and one wall per topic that follow the rounds: the links for the day
+        'topics': [{'number': t.number, 'title': t.title, 'moderator': f'{base}/m/{t.moderator_secret}',
+                    'wall': f'{base}{wall_path(links.join_code, t.number)}'} for t in links.topics],
     }
 
 
@@ -282,6 +285,11 @@ def print_links(links: WorkshopLinks, public_url: str, *, qr: bool) -> None:
     for b, urls in zip(links.breakouts, shown['breakouts'], strict=True):
         who = f' ({b.moderator_name})' if b.moderator_name else ''
         lines.append(f'    {b.label:8} {urls["moderator"]}   {b.topic}{who}')
+    if links.topics:
+        lines.append('')
+        lines.append('  Topic moderators, one link for all rounds (keep these links private):')
+        for t, urls in zip(links.topics, shown['topics'], strict=True):
+            lines.append(f'    {t.number:<8} {urls["moderator"]}   {t.title}')
     lines.append('')
     lines.append('  Breakout walls (projector):')
     for b, urls in zip(links.breakouts, shown['breakouts'], strict=True):

@@ -60,6 +60,15 @@ class QuestionChanged(Event):
 
 
 @dataclass(frozen=True)
+class OpenQuestionsChanged(Event):
+    """The moderator opened guiding questions next to the current one, or closed them again: all those open now
+    that collect, in order (``facilitation.open_alongside``); phones show them with the current one as tabs."""
+    kind: ClassVar[str] = 'open_questions_changed'
+    breakout_id: int
+    question_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class MembersChanged(Event):
     """A participant entered or left a breakout (chose it, or another one, for its round)."""
     kind: ClassVar[str] = 'members_changed'
@@ -132,6 +141,38 @@ class VoteChanged(Event):
 
 
 @dataclass(frozen=True)
+class GallerySwitched(Event):
+    """A later round's room switched its gallery walk on or off (dots and comments on earlier results)."""
+    kind: ClassVar[str] = 'gallery_switched'
+    breakout_id: int  # the room of the gallery walk
+    on: bool
+
+
+@dataclass(frozen=True)
+class GalleryDotsChanged(Event):
+    """A participant's gallery dots on an earlier round's idea changed in the room ``breakout_id``."""
+    kind: ClassVar[str] = 'gallery_dots_changed'
+    breakout_id: int  # the room of the gallery walk
+    idea_id: int  # an idea of an earlier round
+    participant_id: int
+    mine: int  # the participant's gallery dots on the idea now
+    total: int  # all gallery dots of the room on the idea
+
+
+@dataclass(frozen=True)
+class CommentChanged(Event):
+    """A comment of a gallery walk was written, or its moderator hid or showed it again."""
+    kind: ClassVar[str] = 'comment_changed'
+    breakout_id: int  # the room of the gallery walk
+    comment_id: int
+    idea_id: int  # an idea of an earlier round
+    participant_id: int | None
+    text: str
+    created_at: dt.datetime
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class TalliesChanged(Event):
     """Coalesced tallies of one question (idea id -> dots), at most a few per second per room."""
     kind: ClassVar[str] = 'tallies_changed'
@@ -148,6 +189,7 @@ class TimerChanged(Event):
     breakout_id: int
     ends_at: dt.datetime | None
     seconds: int | None
+    closes: bool = False  # collection closes when it runs out (every instance wakes up then: one does it)
 
 
 @dataclass(frozen=True)
@@ -156,6 +198,7 @@ class KeyResultsChanged(Event):
     breakout_id: int
     question_id: int | None  # None: the breakout's overall key results
     key_results: tuple[str, ...]
+    sources: tuple[tuple[int, ...], ...] = ()  # per key result the ids of the ideas it rests on
 
 
 @dataclass(frozen=True)
@@ -182,6 +225,8 @@ class Resync(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (IdeaPosted, QuestionChanged, MembersChanged, PresenceChanged, IdeaChanged,
-                              ClustersChanged, WallPinned, PhaseChanged, VoteChanged, TalliesChanged, TimerChanged,
-                              KeyResultsChanged, RoundChanged, WorkshopChanged, Resync)
+                              OpenQuestionsChanged, ClustersChanged, WallPinned, PhaseChanged, VoteChanged,
+                              TalliesChanged, TimerChanged,
+                              KeyResultsChanged, RoundChanged, WorkshopChanged, Resync,
+                              GallerySwitched, GalleryDotsChanged, CommentChanged)
 }

@@ -11,6 +11,9 @@ from __future__ import annotations
 TITLE_MAX = 300  # titles, subtitles, blocks, speakers, stakeholder groups, moderators' names
 QUESTION_MAX = 1000  # a guiding question
 CONTEXT_MAX = 20_000  # the background ("Ausgangssituation")
+PROCEEDINGS_MAX = 20_000  # the protocol's "Verlauf"
+REPRESENTATIVES_MAX = 20  # who represented the organiser, one line each (TITLE_MAX)
+CO_MODERATORS_MAX = 10  # further moderators of one room
 QUESTION_SUMMARY_MAX = 5_000  # the summary of the answers to a guiding question (protocol)
 GROUPS_MAX = 30  # stakeholder groups of a workshop
 AGENDA_MAX = 100
@@ -29,6 +32,7 @@ IDEA_MAX = 500  # what a participant types on their phone
 # what the moderation enters on someone's behalf (the video call's chat, a flip chart) or edits: a summary
 # of several statements with "- " sub-points can be long
 IDEA_MODERATION_MAX = 2000
+COMMENT_MAX = 500  # a comment on an earlier round's idea in a gallery walk
 IDEA_GROUP_MAX = 200  # the moderator's heading over ideas: a cluster's title
 CLUSTERS_MAX = 50  # clusters of one question in one breakout
 UNDO_KEPT = 200  # curation steps kept per question for undo

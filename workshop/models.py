@@ -14,7 +14,8 @@ import enum
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .limits import IDEA_MODERATION_MAX
+from .limits import COMMENT_MAX, IDEA_MODERATION_MAX
+from .services.codes import new_secret
 
 
 def utcnow() -> dt.datetime:
@@ -90,6 +91,8 @@ class Workshop(SQLModel, table=True):
     protocol_dots: bool = True
     protocol_omit_unanswered: bool = True
     protocol_participation_prose: bool = True
+    # each key result in the protocol refers to the contributions it rests on in the appendix ("→ A.1, Frage 3")
+    protocol_citations: bool = False
     joining_locked: bool = False
     require_new_topic: bool = False  # in a later round, a participant must pick a topic they have not had
     plenary: bool = False  # phones and walls show the plenary instead of the rooms
@@ -97,7 +100,14 @@ class Workshop(SQLModel, table=True):
     current_agenda_item_id: int | None = None
     notice: str | None = Field(default=None, max_length=300)
     notice_at: dt.datetime | None = None
+    notice_until: dt.datetime | None = None  # the notice goes by itself then (None: until the lead clears it)
+    gong: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})  # walls sound when a timer ends
     participation_extra: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the protocol's "Verlauf" (how the day ran): '' = drafted from the agenda (protocol/proceedings.py); and who
+    # represented the organiser ("Dr. A. Beispiel, Ministerium für …"), in the title block and the Verlauf
+    proceedings: str = Field(default='', sa_column_kwargs={'server_default': ''})
+    representatives: list[str] = Field(default_factory=list,
+                                       sa_column=Column(JSON, nullable=False, server_default='[]'))
     # privacy (services/privacy.py): personal data is anonymised ``retention_days`` after the end
     retention_days: int = Field(default=30, ge=0, le=3650)
     ended_at: dt.datetime | None = None
@@ -128,6 +138,13 @@ class Topic(SQLModel, table=True):
     workshop_id: int = Field(foreign_key='workshop.id', index=True)
     number: int
     title: str = Field(max_length=300)
+    # the topic's moderator link: opens its breakout of the current round, whichever that is (pages/moderator.py)
+    moderator_secret: str = Field(default_factory=new_secret, index=True, unique=True, max_length=64)
+    # the topic's key results over all its rounds (the Resümee, the protocol); empty: drafted from its breakouts.
+    # ``key_result_sources``: per key result the ids of the ideas it rests on (services/results.py)
+    key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    key_result_sources: list[list[int]] = Field(default_factory=list,
+                                                sa_column=Column(JSON, nullable=False))
 
 
 class Question(SQLModel, table=True):
@@ -156,14 +173,25 @@ class Breakout(SQLModel, table=True):
     label: str = Field(max_length=40)
     moderator_name: str | None = Field(default=None, max_length=300)
     moderator_organisation: str | None = Field(default=None, max_length=300)
+    # further moderators of the room beside the one above: [{"name": …, "organisation": …}, …]
+    co_moderators: list[dict[str, str | None]] = Field(default_factory=list,
+                                                      sa_column=Column(JSON, nullable=False, server_default='[]'))
     moderator_secret: str = Field(index=True, unique=True, max_length=64)
     current_question_id: int | None = Field(default=None, foreign_key='question.id')
     key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    key_result_sources: list[list[int]] = Field(default_factory=list,
+                                                sa_column=Column(JSON, nullable=False))
     timer_ends_at: dt.datetime | None = None
     timer_seconds: int | None = None
+    # the timer closes collection when it runs out (services/facilitation.close_due_collections); cleared by
+    # whoever does it, so that it happens once
+    timer_closes: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
     # counts the transactions that changed the room's dots (votes, merges): they take this row's lock one
     # after the other, so a higher number carries newer tallies, on every instance (docs/deployment.md)
     tally_seq: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
+    # a later round's gallery walk ("Galerie-Rundgang", #16): its phones may give dots to and comment on the
+    # earlier rounds' ideas of the topic (services/gallery.py); switched by the room's moderator
+    gallery_walk: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
 
 
 class BreakoutQuestion(SQLModel, table=True):
@@ -175,6 +203,10 @@ class BreakoutQuestion(SQLModel, table=True):
     question_id: int = Field(foreign_key='question.id')
     phase: Phase = Phase.collect
     key_results: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # opened next to the current question: phones show it while it collects (facilitation.open_alongside)
+    alongside: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
+    key_result_sources: list[list[int]] = Field(default_factory=list,
+                                                sa_column=Column(JSON, nullable=False))
 
 
 class Conclusion(SQLModel, table=True):
@@ -260,6 +292,30 @@ class Vote(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class GalleryDot(SQLModel, table=True):
+    """Dots a participant gave in a later round's gallery walk (in ``breakout_id``) to an earlier round's idea:
+    kept apart from the idea's own round's votes (``Vote``), so its tallies stay as they were."""
+    __tablename__ = 'gallery_dot'
+    __table_args__ = (UniqueConstraint('idea_id', 'participant_id', 'breakout_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key='idea.id', index=True)
+    participant_id: int = Field(foreign_key='participant.id', index=True)
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)  # the room of the gallery walk
+    dots: int = Field(default=1, ge=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A participant's short comment on an earlier round's idea, written in a later round's gallery walk."""
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key='idea.id', index=True)
+    participant_id: int | None = Field(default=None, foreign_key='participant.id', index=True)  # None: anonymised
+    breakout_id: int = Field(foreign_key='breakout.id', index=True)  # the room of the gallery walk
+    text: str = Field(max_length=COMMENT_MAX)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    hidden: bool = False  # hidden by that room's moderator
+
+
 # --- public shapes (what services return and events carry) ----------------------------------------
 
 class IdeaPublic(SQLModel):
@@ -300,6 +356,7 @@ class BreakoutPublic(SQLModel):
     moderator_name: str | None
     moderator_organisation: str | None
     current_question_id: int | None
+    co_moderators: list[str] = Field(default_factory=list)  # further moderators: "Name, Organisation"
 
 
 class ParticipantPublic(SQLModel):

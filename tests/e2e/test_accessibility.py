@@ -112,7 +112,7 @@ def test_moderator_by_keyboard_only(chromium, german: LiveWorkshop) -> None:
         expect(phone.get_by_label('Ihre Idee')).to_be_visible(timeout=SOON)
 
         next_question = moderator.get_by_role('button', name='Nächste Frage')
-        _tab_to(moderator, next_question)
+        _tab_to(moderator, next_question, limit=60)  # once round the page: the board and its tools come first
         _assert_focus_visible(moderator)
         moderator.keyboard.press('Enter')
         expect(phone.get_by_text(re.compile('Beitrag von Clusterstrategien'))).to_be_visible(timeout=SOON)

@@ -306,6 +306,7 @@ def test_the_board_by_keyboard_only(chromium, workshop: LiveWorkshop) -> None:
         # merging without dragging: "Merge with …", the other idea chosen by typing, confirmed
         third = texts[-3]
         merge = _card(page, third).get_by_role('button', name='Zusammenführen mit …')
+        page.get_by_label('Beiträge suchen').focus()  # from the board's search on, whatever stands above it
         _tab_to(page, merge, limit=60)
         page.keyboard.press('Enter')
         dialog = page.get_by_role('dialog')

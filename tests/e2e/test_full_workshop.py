@@ -26,6 +26,7 @@ from .helpers import (
     PROJECTOR,
     SOON,
     Browsers,
+    end_timer_soon,
     give_dot,
     idea as idea_in,
     join,
@@ -51,6 +52,7 @@ IDEAS_W12 = ['Strategieprozess mit externer Begleitung', 'Kennzahlen für die Le
 IDEA_W21 = 'Frühe Einbindung der Gründerszene'
 DRAFT = 'Noch nicht gesendet: Transferstellen'
 EDITED_QUESTION = 'Wer hat Ihr Netzwerk gegründet, und wer trägt es heute?'
+GALLERY_COMMENT = 'Wer betreibt die Plattform nach der Förderung?'
 IDEA_OFFLINE = 'Im Funkloch geschrieben: Austausch mit den Kammern'
 KEY_RESULT_W12 = 'Strategien regelmäßig überprüfen (Übersicht für alle Akteure)'
 
@@ -222,7 +224,7 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         shoot(wall, screenshots / 'wall-results-desktop.png')
 
         step('key results')
-        mod11.get_by_role('button', name='Entwurf aus markierten und meistbepunkteten Beiträgen').click()
+        mod11.get_by_role('button', name='Entwurf aus Clustern, markierten und meistbepunkteten Beiträgen').click()
         results = mod11.get_by_label('Ein Kernergebnis pro Zeile').first
         expect(results).to_have_value(re.compile(re.escape(IDEAS_W11[1][:30])), timeout=SOON)
         mod11.get_by_role('button', name='Kernergebnisse speichern').click()
@@ -260,8 +262,35 @@ def test_a_whole_workshop(chromium, live_server: LiveServer, screenshots: Path, 
         post(in_w12[0], IDEA_W21)
         expect(idea_in(in_w12[1], IDEA_W21)).to_be_visible(timeout=SOON)
         expect(idea_in(mod21, IDEA_W21)).to_be_visible(timeout=SOON)
-        set_phase(mod21, 'Punktabfrage')
+        # the timer runs out and closes collection by itself: the phones go on to the dot voting
+        step('round 2: a timer that closes collection')
+        mod21.get_by_role('checkbox', name='Sammeln bei Zeitende beenden').click()
+        mod21.get_by_role('button', name='2 Min.', exact=True).click()
+        expect(in_w12[1].get_by_role('timer')).to_have_text(re.compile(r'^[12]:\d\d$'), timeout=SOON)
+        end_timer_soon(live_server, 'W 2.1', 1)  # as if the two minutes had passed
+        for phone in in_w12[:2]:
+            expect(phone.get_by_label('Ihre Idee')).to_be_hidden(timeout=25000)
+            expect(phone.get_by_text('Sie haben noch 3 von 3 Punkten.')).to_be_visible(timeout=SOON)
         give_dot(in_w12[1], IDEA_W21, left=2)
+
+        # the gallery walk: round 2 gives dots to and comments on round 1's results of the topic
+        step('round 2: gallery walk')
+        mod21.get_by_role('switch', name=re.compile('^Galerie-Rundgang')).click()
+        walker = in_w12[1]
+        earlier = walker.locator('.ws-earlier')
+        shown = earlier.get_by_text(IDEAS_W11[0], exact=True)
+        expect(shown).to_be_visible(timeout=SOON)
+        card = shown.locator('xpath=ancestor::*[.//button[contains(normalize-space(), "Kommentieren")]][1]')
+        card.get_by_role('button', name='Punkt', exact=True).tap()
+        expect(walker.get_by_text('Galerie-Rundgang: Sie haben noch 2 von 3 Punkten für diese Ergebnisse.')) \
+            .to_be_visible(timeout=SOON)
+        card.get_by_role('button', name='Kommentieren').tap()
+        walker.get_by_label('Ihr Kommentar').fill(GALLERY_COMMENT)
+        walker.get_by_role('dialog').get_by_role('button', name='Senden').tap()
+        expect(walker.get_by_text('Kommentar gespeichert ✓')).to_be_visible(timeout=SOON)
+        expect(mod21.locator('.ws-earlier').get_by_text(GALLERY_COMMENT)).to_be_visible(timeout=SOON)
+        axe.check(walker, 'room: gallery walk')
+        shoot(walker, screenshots / 'room-gallery-phone.png')
         set_phase(mod21, 'Diskussion')
         expect(in_w12[1].get_by_role('heading', name='Ergebnis: Beiträge nach Punkten')).to_be_visible(timeout=SOON)
 
@@ -306,6 +335,7 @@ def _check_protocol(text: str) -> None:
     for idea in (*IDEAS_W11, *IDEAS_W12, IDEA_W21, IDEA_OFFLINE):  # every idea, umlauts and all
         assert squash(idea) in flat, f'idea missing from the PDF: {idea}'
     assert KEY_RESULT_W12 in flat
+    assert squash(GALLERY_COMMENT) in flat and 'Galerie-Rundgang (Durchlauf 2)' in flat  # marked as such
     assert 'Entstehung von Netzwerken und Clustern' in flat
     assert '1 Ablauf' in flat and 'Kernergebnisse der einzelnen Workshops' in flat  # the workshop's language
     # the dots: the idea with three dots carries its tally

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from workshop.bus import Hub, InProcessBus
 from workshop.db import Database
@@ -186,3 +186,25 @@ async def test_vote_bursts_through_two_instances_and_redis_end_in_the_database_t
     finally:
         await a.close()
         await b.close()
+
+
+async def test_two_instances_close_a_timers_collection_exactly_once(db, other, cluster):
+    """Every instance wakes up when a timer that closes collection ends: they race, one switches the phase."""
+    from sqlalchemy import update
+
+    from workshop.db import server_now
+    from workshop.events import PhaseChanged
+    from workshop.models import Breakout
+    a, b = RecordingBus(), RecordingBus()
+    rooms = [r.breakout_id for r in cluster.breakouts[:3]]
+    await facilitation.start_timer_everywhere(db, a, lead_secret=cluster.lead_secret, seconds=600,
+                                              close_collection=True)
+    async with db.transaction() as s:
+        now = await server_now(s)
+        await s.exec(update(Breakout).where(col(Breakout.id).in_(rooms)).values(timer_ends_at=now))
+    a.published.clear()
+    await asyncio.gather(*(facilitation.close_due_collections(db if n % 2 else other, a if n % 2 else b)
+                           for n in range(8)))
+    switched = [e for e in a.published + b.published if isinstance(e, PhaseChanged)]
+    assert sorted(e.breakout_id for e in switched) == rooms  # each room once, by one instance or the other
+    assert {e.phase for e in switched} == {'vote'}

@@ -51,7 +51,8 @@ async def test_set_the_options_and_a_summary(user: User):
         return not (w.protocol_dots or w.protocol_omit_unanswered or w.protocol_participation_prose)
     assert await _until(all_off)
     assert await _until(lambda: 'Keine Beiträge.' in _preview(user))  # every question now, in the preview
-    assert '| Unternehmen | 0 |' in _preview(user)  # participation as the table (its listed groups, also with 0)
+    # participation as the table (its listed groups, also with 0), once the preview has taken the last switch
+    assert await _until(lambda: '| Unternehmen | 0 |' in _preview(user))
 
     async with rt.db.session() as session:
         question = (await session.exec(select(Question).where(col(Question.text).startswith('Wer sind')))).first()

@@ -219,3 +219,22 @@ async def test_the_archive_takes_the_moderations_long_contributions(db, bus, ran
 
 def _ideas(data: dict) -> list[dict]:
     return [i for r in data['workshop']['rounds'] for b in r['breakouts'] for q in b['questions'] for i in q['ideas']]
+
+
+async def test_the_run_of_shows_settings_round_trip_and_older_archives_lack_them(db, bus, ran):
+    """#16: a notice's end, the walls' gong and a timer that closes collection travel with the archive; without
+    them (older archives) nothing changes."""
+    from workshop.services import facilitation, lead
+    plain = await archive_of(db, ran.links.workshop_id)
+    assert 'notice_until' not in plain['workshop']['live'] and 'gong' not in plain['workshop']['live']
+    await lead.send_notice(db, bus, lead_secret=ran.links.lead_secret, text='Pause bis 15 Uhr', minutes=15)
+    await lead.set_gong(db, bus, lead_secret=ran.links.lead_secret, gong=True)
+    await facilitation.start_timer(db, bus, secret=ran.links.breakouts[0].moderator_secret, seconds=300,
+                                   close_collection=True)
+    data = await archive_of(db, ran.links.workshop_id)
+    assert data['workshop']['live']['gong'] is True and data['workshop']['live']['notice_until']
+    assert data['workshop']['rounds'][0]['breakouts'][0]['timer']['closes'] is True
+    assert _validator().is_valid(data)
+    text = archive.dumps(data)
+    again = await archive_of(db, await import_archive(db, json.loads(text)))
+    assert archive.dumps(again) == text

@@ -118,3 +118,22 @@ def test_counts_take_the_form_of_their_number_in_both_languages():
     assert layout.topic_facts(translator('de'), topic) == 'W 1.1 (1 Person), W 2.1 (2 Personen), W 3.1'
     assert layout.topic_facts(translator('en'), topic) == 'W 1.1 (1 person), W 2.1 (2 people), W 3.1'
     assert layout.dots_label(translator('de'), 1) == '1 Punkt'
+
+
+def test_stakeholder_groups_after_aus_read_as_german_and_their_list_shows_where_each_ends():
+    dative, enumerate_words = layout.dative, layout.enumerate_words
+    said = {g: dative('de', g) for g in ('Verbände und Kammern', 'Clustermanagements / Netzwerke', 'Unternehmen',
+                                         'Ministerien und Verwaltung', 'Kommunale Träger', 'Bürgerinnen und Bürger',
+                                         'Start-ups', 'Öffentliche Hand')}
+    assert said == {'Verbände und Kammern': 'Verbänden und Kammern',
+                    'Clustermanagements / Netzwerke': 'Clustermanagements / Netzwerken', 'Unternehmen': 'Unternehmen',
+                    'Ministerien und Verwaltung': 'Ministerien und Verwaltung',
+                    'Kommunale Träger': 'Kommunalen Trägern',
+                    'Bürgerinnen und Bürger': 'Bürgerinnen und Bürgern', 'Start-ups': 'Start-ups',
+                    'Öffentliche Hand': 'Öffentliche Hand'}
+    assert dative('en', 'Associations and chambers') == 'Associations and chambers'
+    _ = translator('de')
+    assert enumerate_words(_, ['Unternehmen', 'Hochschulen', 'Forschungseinrichtungen']) == \
+        'Unternehmen, Hochschulen und Forschungseinrichtungen'
+    assert enumerate_words(_, ['Unternehmen', 'Verbänden und Kammern', 'Ministerien und Verwaltung']) == \
+        'Unternehmen, Verbänden und Kammern sowie Ministerien und Verwaltung'

@@ -18,12 +18,12 @@ async def test_real_heading_styles_in_order(db, ran):
     paragraphs = docx_paragraphs(await _docx(db, ran))
     assert [t for s, t in paragraphs if s == 'Title'] == ['Clusterworkshop: Zukunft der Cluster – Cluster der Zukunft']
     assert [t.replace('\u2002', ' ') for s, t in paragraphs if s == 'Heading 1'] == [
-        '1 Ablauf', '2 Ausgangssituation', '3 Teilnahme', '4 Kernergebnisse der einzelnen Workshops',
-        '5 Schlussfolgerungen und Handlungsempfehlungen', 'Anlage: Beiträge zu den Leitfragen']
+        '1 Ablauf', '2 Ausgangssituation', '3 Teilnahme', '4 Verlauf', '5 Kernergebnisse der einzelnen Workshops',
+        '6 Schlussfolgerungen und Handlungsempfehlungen', 'Anlage: Beiträge zu den Leitfragen']
     level2 = [t.replace('\u2002', ' ') for s, t in paragraphs if s == 'Heading 2']
-    assert level2 == ['4.1 Workshop 1: Entstehung von Netzwerken und Clustern',
-                      '4.2 Workshop 2: Clusterstrategien und Strategieentwicklung',
-                      '4.3 Workshop 3: Zukunftsthemen und Cross-Innovationen',
+    assert level2 == ['5.1 Workshop 1: Entstehung von Netzwerken und Clustern',
+                      '5.2 Workshop 2: Clusterstrategien und Strategieentwicklung',
+                      '5.3 Workshop 3: Zukunftsthemen und Cross-Innovationen',
                       '1. Netzwerke gezielt anstoßen', '2. Strategieprozesse begleiten',
                       'A.1 Workshop 1: Entstehung von Netzwerken und Clustern',
                       'A.2 Workshop 2: Clusterstrategien und Strategieentwicklung',

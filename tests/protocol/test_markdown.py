@@ -18,8 +18,9 @@ async def test_same_content_in_order_and_participant_text_escaped(db, ran):
     md = render_markdown(await document_from_archive(db, await archive_of(db, ran.links.workshop_id)))
     headings = [line for line in md.splitlines() if line.startswith('## ')]
     assert [h.replace('\u2002', ' ') for h in headings] == [
-        '## 1 Ablauf', '## 2 Ausgangssituation', '## 3 Teilnahme', '## 4 Kernergebnisse der einzelnen Workshops',
-        '## 5 Schlussfolgerungen und Handlungsempfehlungen', '## Anlage: Beiträge zu den Leitfragen']
+        '## 1 Ablauf', '## 2 Ausgangssituation', '## 3 Teilnahme', '## 4 Verlauf',
+        '## 5 Kernergebnisse der einzelnen Workshops', '## 6 Schlussfolgerungen und Handlungsempfehlungen',
+        '## Anlage: Beiträge zu den Leitfragen']
     assert md.startswith('*Protokoll*\n\n# Clusterworkshop: Zukunft der Cluster – Cluster der Zukunft')
     assert '<script>' not in md and '&lt;script&gt;' in md
     html = markdown2.markdown(md, extras=['tables'])

@@ -49,9 +49,10 @@ async def test_write_the_protocol_and_see_the_preview(user: User):
     await user.should_see(marker='conclusion-title-1', retries=30)
     assert '**1\\. Netzwerke gezielt anstoßen**' in await _preview_shows(user, 'Netzwerke gezielt')
 
-    user.find(marker='key-results-W1.1').type('Kernergebnis aus W 1.1')
-    user.find(kind=ui.button, content='Kernergebnisse von W 1.1 speichern').click()
-    assert '- Kernergebnis aus W 1.1' in await _preview_shows(user, 'Kernergebnis aus W 1.1')
+    # a topic's key results: what the Resümee and the protocol say for it
+    user.find(marker='topic-results-1').type('Kernergebnis zu Workshop 1')
+    user.find(kind=ui.button, content='Kernergebnisse zu Workshop 1 speichern').click()
+    assert '- Kernergebnis zu Workshop 1' in await _preview_shows(user, 'Kernergebnis zu Workshop 1')
 
 
 async def test_preview_follows_the_live_workshop(user: User):

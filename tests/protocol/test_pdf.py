@@ -16,8 +16,9 @@ from workshop.templates import load_template
 from .conftest import LONG_COMPOUND
 from .helpers import archive_of, document_from_archive, pdf_text, squash
 
-CHAPTERS_DE = ['1 Ablauf', '2 Ausgangssituation', '3 Teilnahme', '4 Kernergebnisse der einzelnen Workshops',
-               '5 Schlussfolgerungen und Handlungsempfehlungen', 'Anlage: Beiträge zu den Leitfragen']
+CHAPTERS_DE = ['1 Ablauf', '2 Ausgangssituation', '3 Teilnahme', '4 Verlauf',
+               '5 Kernergebnisse der einzelnen Workshops', '6 Schlussfolgerungen und Handlungsempfehlungen',
+               'Anlage: Beiträge zu den Leitfragen']
 
 
 async def _pdf(db, ran) -> tuple[bytes, str]:
@@ -38,8 +39,8 @@ async def test_every_section_is_there_in_order(db, ran):
                 *CHAPTERS_DE]
     positions = _positions(text, sections)
     assert positions == sorted(positions)
-    # per topic: key results in chapter 4 (both rounds merged), then the appendix per topic and question
-    topic = '4.1 Workshop 1: Entstehung von Netzwerken und Clustern'
+    # per topic: key results in chapter 5 (both rounds merged), then the appendix per topic and question
+    topic = '5.1 Workshop 1: Entstehung von Netzwerken und Clustern'
     appendix = ['A.1 Workshop 1: Entstehung von Netzwerken und Clustern',
                 '1. Wer sind die Initiatoren und Organisationen Ihres Clusters/Netzwerks?',
                 '2. Bestanden bereits vor der Gründung des Netzwerks geschäftliche Beziehungen',
@@ -48,11 +49,11 @@ async def test_every_section_is_there_in_order(db, ran):
                 'a. Wo werden Faktoren gesehen, um generell die Leistungsfähigkeit zu steigern?',
                 'b. Beitrag von Clusterstrategien zur Steigerung der Leistungsfähigkeit?',
                 'A.3 Workshop 3: Zukunftsthemen und Cross-Innovationen']
-    positions = _positions(text, [topic, *ran.key_results, CHAPTERS_DE[4], *ran.conclusions, CHAPTERS_DE[5],
+    positions = _positions(text, [topic, *ran.key_results, CHAPTERS_DE[5], *ran.conclusions, CHAPTERS_DE[6],
                                   *appendix])
     assert positions == sorted(positions)
     # questions nobody answered are left out of the appendix (a themed block too), without a placeholder line
-    appendix_text = squash(text)[squash(text).index(squash(CHAPTERS_DE[5])):]
+    appendix_text = squash(text)[squash(text).index(squash(CHAPTERS_DE[6])):]
     for unanswered in ('3. Unterstützungsbedarfe bei der Strategieentwicklung', '2. Identifizierung von strategischen',
                        'Keine Beiträge', 'Noch keine Kernergebnisse erfasst'):
         assert squash(unanswered) not in appendix_text, unanswered
@@ -116,9 +117,9 @@ async def test_metadata_outline_fonts_and_page_numbers(db, ran):
     chapters = [title for depth, title, _page in entries if depth == 0]
     assert chapters == CHAPTERS_DE
     topics = [title for depth, title, _page in entries if depth == 1]
-    assert topics[:3] == ['4.1 Workshop 1: Entstehung von Netzwerken und Clustern',
-                          '4.2 Workshop 2: Clusterstrategien und Strategieentwicklung',
-                          '4.3 Workshop 3: Zukunftsthemen und Cross-Innovationen']
+    assert topics[:3] == ['5.1 Workshop 1: Entstehung von Netzwerken und Clustern',
+                          '5.2 Workshop 2: Clusterstrategien und Strategieentwicklung',
+                          '5.3 Workshop 3: Zukunftsthemen und Cross-Innovationen']
     assert topics[3:] == ['A.1 Workshop 1: Entstehung von Netzwerken und Clustern',
                           'A.2 Workshop 2: Clusterstrategien und Strategieentwicklung',
                           'A.3 Workshop 3: Zukunftsthemen und Cross-Innovationen']
@@ -166,8 +167,9 @@ async def test_english_protocol_with_logo(db, bus):
     doc = await document_from_archive(db, await archive_of(db, links.workshop_id))
     content = render_pdf(doc)
     text = pdf_text(content)
-    for heading in ('MINUTES', '1 Agenda', '2 Background', '3 Participation', '4 Key results of the workshops',
-                    '5 Conclusions and recommendations', 'Appendix: contributions to the guiding questions',
+    for heading in ('MINUTES', '1 Agenda', '2 Background', '3 Participation', '4 Proceedings',
+                    '5 Key results of the workshops', '6 Conclusions and recommendations',
+                    'Appendix: contributions to the guiding questions',
                     'Page 1 of', 'Hybrid event', 'One representative of Universities took part in the workshop.'):
         assert squash(heading) in squash(text), heading
     assert squash('•Shared test labs for SMEs') in squash(text) and '1 dot' in text

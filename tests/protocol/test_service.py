@@ -82,7 +82,8 @@ async def test_key_results_by_the_lead(db, bus, cluster):
     assert await protocol.set_key_results(db, bus, lead_secret=cluster.lead_secret, breakout_id=breakout.breakout_id,
                                           items=['  Erstes  ', '', 'Zweites']) == ['Erstes', 'Zweites']
     assert bus.published == [KeyResultsChanged(workshop_id=cluster.workshop_id, breakout_id=breakout.breakout_id,
-                                               question_id=None, key_results=('Erstes', 'Zweites'))]
+                                               question_id=None, key_results=('Erstes', 'Zweites'),
+                                               sources=((), ()))]
     assert (await _doc(db, cluster.workshop_id)).topics[0].key_results == ['Erstes', 'Zweites']
     with pytest.raises(NotFound):
         await protocol.set_key_results(db, bus, lead_secret=cluster.lead_secret, breakout_id=99999, items=['x'])

@@ -1,7 +1,8 @@
 import pytest
+from sqlmodel import select
 
 from workshop.events import KeyResultsChanged, RoundChanged, WorkshopChanged
-from workshop.models import Workshop
+from workshop.models import AgendaItem, AgendaKind, Workshop
 from workshop.services import curation, facilitation, ideas, lead, participants, results, votes, workshops
 from workshop.services.errors import Forbidden, Invalid, NotFound
 
@@ -26,7 +27,8 @@ async def test_key_results_draft_and_save(db, bus, cluster):
                                items=['  Netzwerke brauchen Kümmerer ', '', 'Finanzierung sichern'])
     assert saved == ['Netzwerke brauchen Kümmerer', 'Finanzierung sichern']
     assert bus.published[-1] == KeyResultsChanged(workshop_id=cluster.workshop_id, breakout_id=breakout_id,
-                                                  question_id=question_id, key_results=tuple(saved))
+                                                  question_id=question_id, key_results=tuple(saved),
+                                                  sources=((), ()))  # typed anew: resting on no idea
     await results.save(db, bus, secret=secret, items=['Gesamtergebnis'])
     async with db.session() as s:
         overall, per_question = await results.of_breakout(s, await s.get(ideas.Breakout, breakout_id))
@@ -92,7 +94,11 @@ async def test_lead_controls(db, bus, cluster):
     async with db.session() as session:
         workshop = await session.get(Workshop, cluster.workshop_id)
     assert workshop.notice == 'Die Pause endet in 5 Minuten' and workshop.plenary and workshop.summary_topic == 1
-    assert workshop.current_agenda_item_id == second
+    async with db.session() as session:  # starting the Resümee moved the run of show to its item
+        summary = (await session.exec(select(AgendaItem).where(AgendaItem.workshop_id == cluster.workshop_id,
+                                                               AgendaItem.kind == AgendaKind.summary))).one()
+    assert workshop.current_agenda_item_id == summary.id != second
+    assert bus.published[-3].fields == ('summary', 'agenda') and bus.published[-1].fields == ('summary',)
     await lead.set_plenary(db, bus, lead_secret=s, plenary=False)
     await lead.send_notice(db, bus, lead_secret=s, text='  ')
     async with db.session() as session:

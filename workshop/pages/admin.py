@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
+from ..limits import WORD_TEMPLATE_MAX_BYTES
 from ..runtime import Runtime, runtime
 from ..services import admin
 from ..services.errors import ServiceError
 from ..services.workshops import WorkshopLinks
 from ..templates import TemplateError, available_templates, load_template
 from .frame import content, frame
+from .protocol import _named_picker as named_picker
 from .secret_links import ADMIN, MARK, copy_my_link, exchange, held_secret, invalid
 
 SCRATCH = ''
@@ -31,6 +36,7 @@ async def admin_page(request: Request, secret: str) -> Response | None:
     secret = held_secret(request, ADMIN)
     try:
         listed = await admin.list_workshops(rt.db, configured_secret=rt.settings.admin_secret, secret=secret)
+        look = await admin.server_look(rt.db, configured_secret=rt.settings.admin_secret, secret=secret)
     except ServiceError as e:
         invalid(e)
         return None
@@ -42,6 +48,7 @@ async def admin_page(request: Request, secret: str) -> Response | None:
             copy_my_link(_, rt.link(f'/admin/{secret}'))
         page.build_form()
         page.created = ui.column().classes('w-full')
+        page.build_look(look)
         ui.label(_('All workshops')).classes('text-lg font-semibold mt-4').props('role=heading aria-level=2')
         page.listing = ui.column().classes('w-full gap-2').mark('workshops')
         page.show_list(listed)
@@ -64,6 +71,7 @@ class AdminPage:
         self.secret = secret
         self.created: ui.column
         self.listing: ui.column
+        self.look_label: ui.label
 
     def build_form(self) -> None:
         _ = self._
@@ -103,6 +111,77 @@ class AdminPage:
             field.set_value('')
         self.show_created(links)
         self.show_list(listed)
+
+    def build_look(self, look: admin.ServerLookInfo) -> None:
+        """The server's look of the protocol: what every workshop uses that has not uploaded its own."""
+        _ = self._
+        configured = self.rt.settings.admin_secret
+        with ui.card().classes('w-full').props('flat bordered').mark('server-look'):
+            ui.label(_('Look of the minutes on this server')).classes('text-lg font-semibold') \
+                .props('role=heading aria-level=2')
+            ui.label(_('Used by every workshop that has not set its own on its protocol page.')) \
+                .classes('text-sm text-grey-8')
+            self.look_label = ui.label().classes('text-sm').mark('server-look-state')
+
+            async def run(action: Callable[[], Awaitable[admin.ServerLookInfo]]) -> bool:
+                try:
+                    info = await action()
+                except ServiceError as e:
+                    ui.notify(translate_error(_, e), type='negative')
+                    return False
+                ui.notify(_('Saved ✓'), type='positive')
+                self._show_look(info)
+                return True
+
+            ui.label(_('Word template (.docx or .dotx): the Word protocol takes its styles, header, footer and logo')) \
+                .classes('text-sm mt-2')
+
+            async def template_uploaded(e: Any) -> None:
+                data = await e.file.read()
+                await run(lambda: admin.set_server_word_template(self.rt.db, configured_secret=configured,
+                                                                 secret=self.secret, content=data,
+                                                                 filename=e.file.name))
+                template.reset()
+            template = ui.upload(on_upload=template_uploaded, auto_upload=True, max_files=1,
+                                 max_file_size=WORD_TEMPLATE_MAX_BYTES) \
+                .props('accept=".docx,.dotx" flat bordered').classes('w-full').mark('server-word-template')
+            named_picker(template, _('Choose a Word template'))
+            template.on_rejected(lambda: ui.notify(_('The Word template is too large: at most {n} MB.',
+                                                     n=WORD_TEMPLATE_MAX_BYTES // 1_000_000), type='negative'))
+            ui.button(_('Remove Word template'), icon='delete', on_click=lambda: run(
+                lambda: admin.set_server_word_template(self.rt.db, configured_secret=configured, secret=self.secret,
+                                                       content=None))) \
+                .props('flat no-caps dense').mark('remove-server-word-template')
+
+            ui.label(_('Organiser logo (PNG or JPEG) for the title page')).classes('text-sm mt-2')
+
+            async def logo_uploaded(e: Any) -> None:
+                data = await e.file.read()
+                await run(lambda: admin.set_server_logo(self.rt.db, configured_secret=configured, secret=self.secret,
+                                                        content=data))
+                logo.reset()
+            logo = ui.upload(on_upload=logo_uploaded, auto_upload=True, max_files=1) \
+                .props('accept=".png,.jpg,.jpeg,image/png,image/jpeg" flat bordered').classes('w-full') \
+                .mark('server-logo')
+            named_picker(logo, _('Choose a logo file'))
+            ui.button(_('Remove logo'), icon='hide_image', on_click=lambda: run(
+                lambda: admin.set_server_logo(self.rt.db, configured_secret=configured, secret=self.secret,
+                                              content=None))).props('flat no-caps dense').mark('remove-server-logo')
+
+            colour = ui.input(_('Colour of headings and rules in the PDF (e.g. #1f4e79; empty: blue)'),
+                              value=look.colour or '').props('outlined dense').classes('w-full mt-2') \
+                .mark('server-colour')
+            colour.on('change', lambda: run(lambda: admin.set_server_colour(
+                self.rt.db, configured_secret=configured, secret=self.secret, colour=colour.value)))
+        self._show_look(look)
+
+    def _show_look(self, look: admin.ServerLookInfo) -> None:
+        _ = self._
+        parts = [_('Word template: {name}', name=look.word_template_name) if look.word_template_name
+                 else _('No Word template'),
+                 _('Logo: yes') if look.has_logo else _('No logo'),
+                 _('Colour: {colour}', colour=look.colour) if look.colour else _('Colour: blue')]
+        self.look_label.set_text(' · '.join(parts))
 
     def show_created(self, links: WorkshopLinks) -> None:
         _ = self._

@@ -65,10 +65,12 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
                  own_participant_id: int | None = None, pace: int = PACE,
                  on_vote: Callable[[int, int], Any] | None = None,
                  on_curate: Callable[[str, int], Any] | None = None,
-                 on_count: Callable[[int], None] | None = None) -> None:
+                 on_count: Callable[[int], None] | None = None, question_id: int | None = None) -> None:
         super().__init__()
         self.rt = rt
         self.state = state
+        # a question open next to the current one (a phone's tab): the board stays with it, collecting
+        self.fixed = question_id
         self.workshop_id = state.workshop_id
         self.breakout_id = state.breakout_id
         self.own = own_participant_id
@@ -78,9 +80,11 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
         self.notes: dict[int, dict[str, Any]] = {}  # a phone's merged or hidden own ideas, by id
         self._notes_sent = False
         self._props.update({
-            'ideas': [], 'phase': state.phase.value, 'mode': mode, 'hide-tallies': state.hide_tallies,
-            'breakout': state.breakout_id, 'question': state.question_id, 'my-dots': {}, 'seq': state.version,
-            'clusters': clusters_prop(state.clusters), 'notes': [], 'pinned': state.wall_pin, 'pace': pace,
+            'ideas': [], 'phase': Phase.collect.value if self.fixed else state.phase.value, 'mode': mode,
+            'hide-tallies': state.hide_tallies, 'breakout': state.breakout_id,
+            'question': self.fixed or state.question_id, 'my-dots': {}, 'seq': state.version,
+            'clusters': [] if self.fixed else clusters_prop(state.clusters), 'notes': [],
+            'pinned': None if self.fixed else state.wall_pin, 'pace': pace,
             'labels': {
                 'empty': EMPTY[mode](_), 'list': _('Ideas'), 'own': _('Your post'),
                 'edited': _('(edited)'), 'hidden': _('hidden'), 'keyPoint': _('Key point'),
@@ -103,10 +107,14 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
         if on_curate:
             self.on('curate', lambda e: on_curate(str(e.args['action']), int(e.args['id'])))
         self._connections = 0
-        self.show(state.shown_ideas(include_hidden=True))
+        self.show(self._ideas_of(state))
         rt.rooms.add_board(self)
         self.client.on_delete(lambda: rt.rooms.discard_board(self))
         self.client.on_connect(self._connected)
+        if self.client.has_socket_connection:  # made on a live page (a phone's tab opened later): the list goes
+            self._connections = 1             # with the element's props, which reach the browser with it
+            self._props['ideas'] = list(self.items.values())
+            self._props['notes'] = list(self.notes.values())
 
     def _connected(self) -> None:
         self._connections += 1
@@ -173,8 +181,21 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
                 *(labels['mergedNote'].replace('{text}', n['into']) if n['kind'] == 'merged' else labels['hiddenNote']
                   for n in self.notes.values())]
 
+    def _ideas_of(self, state: RoomState) -> list[IdeaPublic]:
+        if self.fixed:
+            return list(state.alongside_ideas.get(self.fixed, {}).values())
+        return state.shown_ideas(include_hidden=True)
+
+    def _known(self, idea_id: int | None) -> IdeaPublic | None:
+        """An idea of the board's question as the room's state holds it."""
+        return (self.state.alongside_ideas.get(self.fixed, {}) if self.fixed else self.state.ideas).get(idea_id)
+
     def show_state(self, state: RoomState) -> None:
         """The room's state was read afresh (another question, settings, a bus gap): show it all."""
+        if self.fixed:  # a question open next to the current one: it collects while the board lives
+            self._props['hide-tallies'] = state.hide_tallies
+            self.show(self._ideas_of(state))
+            return
         self._props['phase'] = state.phase.value
         self._props['hide-tallies'] = state.hide_tallies
         if state.question_id != self.question_id:
@@ -248,7 +269,7 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
                     return None
                 self._counted()
                 if gone['own']:  # its author learns why it is gone (the room's message only removes it)
-                    kept = self.state.ideas.get(event.merged_into_id) if event.merged_into_id is not None else None
+                    kept = self._known(event.merged_into_id) if event.merged_into_id is not None else None
                     note = _note(event.idea_id, gone['text'], into=kept.text if kept is not None else '…') \
                         if event.merged_into_id is not None else _note(event.idea_id, gone['text'])
                     self.notes[event.idea_id] = note
@@ -256,7 +277,7 @@ class IdeaBoard(ui.element, component='idea_board.js', dependencies=['board_chan
                 return {'kind': 'remove', 'id': event.idea_id}
             item = self.items.get(event.idea_id)
             if item is None:  # shown again after being hidden (its note goes: the browser drops it with the change)
-                shown = self.state.ideas.get(event.idea_id)
+                shown = self._known(event.idea_id)
                 item = {'id': event.idea_id, 'dots': shown.dots if shown is not None else 0, 'edited': False,
                         'own': self.notes.pop(event.idea_id, None) is not None
                         or (shown is not None and self._is_own(shown.participant_id))}

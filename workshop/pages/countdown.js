@@ -24,6 +24,14 @@ export default {
     serverNow: { handler() { this.sync(); } },
   },
   methods: {
+    tick() {
+      // the moment it runs out (from one tick to the next), not a page loaded afterwards nor a timer stopped:
+      // a wall's gong rings (gong.js)
+      this.now = Date.now();
+      const left = this.endsAt ? this.left : null;
+      if (this.seen > 0 && left === 0) window.dispatchEvent(new CustomEvent("ws-timer-done"));
+      this.seen = left;
+    },
     sync() {
       this.offset = this.serverNow ? this.serverNow - Date.now() : 0;
       this.now = Date.now();
@@ -31,7 +39,7 @@ export default {
   },
   mounted() {
     this.sync();
-    this.timer = setInterval(() => (this.now = Date.now()), 500);
+    this.timer = setInterval(() => this.tick(), 500);
   },
   unmounted() {
     clearInterval(this.timer);

@@ -13,7 +13,7 @@ from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
-from ..models import AgendaItem, AgendaKind, Question, Round, Topic, WorkshopFormat
+from ..models import AgendaItem, AgendaKind, Breakout, Question, Round, Topic, WorkshopFormat
 from ..runtime import Runtime, runtime
 from ..services import editing
 from ..services.errors import ServiceError
@@ -56,6 +56,7 @@ class Editor:
             'agenda': self.build_agenda, 'rounds': self.build_rounds, 'topics': self.build_topics}
         self.boxes: dict[str, ui.column] = {}
         self.topic_boxes: dict[int, ui.column] = {}
+        self.co_numbers: dict[str, int] = {}  # per breakout: the last number given to a further moderator's row
 
     # --- page ------------------------------------------------------------------------------------------
 
@@ -286,6 +287,26 @@ class Editor:
                     rebuild=['topics'])).props('outline no-caps').mark('add-topic')
                 ui.label(_('A new topic gets a breakout in every round.')).classes('text-sm text-grey-8')
 
+    def _co_moderator_row(self, box: ui.column, rows: list[tuple[ui.input, ui.input]], bkey: str,
+                          person: dict) -> None:
+        """One further moderator of a room: saved with the room's moderator (its save button)."""
+        _ = self._
+        number = self.co_numbers[bkey] = self.co_numbers.get(bkey, 0) + 1  # marks stay unique after a removal
+        with box, ui.row().classes('w-full items-center gap-2 no-wrap max-md:flex-wrap') as row:
+            name = ui.input(_('Further moderator'), value=person.get('name') or '').props('maxlength=300') \
+                .classes('grow').mark(f'{bkey}-co-{number}-name')
+            organisation = ui.input(_('Organisation'), value=person.get('organisation') or '') \
+                .props('maxlength=300').classes('grow').mark(f'{bkey}-co-{number}-organisation')
+            pair = (name, organisation)
+            rows.append(pair)
+
+            def remove() -> None:
+                rows.remove(pair)
+                row.delete()
+            label = _('Remove this moderator (then save)')
+            ui.button(icon='person_remove', on_click=remove).props(f'flat dense round aria-label="{label}"') \
+                .classes('shrink-0').tooltip(label).mark(f'{bkey}-co-{number}-remove')
+
     def build_topic(self, t: Topic) -> None:
         _ = self._
         box = self.topic_boxes[t.id]
@@ -309,16 +330,29 @@ class Editor:
             ui.label(_('Breakouts and moderation')).classes('font-semibold mt-2')
             for b in (b for b in self.s.breakouts if b.topic_id == t.id):
                 bkey = f'breakout-{slug(b.label)}'
+                co_rows: list[tuple[ui.input, ui.input]] = []  # the room's further moderators, saved with it
                 with ui.row().classes('w-full items-center gap-2 no-wrap max-md:flex-wrap').mark(bkey):
                     ui.label(b.label).classes('w-16 shrink-0 font-semibold')
                     name = ui.input(_('Moderator'), value=b.moderator_name or '').props('maxlength=300') \
                         .classes('grow').mark(f'{bkey}-name')
                     organisation = ui.input(_('Organisation'), value=b.moderator_organisation or '') \
                         .props('maxlength=300').classes('grow').mark(f'{bkey}-organisation')
-                    self._buttons(bkey, save=lambda b=b, name=name, organisation=organisation: self.run(
-                        lambda: editing.update_breakout(db, bus, lead_secret=secret, breakout_id=b.id,
-                                                        moderator_name=name.value,
-                                                        moderator_organisation=organisation.value)))
+
+                    async def save(b: Breakout = b, name: ui.input = name, organisation: ui.input = organisation,
+                                   co_rows: list[tuple[ui.input, ui.input]] = co_rows) -> None:
+                        await self.run(lambda: editing.update_breakout(
+                            db, bus, lead_secret=secret, breakout_id=b.id, moderator_name=name.value,
+                            moderator_organisation=organisation.value,
+                            co_moderators=[(n.value, o.value) for n, o in co_rows]))
+                    self._buttons(bkey, save=save)
+                co_box = ui.column().classes('w-full gap-1 pl-16 max-md:pl-0')
+                self.co_numbers[bkey] = 0
+                for person in b.co_moderators or []:
+                    self._co_moderator_row(co_box, co_rows, bkey, person)
+                ui.button(_('Add a moderator'), icon='person_add',
+                          on_click=lambda co_box=co_box, co_rows=co_rows, bkey=bkey: self._co_moderator_row(
+                              co_box, co_rows, bkey, {})) \
+                    .props('flat dense no-caps').classes('ml-16 max-md:ml-0').mark(f'{bkey}-add-moderator')
 
             ui.label(_('Guiding questions')).classes('font-semibold mt-2')
             questions = self.s.questions.get(t.id, [])

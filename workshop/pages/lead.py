@@ -7,16 +7,18 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from nicegui import background_tasks, ui
+from sqlmodel import select
 
 from ..events import Event, Resync, RoundChanged, WorkshopChanged
 from ..i18n import Translate, translate_error
-from ..models import AgendaItem, AgendaKind, Phase, Round, Workshop, utcnow
+from ..models import AgendaItem, AgendaKind, Phase, Round, Topic, Workshop, utcnow
 from ..rooms.state import RELOADING, RoomState
 from ..runtime import Runtime, runtime
 from ..services import facilitation, lead, workshops
 from ..services.errors import ServiceError
 from .countdown import Countdown
 from .frame import content, frame
+from .key_results import TopicResultsEditor
 from .live import ReloadPrompt, follow_workshop, show_workshop_gone
 from .secret_links import copy_my_link, invalid, lead_place, led_workshop, open_lead_link
 from .stakeholder_panel import StakeholderPanel
@@ -147,17 +149,30 @@ class Cockpit:
                 for minutes in (5, 10, 15, 20, 30):
                     ui.button(_('{n} min', n=minutes), on_click=lambda m=minutes: self._run(
                         facilitation.start_timer_everywhere(self.rt.db, self.rt.bus, lead_secret=self.secret,
-                                                            seconds=m * 60))) \
+                                                            seconds=m * 60,
+                                                            close_collection=bool(self.timer_closes.value)))) \
                         .props('outline dense no-caps').mark(f'all-timer-{minutes}')
                 ui.button(_('Stop all timers'), on_click=lambda: self._run(facilitation.start_timer_everywhere(
                     self.rt.db, self.rt.bus, lead_secret=self.secret, seconds=None))) \
                     .props('flat dense no-caps').mark('all-timer-stop')
+                self.timer_closes = ui.checkbox(_('Close collection when time is up')).props('dense') \
+                    .mark('all-timer-closes')
+                self.gong = ui.switch(_('Gong on the walls when time is up'), value=w.gong,
+                                      on_change=lambda e: self._run(lead.set_gong(
+                                          self.rt.db, self.rt.bus, lead_secret=self.secret, gong=e.value))) \
+                    .mark('gong')
             with ui.row().classes('w-full items-center no-wrap gap-2'):
-                self.notice = ui.input(_('Notice to all phones and walls'), value=w.notice or '',
+                self.notice = ui.input(_('Notice to all phones and walls'), value=lead.shown_notice(w) or '',
                                        placeholder=_('e.g. The break ends in 5 minutes')) \
                     .props('outlined dense maxlength=300').classes('grow').mark('notice-input')
+                # how long it stays: it goes by itself then, from every screen
+                self.notice_minutes = ui.select({0: _('until I clear it'),
+                                                 **{m: _('for {n} min', n=m) for m in lead.NOTICE_MINUTES}},
+                                                value=0, label=_('Duration')) \
+                    .props('outlined dense options-dense').classes('w-44').mark('notice-minutes')
                 ui.button(_('Send'), icon='campaign', on_click=lambda: self._run(lead.send_notice(
-                    self.rt.db, self.rt.bus, lead_secret=self.secret, text=self.notice.value), _('Notice sent'))) \
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, text=self.notice.value,
+                    minutes=self.notice_minutes.value or None), _('Notice sent'))) \
                     .props('unelevated no-caps').mark('send-notice')
                 ui.button(_('Clear'), on_click=self._clear_notice).props('flat no-caps').mark('clear-notice')
             with ui.row().classes('w-full items-center gap-2'):
@@ -172,6 +187,9 @@ class Cockpit:
                     self.rt.db, self.rt.bus, lead_secret=self.secret, topic_number=None))) \
                     .props('flat dense no-caps').mark('summary-end')
                 self.summary_label = ui.label('').classes('text-sm').mark('summary-state')
+            # the key results of the topic on the wall, where the lead runs the Resümee (also on the protocol page)
+            self.summary_results = ui.column().classes('w-full gap-1').mark('summary-results')
+            self.summary_results_topic: int | None = None
             with ui.expansion(_('Dot voting settings'), icon='tune').classes('w-full').props('dense'):
                 with ui.row().classes('items-center gap-4'):
                     dots = ui.number(_('Dots per question'), value=w.dots_per_question, min=1, max=20, step=1) \
@@ -227,6 +245,29 @@ class Cockpit:
 
     def _show_summary(self, topic: int | None) -> None:
         self.summary_label.set_text(self._('Showing topic {n}', n=topic) if topic else '')
+        if topic != self.summary_results_topic:
+            self.summary_results_topic = topic
+            background_tasks.create(self._summary_results(topic), name='summary key results')
+
+    async def _summary_results(self, number: int | None) -> None:
+        """The editor of the key results of the topic the plenary wall shows (none: nothing)."""
+        topic = None
+        if number is not None:
+            async with self.rt.db.session() as session:
+                topic = (await session.exec(select(Topic).where(Topic.workshop_id == self.workshop.id,
+                                                                Topic.number == number))).first()
+        if number != self.summary_results_topic:
+            return  # the lead moved on meanwhile
+        self.summary_results.clear()
+        if topic is None:
+            return
+        editor = TopicResultsEditor(self.rt, self._, secret=self.secret, workshop_id=self.workshop.id,
+                                    run=lambda action: self._run(action(), self._('Saved')))
+        with self.summary_results:
+            with ui.expansion(self._('Key results of topic {n} (summary and minutes)', n=topic.number),
+                              icon='checklist').classes('w-full').props('dense'):
+                editor.topic(topic)
+        await editor.show(topic.id)
 
     def _build_round_dialog(self) -> None:
         _ = self._
@@ -254,7 +295,7 @@ class Cockpit:
             facts.append(_('Still collecting or voting: {rooms}.', rooms=', '.join(busy)))
         if timers:
             facts.append(_('A timer is running in {rooms}.', rooms=', '.join(timers)))
-        if self.workshop.notice:
+        if lead.shown_notice(self.workshop):
             facts.append(_('The notice “{text}” will be cleared.', text=self.workshop.notice))
         facts.append(_('Every phone will be asked to choose a room of {round}.', round=round_.title))
         self.round_title.set_text(_('Open {round}?', round=round_.title))
@@ -309,8 +350,9 @@ class Cockpit:
             self.lock.set_value(workshop.joining_locked)
             self.plenary.set_value(workshop.plenary)
             self._show_agenda(workshop.current_agenda_item_id)
-            if 'notice' in fields:  # cleared by a new round, or sent from another tab
-                self.notice.set_value(workshop.notice or '')
+            if 'notice' in fields:  # cleared by a new round or when its time was over, or sent from another tab
+                self.notice.set_value(lead.shown_notice(workshop) or '')
+            self.gong.set_value(workshop.gong)
             self._show_summary(workshop.summary_topic)
         background_tasks.create(load(), name='cockpit workshop')
 
@@ -343,9 +385,10 @@ class RoomCard:
                 self.card.props(f'role=group aria-labelledby={title.html_id}')
                 self.timer = Countdown(state.ends_at, done_text=_('Time is up')).classes('font-semibold') \
                     .mark(f'timer-{tag}')
-            if b.moderator_name:
-                ui.label(', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p)) \
-                    .classes('text-sm text-grey-8')
+            people = [', '.join(p for p in (b.moderator_name, b.moderator_organisation) if p) if b.moderator_name
+                      else '', *b.co_moderators]
+            if any(people):  # the room's moderator and its further moderators
+                ui.label('; '.join(p for p in people if p)).classes('text-sm text-grey-8').mark(f'moderators-{tag}')
             with ui.row().classes('gap-4 text-sm items-center'):
                 self.online = ui.label('').mark(f'online-{tag}')
                 self.members = ui.label('').mark(f'members-{tag}')
@@ -363,6 +406,11 @@ class RoomCard:
                 ui.button(icon='content_copy', on_click=lambda: copy(f'/m/{secret}')) \
                     .props(f'flat dense aria-label="{_("Copy moderator link")}"') \
                     .tooltip(_('Copy moderator link'))
+                # the topic's link: one for the day, it opens the topic's room of whichever round runs
+                topic_link = _('Copy the topic\'s moderator link (for all rounds)')
+                ui.button(_('Link for all rounds'), icon='link', on_click=lambda: copy(f'/m/{state.topic_secret}')) \
+                    .props('flat dense no-caps').tooltip(topic_link) \
+                    .mark(f'topic-link-{b.topic_number}')
         self.render(None)
 
     def render(self, event: Event | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from nicegui import Client, ui
 from ..bus import Handler
 from ..events import Event, Resync, WorkshopChanged
 from ..i18n import Translate, translator
-from ..models import Workshop
+from ..models import Workshop, utcnow
 from ..runtime import Runtime
+from ..services.lead import aware, shown_notice
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,8 @@ def show_workshop_gone(client: Client) -> None:
         return
     client.storage['workshop gone'] = True
     _ = translator(client.page.language.split('-')[0])
-    with client, ui.dialog().props('persistent') as dialog, ui.card().props('role=alertdialog') \
-            .mark('workshop-deleted'):
+    with client, ui.dialog().props('persistent') as dialog, ui.card().classes('ws-gone') \
+            .props('role=alertdialog').mark('workshop-deleted'):  # above every banner (style.css)
         ui.label(_('This workshop has been deleted.')).classes('text-lg font-semibold')
         ui.label(_('Its ideas, dots, protocol and links no longer exist.'))
         ui.button(_('To the start page'), on_click=lambda: ui.navigate.to('/')) \
@@ -83,35 +85,72 @@ def track_presence(rt: Runtime, *, workshop_id: int, breakout_id: int) -> None:
     client.on_delete(leave)
 
 
+# One banner at a time: style.css shows only the most important of a page's banners, by these ranks (1 first),
+# and the next one when it goes — in the browser, so that what only the browser knows counts too (a notice
+# whose time is over, a lost connection). Above them all: the deleted workshop (its dialog, ``ws-gone``), then
+# the lost connection (NiceGUI's own popup), each hiding every banner.
+BANNERS = {'plenary': 1, 'round': 2, 'notice': 3, 'reload': 4}
+
+
+def banner(kind: str) -> str:
+    """The classes of a banner of this kind."""
+    return f'ws-banner ws-banner-{BANNERS[kind]}'
+
+
+class Expiring(ui.element, component='expiring.js'):
+    """Its content leaves the page by itself at ``until`` (the browser's timer, set right by the server's clock)."""
+
+    def __init__(self, until: dt.datetime | None = None) -> None:
+        super().__init__()
+        self.set(until)
+
+    def set(self, until: dt.datetime | None) -> None:
+        until = aware(until)
+        self._props['until'] = int(until.timestamp() * 1000) if until else None
+        self._props['server-now'] = int(utcnow().timestamp() * 1000)
+        self.update()
+
+
 class NoticeBanner:
-    """The lead moderator's notice and the plenary hint, on phones and walls. Its elements are made when there
-    is something to show (a thousand phones joining build none of them)."""
+    """The lead moderator's notice and the plenary hint, on phones, walls and moderator pages: the plenary hint
+    (the Resümee) before the notice, one at a time (``BANNERS``); a notice with a time limit leaves by itself.
+    Its elements are made when there is something to show (a thousand phones joining build none of them)."""
 
     def __init__(self, _: Translate, workshop: Workshop, *, wall: bool = False, main_screen: bool = False) -> None:
         self._ = _
         self.wall = wall
         self.main_screen = main_screen  # the plenary wall is the main screen: no hint to follow itself
         self.slot = ui.element('div').classes('contents')  # no box of its own: no gap while empty
-        self.card: ui.card | None = None
+        self.hint: ui.card | None = None
+        self.box: Expiring | None = None
         self.show(workshop)
 
+    def _card(self, mark: str, classes: str = '') -> tuple[ui.card, ui.label]:
+        size = 'text-3xl p-4' if self.wall else 'text-base'
+        with ui.card().classes(f'w-full bg-amber-2 text-black {size} {classes}') \
+                .props('flat role=status aria-live=polite').mark(mark) as card:
+            with ui.row().classes('items-center no-wrap gap-3'):
+                ui.icon('campaign', size='md' if not self.wall else 'xl')
+                label = ui.label('').classes('ws-idea')
+        return card, label
+
     def show(self, workshop: Workshop) -> None:
-        parts = []
-        if workshop.notice:
-            parts.append(workshop.notice)
-        if workshop.plenary and not self.main_screen:
-            parts.append(self._('Plenary: please follow the main screen.'))
-        if self.card is None:
-            if not parts:
-                return
-            size = 'text-3xl p-4' if self.wall else 'text-base'
-            with self.slot, ui.card().classes(f'w-full bg-amber-2 text-black {size}') \
-                    .props('flat role=status aria-live=polite').mark('notice') as self.card:
-                with ui.row().classes('items-center no-wrap gap-3'):
-                    ui.icon('campaign', size='md' if not self.wall else 'xl')
-                    self.text = ui.label('').classes('ws-idea')
-        self.text.set_text(' — '.join(parts))
-        self.card.set_visibility(bool(parts))
+        plenary = workshop.plenary and not self.main_screen
+        notice = shown_notice(workshop)
+        if plenary and self.hint is None:
+            with self.slot:
+                self.hint, hint_text = self._card('plenary-hint', banner('plenary'))
+            hint_text.set_text(self._('Plenary: please follow the main screen.'))
+        if self.hint is not None:
+            self.hint.set_visibility(plenary)
+        if notice and self.box is None:
+            # the wrapper is the banner (it is gone from the page when the notice's time is over)
+            with self.slot, Expiring().classes(f'w-full {banner("notice")}') as self.box:
+                _card, self.text = self._card('notice')
+        if self.box is not None:
+            self.text.set_text(notice or '')
+            self.box.set(workshop.notice_until if notice else None)
+            self.box.set_visibility(bool(notice) and not plenary)
 
 
 class ReloadPrompt:
@@ -127,8 +166,8 @@ class ReloadPrompt:
             return
         self.shown = True
         _ = self._
-        with self.slot, ui.card().classes('w-full bg-blue-1').props('flat bordered role=status') \
-                .mark('reload-prompt'):
+        with self.slot, ui.card().classes(f'w-full bg-blue-1 {banner("reload")}') \
+                .props('flat bordered role=status').mark('reload-prompt'):
             with ui.row().classes('w-full items-center justify-between'):
                 ui.label(_('The workshop was edited. Reload to see the changes.'))
                 ui.button(_('Reload'), icon='refresh', on_click=ui.navigate.reload).props('unelevated no-caps') \

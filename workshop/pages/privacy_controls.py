@@ -64,6 +64,16 @@ def build_privacy_controls(view: Any) -> None:
             links.set_text(_('New moderator link for {label}: {link}', label=label,
                              link=rt.link(f'/m/{result["secret"]}')))
 
+    async def rotate_topic(topic_id: int, number: int) -> None:
+        result: dict[str, str] = {}
+
+        async def action() -> None:
+            result['secret'] = await rotation.rotate_topic_secret(rt.db, rt.bus, lead_secret=secret(),
+                                                                  topic_id=topic_id)
+        if await view._run(action()):
+            links.set_text(_('New moderator link for topic {n} (all rounds): {link}', n=number,
+                             link=rt.link(f'/m/{result["secret"]}')))
+
     with ui.expansion(_('Privacy and secret links'), icon='shield').classes('w-full').props('dense') \
             .mark('privacy-controls'):
         with ui.row().classes('items-center gap-3'):
@@ -84,6 +94,9 @@ def build_privacy_controls(view: Any) -> None:
         with ui.row().classes('items-center gap-2'):
             ui.label(_('New moderator link')).classes('text-sm text-grey-8')
             rooms = ui.row().classes('gap-2')
+        with ui.row().classes('items-center gap-2'):
+            ui.label(_('New moderator link for a topic (all rounds)')).classes('text-sm text-grey-8')
+            topics = ui.row().classes('gap-2')
         links = ui.label('').classes('text-sm break-all').mark('new-moderator-link')
 
         with ui.dialog() as dialog, ui.card():
@@ -110,4 +123,8 @@ def build_privacy_controls(view: Any) -> None:
             for b in breakouts:
                 ui.button(b.label, on_click=lambda b=b: rotate_moderator(b.id, b.label)) \
                     .props('outline no-caps dense').mark(f'rotate-{b.label.replace(" ", "")}')
+        with topics:
+            for topic_id, number in sorted({(b.topic_id, b.topic_number) for b in breakouts}, key=lambda t: t[1]):
+                ui.button(_('Topic {n}', n=number), on_click=lambda t=topic_id, n=number: rotate_topic(t, n)) \
+                    .props('outline no-caps dense').mark(f'rotate-topic-{number}')
     ui.timer(0, fill_rooms, once=True)

@@ -20,16 +20,18 @@ from sqlmodel import col, select
 from ..events import Event
 from ..i18n import Translate, translate_error
 from ..limits import WORD_TEMPLATE_MAX_BYTES
-from ..models import Conclusion
+from ..models import Conclusion, Topic
 from ..protocol.document import ParticipationRow, ProtocolDocument, load_document
 from ..protocol.layout import group_name, local_time
 from ..protocol.markdown import render_markdown
 from ..protocol.pdf import warm_up
+from ..protocol.proceedings import draft as draft_proceedings
 from ..protocol.render import FORMATS, FROZEN, export
 from ..runtime import Runtime, runtime
-from ..services import protocol, protocol_options, results, workshops
+from ..services import proceedings, protocol, protocol_options
 from ..services.errors import ServiceError
 from .frame import content, frame
+from .key_results import TopicResultsEditor
 from .live import follow_workshop
 from .offload import off_the_loop
 from .secret_links import exchange, invalid, lead_place, lead_place_of, led_workshop, open_lead_link
@@ -112,19 +114,20 @@ async def protocol_page(request: Request, code: str) -> None:
             invalid(e)
             return
         doc = await load_document(session, workshop.id)
-        breakouts = await workshops.breakouts_of(session, workshop.id)
-        key_results = {b.id: list((await session.get(workshops.Breakout, b.id)).key_results or [])
-                       for b in breakouts}
+        topics = list((await session.exec(select(Topic).where(Topic.workshop_id == workshop.id)
+                                          .order_by(col(Topic.number)))).all())
         conclusions = list((await session.exec(select(Conclusion).where(Conclusion.workshop_id == workshop.id)
                                                .order_by(col(Conclusion.position), col(Conclusion.id)))).all())
         versions = await protocol.versions(session, workshop.id)
         questions = await protocol_options.questions_of(session, workshop.id)
         template_name = await protocol.word_template_name(session, workshop.id)
+        server_template = await protocol.server_word_template_name(session)
 
     _ = frame(lambda _: workshop.title + ' · ' + _('Minutes'), language=workshop.language)
     page = ProtocolPage(rt, _, secret=secret, workshop_id=workshop.id, doc=doc,
                         base=lead_place(workshop.join_code).path)
     page.template_name = template_name
+    page.server_template = server_template
     with content(wide=True):
         with ui.row().classes('w-full items-center justify-between gap-4'):
             with ui.column().classes('gap-0 min-w-0'):
@@ -135,9 +138,12 @@ async def protocol_page(request: Request, code: str) -> None:
             with ui.column().classes('gap-4 w-full lg:w-1/2 min-w-0'):
                 page.downloads(versions)
                 page.context_editor(workshop.context)
-                page.key_results_editor(breakouts, key_results)
+                page.topic_results = TopicResultsEditor(rt, _, secret=secret, workshop_id=workshop.id,
+                                                        run=page._run)
+                page.topic_results.build(topics)
                 page.conclusions_editor(conclusions)
                 page.participation_editor(doc)
+                page.proceedings_editor(doc)
                 page.settings_editor(doc)
                 page.options_editor(doc)
                 page.summaries_editor(questions)
@@ -150,6 +156,7 @@ async def protocol_page(request: Request, code: str) -> None:
                     page.preview = ui.markdown(render_markdown(doc), extras=['tables']).mark('preview')
     follow_workshop(rt, workshop.id, page.on_event)
     ui.timer(PREVIEW_DELAY, page.refresh_if_changed)
+    background_tasks.create(page.topic_results.show(), name='topic key results')
     # a worker process loads fonts and the hyphenation dictionary now, not at the first download
     background_tasks.create(off_the_loop(warm_up, workshop.language), name='warm up the protocol renderer')
 
@@ -175,8 +182,10 @@ class ProtocolPage:
         self.downloads_box: ui.column | None = None
         self.versions: list[protocol.VersionInfo] = []
         self.template_name: str | None = None
+        self.server_template: str | None = None  # the server's Word template (admin page), used without one here
         self.template_label: ui.label | None = None
         self.conclusions_box: ui.column | None = None
+        self.topic_results: TopicResultsEditor | None = None
 
     # --- live preview ---------------------------------------------------------------------------------
 
@@ -187,6 +196,8 @@ class ProtocolPage:
         if self.changed:
             self.changed = False
             await self.refresh()
+            if self.topic_results is not None:  # live: the breakouts' key results may have changed the topics'
+                await self.topic_results.show()
 
     async def refresh(self) -> None:
         async with self.rt.db.session() as session:
@@ -325,33 +336,6 @@ class ProtocolPage:
                                                              text=text.value))
             ui.button(_('Save background'), on_click=save).props('no-caps').mark('save-context')
 
-    def key_results_editor(self, breakouts: list, key_results: dict[int, list[str]]) -> None:
-        _ = self._
-        with ui.card().classes('w-full').props('flat bordered'):
-            ui.label(_('Key results of the workshops')).classes('text-lg font-semibold') \
-                .props('role=heading aria-level=2')
-            ui.label(_('One key result per line. The protocol merges the rounds of a topic.')) \
-                .classes('text-sm text-grey-8')
-            for b in breakouts:
-                ui.label(f'{b.label} · {b.topic_title}').classes('font-semibold mt-2')
-                area = ui.textarea(value='\n'.join(key_results.get(b.id, []))).props('outlined autogrow') \
-                    .classes('w-full').mark(f'key-results-{b.label.replace(" ", "")}')
-                area.props['aria-label'] = _('Key results') + f' {b.label} · {b.topic_title}'
-
-                async def save(breakout_id: int = b.id, area: ui.textarea = area) -> None:
-                    await self._run(lambda: protocol.set_key_results(
-                        self.rt.db, self.rt.bus, lead_secret=self.secret, breakout_id=breakout_id,
-                        items=(area.value or '').split('\n')))
-
-                async def draft(breakout_id: int = b.id, area: ui.textarea = area) -> None:
-                    async with self.rt.db.session() as session:
-                        bullets = await results.draft(session, breakout_id=breakout_id)
-                    area.set_value('\n'.join(bullets))
-                with ui.row().classes('gap-2'):
-                    ui.button(_('Save key results of {label}', label=b.label), on_click=save).props('no-caps dense')
-                    ui.button(_('Draft from marked and top-voted ideas'), on_click=draft) \
-                        .props('flat no-caps dense')
-
     def conclusions_editor(self, conclusions: list[Conclusion]) -> None:
         _ = self._
         with ui.card().classes('w-full').props('flat bordered'):
@@ -416,6 +400,39 @@ class ProtocolPage:
                             ui.button(icon='delete', on_click=delete) \
                                 .props(f'flat dense color=negative aria-label="{_("Delete conclusion")}"') \
                                 .tooltip(_('Delete conclusion'))
+
+    def proceedings_editor(self, doc: ProtocolDocument) -> None:
+        """The "Verlauf": drafted from the agenda as a starting point, and who represented the organiser."""
+        _ = self._
+        with ui.card().classes('w-full').props('flat bordered').mark('proceedings-card'):
+            ui.label(_('Proceedings')).classes('text-lg font-semibold').props('role=heading aria-level=2')
+            ui.label(_('How the day ran: opening, talks, workshops, closing. Left as drafted, it follows the agenda. '
+                       'A blank line starts a new paragraph, "- " a bullet.')).classes('text-sm text-grey-8')
+            text = ui.textarea(value=doc.proceedings or draft_proceedings(doc)).props('outlined autogrow') \
+                .classes('w-full').mark('proceedings')
+            text.props['aria-label'] = _('Proceedings')
+
+            async def redraft() -> None:
+                try:
+                    current = await proceedings.load(self.rt.db, lead_secret=self.secret)
+                except ServiceError as e:
+                    ui.notify(translate_error(self._, e), type='negative')
+                    return
+                text.set_value(current.draft)
+                if not current.draft:
+                    ui.notify(_('The agenda has nothing to draft from yet.'), type='info')
+            ui.button(_('Draft from the agenda'), icon='auto_fix_high', on_click=redraft) \
+                .props('flat no-caps dense').mark('draft-proceedings')
+            people = ui.textarea(_('Representatives of the organiser (one per line)'),
+                                 value='\n'.join(doc.representatives),
+                                 placeholder=_('Dr. A. Example, Ministry of …')).props('outlined autogrow') \
+                .classes('w-full mt-2').mark('representatives')
+
+            async def save() -> None:
+                await self._run(lambda: proceedings.set_proceedings(
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, text=text.value,
+                    representatives=(people.value or '').split('\n')))
+            ui.button(_('Save proceedings'), on_click=save).props('no-caps').mark('save-proceedings')
 
     def participation_editor(self, doc: ProtocolDocument) -> None:
         _ = self._
@@ -506,8 +523,10 @@ class ProtocolPage:
 
     def _show_template_name(self, name: str | None) -> None:
         self.template_name = name
-        self.template_label.set_text(self._('In use: {name}', name=name) if name else
-                                     self._('No template: the Word protocol uses its own styles.'))
+        self.template_label.set_text(
+            self._('In use: {name}', name=name) if name else
+            self._('None of its own: the Word protocol uses the server\'s template {name}.', name=self.server_template)
+            if self.server_template else self._('No template: the Word protocol uses its own styles.'))
 
     def options_editor(self, doc: ProtocolDocument) -> None:
         """The protocol's options for public administration (kept with the workshop and in its archive)."""
@@ -519,7 +538,8 @@ class ProtocolPage:
                     ('dots', _('Show the dots and charts of the voting'), doc.show_dots),
                     ('omit_unanswered', _('Leave out questions without contributions'), doc.omit_unanswered),
                     ('participation_prose', _('Participation as a sentence (instead of a table per group)'),
-                     doc.participation_prose)):
+                     doc.participation_prose),
+                    ('citations', _('Key results refer to their contributions in the appendix'), doc.citations)):
                 async def changed(e: Any, key: str = key) -> None:
                     await self._run(lambda: protocol_options.set_options(
                         self.rt.db, self.rt.bus, lead_secret=self.secret, **{key: bool(e.value)}))

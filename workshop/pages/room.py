@@ -7,7 +7,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ..events import (
+    CommentChanged,
     Event,
+    GalleryDotsChanged,
+    GallerySwitched,
+    OpenQuestionsChanged,
     PhaseChanged,
     PresenceChanged,
     QuestionChanged,
@@ -27,7 +31,7 @@ from .boards import IdeaBoard
 from .countdown import Countdown
 from .earlier import EarlierRounds
 from .frame import content, frame, language_switch
-from .live import NoticeBanner, ReloadPrompt, track_presence
+from .live import NoticeBanner, ReloadPrompt, banner, track_presence
 from .outbox import IdeaOutbox
 from .session import participant_tokens
 from .widgets import PhaseBadge, question_heading, show_question
@@ -74,6 +78,10 @@ async def room_page(code: str) -> Response | None:
     return None
 
 
+def _tab_label(question: QuestionPublic) -> str:
+    return f'{question.number}{question.sub}.' if question.sub else question.label  # "2a." outside its block
+
+
 class RoomView:
     """The phone's room view: renders the room's state, and this phone's dots."""
 
@@ -90,26 +98,51 @@ class RoomView:
         self.earlier: EarlierRounds | None = None
         self.notice: NoticeBanner | None = None
         self.reload_prompt: ReloadPrompt | None = None
+        # several questions collecting at once: the tab chosen (None: the current question), each tab's draft,
+        # an idea board per question open next to the current one
+        self.selected: int | None = None
+        self.drafts: dict[int | None, str] = {}  # by question
+        self.side_boards: dict[int, IdeaBoard] = {}
+        self._tabs_shown: tuple = ()
 
     @property
     def current(self) -> QuestionPublic | None:
         return self.state.current
 
     @property
+    def target(self) -> QuestionPublic | None:
+        """The question this phone shows and posts to: the chosen tab's, else the current one."""
+        if self.selected is not None and self.selected in self.state.tabs and self.selected != self.state.question_id:
+            return self.state.questions.get(self.selected)
+        return self.current
+
+    @property
+    def aside(self) -> bool:
+        """A tab of a question open next to the current one is chosen (it collects, whatever the current does)."""
+        target = self.target
+        return target is not None and target.id != self.state.question_id
+
+    @property
     def phase(self) -> Phase:
+        if self.aside:
+            return Phase.collect
         return self.state.phase if self.state.current is not None else Phase.closed
 
     def build(self, mine: dict[int, int], *, earlier: bool = False) -> None:
         _ = self._
-        self.round_prompt = ui.card().classes('w-full bg-amber-1').props('flat bordered role=alert')
+        self.round_prompt = ui.card().classes(f'w-full bg-amber-1 {banner("round")}').props('flat bordered role=alert')
         with self.round_prompt:
             self.round_text = ui.label('').classes('text-base font-semibold')
             ui.button(_('Choose a room'), icon='meeting_room').props(
                 f'unelevated no-caps href=/j/{self.code}?switch=true tag=a').mark('choose-new-room')
         self.round_prompt.set_visibility(False)
+        # several questions open at once: one tab each, the chosen one's question, box and ideas below
+        self.tab_row = ui.row().classes('w-full gap-2 items-center') \
+            .props(f'role=group aria-label="{_("Open questions")}"').mark('question-tabs')
         # phase, dots left and time stay in sight while the list scrolls (30 ideas are longer than a phone)
         with ui.row().classes('w-full items-center justify-between no-wrap gap-2 ws-sticky-bar').mark('phase-bar'):
             self.phase_badge = PhaseBadge(_, self.phase)
+            self.which = ui.label('').classes('text-sm font-semibold shrink-0').mark('chosen-question')
             self.dots_left = ui.label('').classes('text-sm font-semibold text-primary text-center grow') \
                 .props('role=status aria-live=polite').mark('dots-left')
             self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
@@ -118,7 +151,7 @@ class RoomView:
             self.block, self.question = question_heading(self.current, _)
             self.online = ui.label('').classes('text-xs text-grey-8').mark('online')
         if earlier:  # a later round builds on the earlier ones: their results first, open
-            self.earlier = EarlierRounds(self.rt, _, self.state)
+            self.earlier = EarlierRounds(self.rt, _, self.state, token=self.token, participant_id=self.participant_id)
         with ui.column().classes('w-full gap-2') as self.post_area:
             self.box = ui.textarea(_('Your idea'), placeholder=_('One idea per post …')) \
                 .props(f'outlined autogrow counter stack-label maxlength={IDEA_MAX} enterkeyhint=send') \
@@ -131,11 +164,13 @@ class RoomView:
             # the draft and unconfirmed ideas, kept in the browser until the server confirms them
             self.outbox = IdeaOutbox(_, storage_key=f'ws:{self.code}:{self.participant_id}:{self.breakout_id}',
                                      box=self.box, button=self.send, status=self.status, client_id=self.client_id,
-                                     question_id=self.current.id if self.current else None,
+                                     question_id=self.target.id if self.target else None,
                                      on_resend=self.resend, on_draft=self._restore_draft).classes('w-full')
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
         self.board = IdeaBoard(self.rt, _, self.state, mode='phone', own_participant_id=self.participant_id,
                                on_vote=self.vote).classes('w-full').props('data-ws=board').mark('ideas')
+        self.side_area = ui.column().classes('w-full gap-0')
+        self._show_tabs()
         self._show_online()
         self._show_my_dots(mine)
         self._show_phase()
@@ -154,7 +189,7 @@ class RoomView:
         try:
             await ideas.post_idea(self.rt.db, self.rt.bus, token=self.token, breakout_id=self.breakout_id,
                                   text=text, client_id=sent,
-                                  question_id=self.current.id if self.current else None,
+                                  question_id=self.target.id if self.target else None,  # the tab it was written in
                                   limits=self.rt.post_limits)
         except ServiceError as e:
             self.status.set_text(translate_error(_, e))
@@ -173,7 +208,8 @@ class RoomView:
             self.client_id = ideas.new_client_id()
             self.box.set_value('')
             self.status.set_text(self._('Saved ✓'))
-            self.outbox.next_id(self.client_id, self.current.id if self.current else None)
+            self.drafts.pop(self.target.id if self.target else None, None)
+            self.outbox.next_id(self.client_id, self.target.id if self.target else None)
         self.outbox.saved(client_id)
 
     async def resend(self, client_id: str, text: str, question_id: int | None) -> None:
@@ -210,12 +246,15 @@ class RoomView:
         """Headings, phase, timer and counters from the room's state; the idea list is the board's."""
         state, _ = self.state, self._
         if isinstance(event, PhaseChanged):
+            self._show_tabs()  # a question open next to the current one leaves the tabs when it stops collecting
+            self._show_phase()
+        elif isinstance(event, OpenQuestionsChanged):  # the state was read afresh, with the opened ones' ideas
+            self._show_tabs()
             self._show_phase()
         elif isinstance(event, (QuestionChanged, Resync)) or (isinstance(event, WorkshopChanged)
                                                               and RELOADING & set(event.fields)):
             # the state was read afresh, with every participant's dots on the current question
-            show_question(self.block, self.question, self.current, _)
-            self.outbox.next_id(self.client_id, self.current.id if self.current else None)
+            self._show_tabs(force=True)
             self.timer.set(state.ends_at)
             self._show_online()
             self._show_my_dots(state.dots_of(self.participant_id) or {})
@@ -226,6 +265,9 @@ class RoomView:
                 self.reload_prompt.show()
         elif isinstance(event, TimerChanged):
             self.timer.set(state.ends_at)
+        elif isinstance(event, (GallerySwitched, GalleryDotsChanged, CommentChanged)):  # the gallery walk (#16)
+            if self.earlier:
+                self.earlier.gallery(event)
         elif isinstance(event, PresenceChanged):
             self._show_online()
         elif isinstance(event, RoundChanged):
@@ -238,6 +280,55 @@ class RoomView:
                 self.notice.show(state.workshop)
             if 'plenary' in event.fields or 'summary' in event.fields:
                 self._show_phase()
+
+    def choose(self, question_id: int) -> None:
+        """A tab chosen: its question, its draft and its ideas; what is posted goes to its question."""
+        if self.target is not None:
+            self.drafts[self.target.id] = self.box.value or ''
+        self.selected = None if question_id == self.state.question_id else question_id
+        self.box.set_value(self.drafts.get(self.target.id, '') if self.target else '')
+        self._show_tabs()
+        self._show_phase()
+
+    def _show_tabs(self, *, force: bool = False) -> None:
+        """With several questions collecting, a tab each (the sticky bar names the chosen one); the chosen
+        question's heading, box and board. Only on a change of the open questions or of the chosen tab."""
+        _, state = self._, self.state
+        tabs = state.tabs
+        if self.selected not in tabs or self.selected == state.question_id:
+            self.selected = None
+        target = self.target
+        shown = (tuple(tabs), self.selected, state.question_id)
+        if shown == self._tabs_shown and not force:
+            return
+        self._tabs_shown = shown
+        for q, board in list(self.side_boards.items()):  # closed, or the current question now
+            if q not in tabs or q == state.question_id:
+                self.rt.rooms.discard_board(board)
+                board.delete()
+                del self.side_boards[q]
+        with self.side_area:
+            for q in tabs:
+                if q != state.question_id and q not in self.side_boards:
+                    self.side_boards[q] = IdeaBoard(
+                        self.rt, _, state, mode='phone', own_participant_id=self.participant_id, question_id=q) \
+                        .classes('w-full').props('data-ws=board').mark(f'ideas-{q}')
+        self.tab_row.clear()
+        with self.tab_row:
+            for q in tabs:
+                question = state.questions[q]
+                chosen = target is not None and q == target.id
+                ui.button(_('Question {label}', label=_tab_label(question)), on_click=lambda q=q: self.choose(q)) \
+                    .props(f'{"unelevated" if chosen else "outline"} no-caps rounded '
+                           f'aria-pressed={"true" if chosen else "false"}').classes('ws-tap').mark(f'question-tab-{q}')
+        self.tab_row.set_visibility(bool(tabs))
+        self.which.set_text(_('Question {label}', label=_tab_label(target)) if tabs and target else '')
+        self.which.set_visibility(bool(tabs))
+        self.board.set_visibility(not self.aside)
+        for q, board in self.side_boards.items():
+            board.set_visibility(self.aside and q == target.id)
+        show_question(self.block, self.question, target, _)
+        self.outbox.next_id(self.client_id, target.id if target else None)
 
     def _show_online(self) -> None:
         self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
@@ -256,7 +347,7 @@ class RoomView:
         # the plenary (the summary on the main screen) pauses the rooms: no box to type into meanwhile
         self.post_area.set_visibility(self.phase == Phase.collect and self.current is not None
                                       and not self.state.workshop.plenary)
-        self.dots_left.set_visibility(self.phase == Phase.vote)
+        self.dots_left.set_visibility(self.phase == Phase.vote and not self.aside)
         headings = {Phase.collect: _('Ideas in this room'), Phase.vote: _('Give your dots to the ideas you support'),
                     Phase.discuss: _('Result: ideas by dots'), Phase.closed: _('Result: ideas by dots')}
         self.list_heading.set_text(headings[self.phase])

@@ -3,10 +3,11 @@
 Opening a moderator's, the lead moderator's or the admin's secret link (``/m/SECRET``, ``/lead/SECRET…``,
 ``/admin/SECRET``) sets a cookie that holds the secret for the one page it opens and redirects (303) to the
 same page without it: ``/m/~/CODE/NUMBER`` (the join code and the breakout's number, as in its wall's
-link), ``/lead/~/CODE`` (and ``…/edit``, ``…/protocol``), ``/admin/~``. That page reads the secret from
-the cookie; without a cookie that opens it, it shows the page of an invalid link. The page's live
-handlers keep the secret on the server, as before. The old links stay the way in (OWASP ASVS: no
-secrets in URLs; the link itself is still what a moderator bookmarks or passes on: "Copy my link").
+link; a topic's moderator link, which follows the rounds: ``/m/~/CODE/t/NUMBER``), ``/lead/~/CODE``
+(and ``…/edit``, ``…/protocol``), ``/admin/~``. That page reads the secret from the cookie; without a
+cookie that opens it, it shows the page of an invalid link. The page's live handlers keep the secret on
+the server, as before. The old links stay the way in (OWASP ASVS: no secrets in URLs; the link itself is
+still what a moderator bookmarks or passes on: "Copy my link").
 
 The cookie is HttpOnly (no script reads it) and Secure behind https; its Path is the page it opens and
 its name names the role and the handle, so the links of several breakouts or workshops in one browser
@@ -29,9 +30,9 @@ from nicegui import ui
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..i18n import Translate, translate_error
-from ..models import Breakout, Workshop
+from ..models import Breakout, Topic, Workshop
 from ..runtime import runtime
-from ..services import moderation, workshops
+from ..services import access, moderation, workshops
 from ..services.access import INVALID_MODERATOR_LINK
 from ..services.errors import Forbidden, ServiceError
 from .frame import error_page, frame
@@ -58,6 +59,11 @@ class Place:
 
 def moderator_place(code: str, breakout_id: int | str) -> Place:
     return Place('m', (code, str(breakout_id)))
+
+
+def topic_place(code: str, topic_number: int | str) -> Place:
+    """A topic's moderator link's page, ``/m/~/CODE/t/NUMBER``: its breakout of the current round."""
+    return Place('m', (code, 't', str(topic_number)))
 
 
 def lead_place(code: str) -> Place:
@@ -99,6 +105,16 @@ async def moderated_breakout(request: Request, code: str, breakout_id: str,
     return breakout, workshop
 
 
+async def moderated_topic(request: Request, code: str, topic_number: str,
+                          session: AsyncSession) -> tuple[Topic, Workshop]:
+    """The topic whose moderator secret this browser holds for ``/m/~/CODE/t/NUMBER``, with its workshop."""
+    place = topic_place(code, topic_number)
+    topic = await access.moderated_topic(session, held_secret(request, place))
+    workshop = await session.get(Workshop, topic.workshop_id)
+    same_place(topic_place(workshop.join_code, topic.number), place)
+    return topic, workshop
+
+
 def same_place(found: Place, asked: Place) -> None:
     """A cookie for another breakout or workshop than the address names (only a forged one can be) opens nothing."""
     if found != asked:
@@ -112,9 +128,15 @@ def invalid(error: ServiceError) -> None:
 
 
 async def moderator_place_of(secret: str) -> Place:
-    """Where a moderator's secret leads (a ServiceError when it leads nowhere)."""
+    """Where a moderator's secret leads: a breakout's page, or a topic's that follows the rounds (a ServiceError
+    when it leads nowhere)."""
     async with runtime().db.session() as session:
-        breakout = await moderation.breakout_by_secret(session, secret)
+        try:
+            breakout = await moderation.breakout_by_secret(session, secret)
+        except Forbidden:
+            topic = await access.moderated_topic(session, secret)
+            workshop = await session.get(Workshop, topic.workshop_id)
+            return topic_place(workshop.join_code, topic.number)
         workshop = await session.get(Workshop, breakout.workshop_id)
     return moderator_place(workshop.join_code, breakout.id)
 

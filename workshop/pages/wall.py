@@ -13,7 +13,11 @@ from fastapi import Response
 from nicegui import app, background_tasks, run, ui
 
 from ..events import (
+    CommentChanged,
     Event,
+    GalleryDotsChanged,
+    GallerySwitched,
+    KeyResultsChanged,
     PhaseChanged,
     QuestionChanged,
     Resync,
@@ -30,8 +34,10 @@ from ..runtime import Runtime, runtime
 from ..services import results, workshops
 from ..services.errors import N_, NotFound, ServiceError
 from .boards import PACE, IdeaBoard
-from .countdown import Countdown
+from .countdown import Countdown, Gong
+from .earlier import EarlierRounds
 from .frame import error_page, frame
+from .key_results import support_text
 from .live import NoticeBanner, follow_workshop
 from .widgets import PhaseBadge, question_heading, show_question
 
@@ -85,8 +91,10 @@ class PlenaryWall:
         self.workshop_id = workshop.id
         self._reading = False  # a reload under way takes the events that arrive meanwhile with it
         self._again = False
+        self.showing_summary = False
         with ui.column().classes('w-full p-8 gap-6 min-h-screen'):
             self.notice = NoticeBanner(_, workshop, wall=True, main_screen=True)
+            self.gong = Gong(enabled=workshop.gong, label=_('Enable sound')).classes('self-end').mark('gong')
             # the agenda item now and the rooms' shared countdown (a break), large, above everything else
             with ui.row().classes('w-full items-center justify-between gap-8 no-wrap').mark('plenary-clock') \
                     as self.clock:
@@ -123,6 +131,8 @@ class PlenaryWall:
                     breakouts = await workshops.breakouts_of(session, workshop.id, workshop.current_round_id)
                     clock = await workshops.plenary_clock(session, workshop)
                 self.notice.show(workshop)
+                self.gong.set(workshop.gong)
+                self.showing_summary = summary is not None
                 self._clock(clock)
                 self.body.clear()
                 with self.body:
@@ -157,10 +167,14 @@ class PlenaryWall:
             .props('role=heading aria-level=1').mark('summary-topic')
         rooms = ', '.join(f'{label} ({who})' if who else label for label, who in summary.rooms)
         ui.label(rooms).classes('text-2xl')
-        if summary.key_results:
+        if summary.key_results:  # the topic level: what the protocol will say
             ui.label(_('Key results')).classes('text-3xl font-semibold mt-4')
-            for bullet in summary.key_results:
+            support = summary.support or [None] * len(summary.key_results)
+            for bullet, rests_on in zip(summary.key_results, support, strict=True):
                 ui.label(f'• {bullet}').classes('ws-wall-idea ws-idea').mark('summary-result')
+                line = support_text(_, rests_on, show_dots=summary.show_dots)
+                if line:
+                    ui.label(line).classes('text-2xl text-grey-8 pl-8').mark('summary-support')
         if summary.top_ideas:
             ui.label(_('Ideas with the most dots')).classes('text-3xl font-semibold mt-4')
             for text, dots in summary.top_ideas:
@@ -172,7 +186,9 @@ class PlenaryWall:
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, (RoundChanged, TimerChanged)) or (isinstance(event, WorkshopChanged) and {
-                'summary', 'plenary', 'notice', 'structure', 'agenda'} & set(event.fields)):
+                'summary', 'plenary', 'notice', 'structure', 'agenda', 'key_results', 'gong'} & set(event.fields)):
+            self.reload()
+        elif isinstance(event, KeyResultsChanged) and self.showing_summary:  # a breakout's may be the topic's
             self.reload()
 
 
@@ -196,6 +212,7 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
     # one screen, no scrolling: the ideas take the height that is left and fit into it (idea_board.js)
     with ui.column().classes('ws-wall-screen w-full p-6 gap-3 no-wrap'):
         view.notice = NoticeBanner(_, workshop, wall=True)
+        view.gong = Gong(enabled=workshop.gong, label=_('Enable sound')).classes('self-end').mark('gong')
         with ui.row().classes('w-full gap-8 no-wrap items-stretch grow min-h-0'):
             with ui.column().classes('grow gap-2 min-w-0 no-wrap'):
                 with ui.row().classes('w-full items-center justify-between no-wrap gap-6'):
@@ -213,6 +230,9 @@ async def breakout_wall(code: str, breakout_id: str, pace: int | None = None) ->
                     .classes('w-full ws-wall-area mt-2').mark('ideas')
             view.join = _join_panel(workshop.join_code, rt.link(f'/j/{workshop.join_code}'), _, small=True)
             view.chart = ui.echart({}).classes('w-[30rem] h-[42rem] shrink-0 self-start').mark('chart')
+            if breakout.round_number > 1:  # while the room's gallery walk is on: the earlier results it walks
+                with ui.column().classes('w-[36rem] shrink-0 self-stretch overflow-auto text-grey-10') as view.walk:
+                    view.earlier = EarlierRounds(rt, _, state, wall=True)
         view.show_phase()
     rt.rooms.render(state, view.render)
 
@@ -224,6 +244,9 @@ class BreakoutWall:
         self.state = state
         self.follows_round = follows_round
         self.notice: NoticeBanner | None = None
+        self.gong: Gong | None = None
+        self.walk: ui.column | None = None  # the gallery walk's panel (rooms of round 2 or later)
+        self.earlier: EarlierRounds | None = None
 
     @property
     def phase(self) -> Phase:
@@ -233,8 +256,11 @@ class BreakoutWall:
         """After voting, a bar chart of the ideas with the most dots, where the join code was."""
         self.phase_badge.set(self.phase)
         results_shown = self.phase in (Phase.discuss, Phase.closed)
-        self.chart.set_visibility(results_shown)
-        self.join.set_visibility(not results_shown)
+        walking = self.walk is not None and self.state.gallery_walk  # the gallery walk takes their place
+        if self.walk is not None:
+            self.walk.set_visibility(walking)
+        self.chart.set_visibility(results_shown and not walking)
+        self.join.set_visibility(not results_shown and not walking)
         if results_shown:
             best = sorted((i for i in self.state.ideas.values() if i.dots > 0 and not i.hidden),
                           key=lambda i: -i.dots)[:CHART_IDEAS]
@@ -263,9 +289,18 @@ class BreakoutWall:
             show_question(self.block, self.question, self.state.current, self._)
             self.timer.set(self.state.ends_at)
             self.show_phase()
+            if self.earlier is not None:
+                self.earlier.show(self.state)
+        elif isinstance(event, (GallerySwitched, GalleryDotsChanged, CommentChanged)):  # the gallery walk (#16)
+            if self.earlier is not None:
+                self.earlier.gallery(event)
+            if isinstance(event, GallerySwitched):
+                self.show_phase()
         elif isinstance(event, WorkshopChanged):
             if self.notice is not None:
                 self.notice.show(self.state.workshop)
+            if self.gong is not None:
+                self.gong.set(self.state.workshop.gong)
         elif isinstance(event, PhaseChanged) or (isinstance(event, TalliesChanged)
                                                  and event.question_id == self.state.question_id
                                                  and self.phase in (Phase.discuss, Phase.closed)):

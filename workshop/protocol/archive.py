@@ -36,7 +36,9 @@ from ..models import (
     Breakout,
     BreakoutQuestion,
     Cluster,
+    Comment,
     Conclusion,
+    GalleryDot,
     Idea,
     Participant,
     Phase,
@@ -100,6 +102,14 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
         select(Vote).join(Idea, Idea.id == Vote.idea_id).join(Breakout, Breakout.id == Idea.breakout_id)
         .where(Breakout.workshop_id == w.id))).all())
     breakout_ids = [b.id for b in breakouts] or [-1]
+    # a gallery walk's dots and comments (#16), by the earlier round's idea
+    gallery_of: dict[int, list[GalleryDot]] = {}
+    for d in (await session.exec(select(GalleryDot).where(col(GalleryDot.breakout_id).in_(breakout_ids)))).all():
+        gallery_of.setdefault(d.idea_id, []).append(d)
+    comments_of: dict[int, list[Comment]] = {}
+    for c in (await session.exec(select(Comment).where(col(Comment.breakout_id).in_(breakout_ids))
+                                 .order_by(col(Comment.created_at), col(Comment.id)))).all():
+        comments_of.setdefault(c.idea_id, []).append(c)
     states = {(s.breakout_id, s.question_id): s for s in (await session.exec(
         select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_(breakout_ids)))).all()}
     clusters_of: dict[tuple[int, int], list[Cluster]] = {}
@@ -135,7 +145,7 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
         return {'number': q.number, 'block': q.block, 'sub': q.sub, 'text': q.text}
 
     def idea_data(idea: Idea) -> dict[str, Any]:
-        return {
+        data = {
             'id': iid[idea.id], 'text': idea.text, 'author': pid.get(idea.participant_id),
             'created_at': _ts(idea.created_at), 'source': _v(idea.source), 'original_text': idea.original_text,
             'edited_at': _ts(idea.edited_at), 'hidden': idea.hidden, 'hidden_reason': _v(idea.hidden_reason),
@@ -144,25 +154,52 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
             'votes': [{'participant': pid[v.participant_id], 'dots': v.dots, 'created_at': _ts(v.created_at)}
                       for v in sorted(votes_of.get(idea.id, []), key=lambda v: pid[v.participant_id])],
         }
+        # a later round's gallery walk on it, only when there is one: older archives stay byte for byte
+        if idea.id in gallery_of:
+            data['gallery'] = [{'breakout': bid[d.breakout_id], 'participant': pid[d.participant_id], 'dots': d.dots,
+                                'created_at': _ts(d.created_at)}
+                               for d in sorted(gallery_of[idea.id], key=lambda d: (bid[d.breakout_id],
+                                                                                    pid[d.participant_id]))]
+        if idea.id in comments_of:
+            data['comments'] = [{'breakout': bid[c.breakout_id], 'author': pid.get(c.participant_id), 'text': c.text,
+                                 'created_at': _ts(c.created_at), 'hidden': c.hidden} for c in comments_of[idea.id]]
+        return data
+
+    def sources(texts: list[str] | None, cited: list | None) -> dict[str, Any]:
+        """``key_result_sources`` in archive ids, only when a key result cites an idea (older archives: as they
+        were)."""
+        kept = [[iid[i] for i in entry if i in iid] for entry in (cited or [])[:len(texts or [])]]
+        kept += [[] for _ in range(len(texts or []) - len(kept))]
+        return {'key_result_sources': kept} if any(kept) else {}
 
     def breakout_data(b: Breakout) -> dict[str, Any]:
         moderator = {'name': b.moderator_name, 'organisation': b.moderator_organisation} \
             if (b.moderator_name or b.moderator_organisation) else None
         timer = {'ends_at': _ts(b.timer_ends_at), 'seconds': b.timer_seconds} \
             if (b.timer_ends_at is not None or b.timer_seconds is not None) else None
+        if timer is not None and getattr(b, 'timer_closes', False):  # only when set: older archives stay as they were
+            timer['closes'] = True
         qs = []
         for q in questions_by_topic.get(b.topic_id, []):
             state = states.get((b.id, q.id))
             qs.append({'question': qid[q.id], **question_fields(q),
                        'phase': _v(state.phase) if state else Phase.collect.value,
                        'key_results': list(state.key_results or []) if state else [],
+                       **(sources(state.key_results, state.key_result_sources) if state else {}),
                        'clusters': [{'title': c.title, 'colour': c.colour, 'position': c.position}
                                     for c in clusters_of.get((b.id, q.id), [])],
                        'ideas': [idea_data(i) for i in ideas_of.get((b.id, q.id), [])]})
-        return {'id': bid[b.id], 'label': b.label, 'topic': topic_by_id[b.topic_id].number, 'moderator': moderator,
-                'key_results': list(b.key_results or []),
+        data = {'id': bid[b.id], 'label': b.label, 'topic': topic_by_id[b.topic_id].number, 'moderator': moderator,
+                'key_results': list(b.key_results or []), **sources(b.key_results, b.key_result_sources),
                 'current_question': qid.get(b.current_question_id) if b.current_question_id else None,
                 'timer': timer, 'questions': qs}
+        if b.gallery_walk:  # only when on: older archives stay byte for byte
+            data['gallery_walk'] = True
+        co_moderators = [{'name': c.get('name'), 'organisation': c.get('organisation')}
+                         for c in (b.co_moderators or []) if isinstance(c, dict)]
+        if co_moderators:  # only when there are: older archives stay byte for byte
+            data['co_moderators'] = co_moderators
+        return data
 
     attended: dict[int, list[Attendance]] = {}
     for a in attendance:
@@ -191,7 +228,9 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
                     'round': round_by_id.get(a.round_id)} for a in agenda],
         'topics': [{'number': t.number, 'title': t.title,
                     'questions': [{'id': qid[q.id], **question_fields(q), 'dots_budget': q.dots_budget,
-                                   'summary': q.summary} for q in questions_by_topic.get(t.id, [])]}
+                                   'summary': q.summary} for q in questions_by_topic.get(t.id, [])],
+                    **({'key_results': list(t.key_results)} if t.key_results else {}),
+                    **(sources(t.key_results, t.key_result_sources) if t.key_results else {})}
                    for t in topics],
         'participants': [{
             'id': pid[p.id], 'name': p.name, 'organisation': p.organisation, 'group': p.stakeholder_group,
@@ -206,8 +245,20 @@ async def export_archive(session: AsyncSession, workshop_id: int) -> dict[str, A
     if hasattr(w, 'retention_days'):  # personal data is anonymised this many days after the end
         workshop['privacy'] = {'retention_days': w.retention_days, 'ended_at': _ts(getattr(w, 'ended_at', None)),
                                'anonymised_at': _ts(getattr(w, 'anonymised_at', None))}
+    # the run of show's optional parts (#16), only when set: archives without them stay byte for byte
+    if getattr(w, 'notice_until', None) is not None:
+        workshop['live']['notice_until'] = _ts(w.notice_until)
+    if getattr(w, 'gong', False):
+        workshop['live']['gong'] = True
     workshop['protocol'] = {'dots': w.protocol_dots, 'omit_unanswered': w.protocol_omit_unanswered,
                             'participation_prose': w.protocol_participation_prose}
+    if getattr(w, 'protocol_citations', False):  # written only when on: older archives stay as they were
+        workshop['protocol']['citations'] = True
+    # the protocol's Verlauf (#15), only when written: older archives stay byte for byte
+    if w.proceedings:
+        workshop['proceedings'] = w.proceedings
+    if w.representatives:
+        workshop['representatives'] = list(w.representatives)
     return {'format': FORMAT, 'version': VERSION, 'workshop': workshop}
 
 
@@ -267,7 +318,9 @@ def validate_archive(data: Any) -> dict[str, Any]:
     questions = _check_topics(w.topics)
     people = _unique_ids('workshop.participants', 'participant', [p.id for p in w.participants])
     breakout_round = _check_rounds(w.rounds, {t.number for t in w.topics}, questions, people)
+    _check_gallery(w.rounds, people)
     _check_attendance(w.participants, breakout_round)
+    _check_sources(w)
     _check_agenda_and_live(w)
     return data
 
@@ -381,6 +434,42 @@ def _check_idea(ip: str, idea: archive_models.Idea, people: set[int]) -> None:
         voters.add(vote.participant)
 
 
+def _check_gallery(rounds: list[archive_models.Round], people: set[int]) -> None:
+    """A gallery walk's dots and comments are on an idea of an earlier round, given in a room of a later round of
+    the same topic, by participants of the archive (each once per idea and room)."""
+    room_of = {b.id: (r.number, b.topic) for r in rounds for b in r.breakouts}
+    for n, round_ in enumerate(rounds):
+        for m, breakout in enumerate(round_.breakouts):
+            for k, question in enumerate(breakout.questions):
+                for i, idea in enumerate(question.ideas):
+                    ip = f'workshop.rounds[{n}].breakouts[{m}].questions[{k}].ideas[{i}]'
+                    givers: set[tuple[int, int]] = set()
+                    for g, dot in enumerate(idea.gallery):
+                        _check_gallery_room(f'{ip}.gallery[{g}].breakout', dot.breakout, room_of,
+                                            round_.number, breakout.topic)
+                        if dot.participant not in people:
+                            raise ArchiveError(f'{ip}.gallery[{g}].participant',
+                                               f'there is no participant {dot.participant}')
+                        if (dot.breakout, dot.participant) in givers:
+                            raise ArchiveError(f'{ip}.gallery[{g}].participant', f'participant {dot.participant} '
+                                               f'gave dots twice to this idea in breakout {dot.breakout}')
+                        givers.add((dot.breakout, dot.participant))
+                    for c, comment in enumerate(idea.comments):
+                        _check_gallery_room(f'{ip}.comments[{c}].breakout', comment.breakout, room_of,
+                                            round_.number, breakout.topic)
+                        if comment.author is not None and comment.author not in people:
+                            raise ArchiveError(f'{ip}.comments[{c}].author',
+                                               f'there is no participant {comment.author}')
+
+
+def _check_gallery_room(path: str, room: int, room_of: dict[int, tuple[int, int]], round_number: int,
+                        topic: int) -> None:
+    if room not in room_of:
+        raise ArchiveError(path, f'there is no breakout {room}')
+    if room_of[room][0] <= round_number or room_of[room][1] != topic:
+        raise ArchiveError(path, 'must be a breakout of a later round of the same topic')
+
+
 def _check_merges(merges: list[tuple[str, int, int]], idea_place: dict[int, tuple[int, int]]) -> None:
     for path, idea_id, target in merges:
         if target not in idea_place:
@@ -395,6 +484,26 @@ def _check_merges(merges: list[tuple[str, int, int]], idea_place: dict[int, tupl
                 raise ArchiveError(path, 'ideas must not be merged into each other in a circle')
             seen.add(current)
             current = merged_into.get(current)
+
+
+def _check_sources(w: archive_models.Workshop) -> None:
+    """Sources, where given, are one entry per key result and cite ideas of the archive."""
+    ideas = {i.id for r in w.rounds for b in r.breakouts for q in b.questions for i in q.ideas}
+    places: list[tuple[str, list[str], list[list[int]]]] = [
+        (f'workshop.topics[{n}]', t.key_results, t.key_result_sources) for n, t in enumerate(w.topics)]
+    for n, round_ in enumerate(w.rounds):
+        for m, b in enumerate(round_.breakouts):
+            bp = f'workshop.rounds[{n}].breakouts[{m}]'
+            places.append((bp, b.key_results, b.key_result_sources))
+            places.extend((f'{bp}.questions[{k}]', q.key_results, q.key_result_sources)
+                          for k, q in enumerate(b.questions))
+    for path, texts, sources in places:
+        if sources and len(sources) != len(texts):
+            raise ArchiveError(f'{path}.key_result_sources', f'needs one entry per key result ({len(texts)})')
+        for k, entry in enumerate(sources):
+            for j, idea in enumerate(entry):
+                if idea not in ideas:
+                    raise ArchiveError(f'{path}.key_result_sources[{k}][{j}]', f'there is no idea {idea}')
 
 
 def _check_attendance(participants: list[archive_models.Participant], breakout_round: dict[int, int]) -> None:

@@ -26,6 +26,8 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from ..i18n import LANGUAGES
 from ..limits import (
+    CO_MODERATORS_MAX,
+    COMMENT_MAX,
     CONCLUSION_TEXT_MAX,
     CONCLUSION_TITLE_MAX,
     CONCLUSIONS_MAX,
@@ -44,8 +46,10 @@ from ..limits import (
     NAME_MAX,
     NOTICE_MAX,
     ORGANISATION_MAX,
+    PROCEEDINGS_MAX,
     QUESTION_MAX,
     QUESTION_SUMMARY_MAX,
+    REPRESENTATIVES_MAX,
     RETENTION_MAX_DAYS,
     SUB_LABEL_MAX,
     TEMPLATE_NAME_MAX,
@@ -116,6 +120,11 @@ Date = Annotated[str, PlainValidator(_date), WithJsonSchema({'type': 'string', '
 Clock = Annotated[str, PlainValidator(_clock), WithJsonSchema({
     'type': 'string', 'pattern': _CLOCK, 'description': 'a time of day, HH:MM'})]
 KeyResult = Annotated[str, Field(min_length=1, max_length=KEY_RESULT_MAX)]
+# per key result (in the same order) the ids of the ideas it rests on; optional (absent: none cited)
+KeyResultSources = Annotated[list[list[Annotated[int, Field(ge=1)]]], Field(
+    max_length=KEY_RESULTS_MAX, json_schema_extra=lambda schema: schema.pop('default', None),
+    description='per key result, in the same order, the ids of the ideas it rests on (a cited cluster: its '
+                'ideas); optional, since #15')]
 
 
 class _Part(BaseModel):
@@ -142,6 +151,9 @@ class Live(_Part):
     summary_topic: int | None = Field(ge=1, description='a topic number')
     notice: str | None = Field(max_length=NOTICE_MAX)
     notice_at: Timestamp | None
+    notice_until: Timestamp = Field(default=None, json_schema_extra=lambda schema: schema.pop('default', None),
+                                    description='optional: when the notice goes by itself (absent: when cleared)')
+    gong: bool = Field(default=False, description='optional: walls sound a gong when their timer ends')
 
 
 class Privacy(_Part):
@@ -156,6 +168,9 @@ class ProtocolOptions(_Part):
     dots: bool = Field(default=True, description='the dots and charts of the dot voting are shown')
     omit_unanswered: bool = Field(default=True, description='questions without contributions are left out')
     participation_prose: bool = Field(default=True, description='participation as a sentence, not as a table')
+    citations: bool = Field(default=False,
+                            description='each key result of a topic refers to its contributions in the appendix; '
+                                        'written only when true')
 
 
 class Logo(_Part):
@@ -187,6 +202,11 @@ class Topic(_Part):
     number: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     questions: list[TopicQuestion]
+    key_results: list[KeyResult] = Field(default_factory=list, max_length=KEY_RESULTS_MAX,
+                                         json_schema_extra=lambda schema: schema.pop('default', None),
+                                         description="the topic's own key results (the Resümee and the protocol); "
+                                                     "optional: absent or empty, they are its breakouts'")
+    key_result_sources: KeyResultSources = Field(default_factory=list)
 
 
 class Attendance(_Part):
@@ -210,6 +230,27 @@ class Vote(_Part):
     created_at: Timestamp
 
 
+def _absent_when_empty(schema: dict[str, Any]) -> None:
+    schema.pop('default', None)  # optional (since #16): absent when empty, so older archives stay as they are
+
+
+class GalleryDot(_Part):
+    """Dots given to an earlier round's idea in a later round's gallery walk (apart from the idea's votes)."""
+    breakout: int = Field(ge=1, description='a breakout id: the later round\'s room of the gallery walk')
+    participant: int = Field(ge=1, description='a participant id')
+    dots: int = Field(ge=0)
+    created_at: Timestamp
+
+
+class Comment(_Part):
+    """A comment on an earlier round's idea, written in a later round's gallery walk."""
+    breakout: int = Field(ge=1, description='a breakout id: the later round\'s room of the gallery walk')
+    author: int | None = Field(ge=1, description='a participant id; null: anonymised')
+    text: str = Field(min_length=1, max_length=COMMENT_MAX)
+    created_at: Timestamp
+    hidden: bool = Field(description='hidden by the moderator of that room')
+
+
 _IDEA_LENGTH = (f'a phone posts at most {IDEA_MAX} characters; the moderation may add or edit up to '
                 f'{IDEA_MODERATION_MAX:,}, in lines')
 
@@ -228,6 +269,10 @@ class Idea(_Part):
     group: str | None = Field(max_length=IDEA_GROUP_MAX, description="the title of the idea's cluster")
     marked: bool
     votes: list[Vote]
+    gallery: list[GalleryDot] = Field(default_factory=list, json_schema_extra=_absent_when_empty,
+                                      description='dots of later rounds\' gallery walks; optional')
+    comments: list[Comment] = Field(default_factory=list, json_schema_extra=_absent_when_empty,
+                                    description='comments of later rounds\' gallery walks, oldest first; optional')
 
 
 class Cluster(_Part):
@@ -245,6 +290,7 @@ class BreakoutQuestion(_Part):
     text: str = Field(min_length=1, max_length=QUESTION_MAX)
     phase: Literal[_values(Phase)]
     key_results: list[KeyResult] = Field(max_length=KEY_RESULTS_MAX)
+    key_result_sources: KeyResultSources = Field(default_factory=list)
     clusters: list[Cluster] = Field(description='in order (by position); since version 2')
     ideas: list[Idea]
 
@@ -257,6 +303,7 @@ class Moderator(_Part):
 class Timer(_Part):
     ends_at: Timestamp | None
     seconds: int | None = Field(ge=1)
+    closes: bool = Field(default=False, description='optional: collection closes when the time is up')
 
 
 class Breakout(_Part):
@@ -265,9 +312,15 @@ class Breakout(_Part):
     topic: int = Field(ge=1, description='a topic number')
     moderator: Moderator | None
     key_results: list[KeyResult] = Field(max_length=KEY_RESULTS_MAX)
+    key_result_sources: KeyResultSources = Field(default_factory=list)
     current_question: int | None = Field(ge=1, description='a question id')
     timer: Timer | None
     questions: list[BreakoutQuestion]
+    co_moderators: list[Moderator] = Field(default_factory=list, max_length=CO_MODERATORS_MAX,
+                                           json_schema_extra=_absent_when_empty,
+                                           description='further moderators of the room; optional (absent: none)')
+    gallery_walk: bool = Field(default=False, json_schema_extra=_absent_when_empty,
+                               description='its gallery walk on earlier rounds\' results is on; optional')
 
 
 class Round(_Part):
@@ -320,6 +373,12 @@ class Workshop(_Part):
     participants: list[Participant]
     rounds: list[Round] = Field(min_length=1)
     conclusions: list[Conclusion] = Field(max_length=CONCLUSIONS_MAX)
+    proceedings: str = Field(default='', max_length=PROCEEDINGS_MAX, json_schema_extra=_no_default,
+                             description='the protocol\'s "Verlauf" as the lead wrote it; optional (absent: drafted '
+                                         'from the agenda)')
+    representatives: list[Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]] = Field(
+        default_factory=list, max_length=REPRESENTATIVES_MAX, json_schema_extra=_no_default,
+        description='who represented the organiser ("Dr. A. Beispiel, Ministerium für …"); optional')
 
 
 class Archive(_Part):

@@ -42,8 +42,10 @@ def _visible(idea: dict[str, Any] | None) -> bool:
 
 
 def _key_results(workshop: dict[str, Any]) -> dict[int, list]:
-    """Per topic number: its breakouts' key results and those of their questions."""
-    results: dict[int, list] = {}
+    """Per topic number: its own key results, its breakouts' and those of their questions (their sources not:
+    archive ids of ideas are renumbered when ideas are added)."""
+    results: dict[int, list] = {t.get('number'): [t.get('key_results')]
+                                for t in workshop.get('topics', []) if t.get('key_results')}
     for r in workshop.get('rounds', []):
         for b in r.get('breakouts', []):
             results.setdefault(b.get('topic'), []).append(
@@ -58,6 +60,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     if (before.get('context') or '').strip() != (after.get('context') or '').strip():
         changes.append(Change(N_('Background changed')))
+    if ((before.get('proceedings') or '').strip(), before.get('representatives') or []) != \
+            ((after.get('proceedings') or '').strip(), after.get('representatives') or []):
+        changes.append(Change(N_('Proceedings changed')))
     old_results, new_results = _key_results(before), _key_results(after)
     titles = {t.get('number'): t.get('title') for t in after.get('topics', [])}
     for number in sorted(set(old_results) | set(new_results), key=lambda n: (n is None, n or 0)):

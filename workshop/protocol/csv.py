@@ -9,6 +9,10 @@ New columns go at the end (after the author's, when there is one), so that a spr
 script reading the older columns by their place keeps working: cluster (its title, the same as
 "group"), cluster colour (blue, green, … as in the archive) and cluster order (1, 2, … among the
 question's clusters in that breakout). When the protocol shows no dots (its option), the dots column is empty.
+With the protocol's option "citations" a last column says which of its topic's key results rest on the idea
+("1, 3": the first and the third of them, in their order in the protocol). A workshop with a gallery walk
+(#16) has two more before it: the dots later rounds gave the idea there,
+and their comments (one per line in the cell).
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ def render_csv(doc: ProtocolDocument) -> str:
     if doc.name_authors:
         header.append(_('author'))
     header += [_('cluster'), _('cluster colour'), _('cluster order')]
+    walked = any(row.gallery_dots or row.comments for row in doc.idea_rows)  # only then: older files stay the same
+    if walked:
+        header += [_('gallery walk dots'), _('gallery walk comments')]
+    if doc.citations:  # the protocol's option: which of its topic's key results rest on the idea ("1, 3")
+        header.append(_('basis of key results (no.)'))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter(doc), quoting=csv.QUOTE_MINIMAL, lineterminator='\r\n')
     writer.writerow(header)
@@ -53,6 +62,10 @@ def render_csv(doc: ProtocolDocument) -> str:
         if doc.name_authors:
             values.append(row.author or '')
         values += [row.group or '', row.cluster_colour or '', row.cluster_order or '']
+        if walked:
+            values += [row.gallery_dots if doc.show_dots else '', '\n'.join(row.comments)]
+        if doc.citations:
+            values.append(', '.join(str(n) for n in row.key_results))
         writer.writerow([v if isinstance(v, int) else neutralise(v) for v in values])
     return out.getvalue()
 

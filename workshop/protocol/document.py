@@ -33,7 +33,9 @@ from ..models import (
     Breakout,
     BreakoutQuestion,
     Cluster,
+    Comment,
     Conclusion,
+    GalleryDot,
     Idea,
     Participant,
     Question,
@@ -42,9 +44,10 @@ from ..models import (
     Vote,
     Workshop,
 )
+from ..services import results
 from ..services.stakeholders import GroupRow, by_group
 from .changes import Change, compare
-from .models import ProtocolSettings, ProtocolVersion
+from .models import SERVER_LOOK_ID, ProtocolSettings, ProtocolVersion, ServerLook
 
 
 @dataclass
@@ -66,6 +69,17 @@ class BreakoutInfo:
     topic_title: str
     moderator: Person | None
     members: int  # participants who chose this breakout
+    co_moderators: list[Person] = field(default_factory=list)  # further moderators of the room
+
+    @property
+    def moderators(self) -> list[Person]:
+        """Everyone who moderated the room, the first moderator first."""
+        return [p for p in ([self.moderator] if self.moderator else []) + self.co_moderators if p.line]
+
+    @property
+    def moderation_line(self) -> str:
+        """"Dr. A. Albers, Beratung; M. Feldhaus, Beratung" ('' without a moderator)."""
+        return '; '.join(p.line for p in self.moderators)
 
 
 @dataclass
@@ -89,6 +103,15 @@ class ParticipationRow:
 
 
 @dataclass
+class CommentItem:
+    """A comment on an idea from a later round's gallery walk (hidden ones are left out)."""
+    text: str
+    round_number: int  # the round of the gallery walk
+    created_at: dt.datetime
+    author: str | None = None  # only when the workshop names authors
+
+
+@dataclass
 class IdeaItem:
     text: str
     dots: int
@@ -96,6 +119,9 @@ class IdeaItem:
     breakout_label: str
     author: str | None = None  # only when the workshop names authors
     mentions: int = 1  # 1 + duplicates merged into it
+    # later rounds' gallery walks on it: (round number, dots) per round, apart from ``dots``; their comments
+    gallery: list[tuple[int, int]] = field(default_factory=list)
+    comments: list[CommentItem] = field(default_factory=list)
 
 
 @dataclass
@@ -149,17 +175,19 @@ class TopicSection:
     number: int
     title: str
     breakouts: list[BreakoutInfo]
-    key_results: list[str]  # the breakouts' key results, rounds merged, repeats dropped
+    key_results: list[str]  # the topic level (services/results.topic_level): its own, else its breakouts'
     questions: list[QuestionSection]
     by_group: list[GroupRow] = field(default_factory=list)  # contributions and dots per stakeholder group
+    # per key result the appendix's questions of the contributions it rests on ("2a." …), in the questions' order
+    key_result_questions: list[list[str]] = field(default_factory=list)
 
     @property
     def moderators(self) -> list[Person]:
         seen, people = set(), []
-        for b in self.breakouts:
-            if b.moderator and b.moderator.line and b.moderator.line not in seen:
-                seen.add(b.moderator.line)
-                people.append(b.moderator)
+        for person in (p for b in self.breakouts for p in b.moderators):
+            if person.line not in seen:
+                seen.add(person.line)
+                people.append(person)
         return people
 
 
@@ -186,6 +214,9 @@ class IdeaRow:
     author: str | None
     cluster_colour: str | None = None  # of the idea's cluster (group); None: no cluster, or no cluster row
     cluster_order: int | None = None  # 1, 2, …: its cluster's place among the question's clusters in the breakout
+    gallery_dots: int = 0  # later rounds' gallery walks: their dots (apart from ``dots``) and visible comments
+    comments: list[str] = field(default_factory=list)
+    key_results: list[int] = field(default_factory=list)  # 1, 2, …: its topic's key results that rest on it
 
 
 @dataclass
@@ -218,10 +249,15 @@ class ProtocolDocument:
     show_dots: bool = True  # the dots and charts of the voting
     omit_unanswered: bool = True  # questions without contributions, key results or summary are left out
     participation_prose: bool = True  # "rund 40 Vertreterinnen und Vertreter aus …" instead of a table
+    citations: bool = False  # each topic key result refers to its contributions in the appendix
     changes: list[Change] = field(default_factory=list)  # a draft after a final version: what changed since
     # the organisation's look: a colour for the PDF ("#1f4e79") and a Word template (.docx/.dotx) for the DOCX
     colour: str | None = None
     word_template: bytes | None = None
+    # the "Verlauf": the lead's text ('' = drafted from the agenda, protocol/proceedings.py) and who represented the
+    # organiser
+    proceedings: str = ''
+    representatives: list[str] = field(default_factory=list)
 
     @property
     def participants(self) -> int:
@@ -273,6 +309,18 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         select(Vote.idea_id, func.sum(Vote.dots)).join(Idea, Idea.id == Vote.idea_id)
         .join(Breakout, Breakout.id == Idea.breakout_id).where(Breakout.workshop_id == workshop_id)
         .group_by(Vote.idea_id))).all())
+    # later rounds' gallery walks: dots per idea and round, visible comments (#16)
+    gallery: dict[int, list[tuple[int, int]]] = {}
+    for idea_id, round_id, n in (await session.exec(
+            select(GalleryDot.idea_id, Breakout.round_id, func.sum(GalleryDot.dots))
+            .join(Breakout, Breakout.id == GalleryDot.breakout_id).where(Breakout.workshop_id == workshop_id)
+            .group_by(GalleryDot.idea_id, Breakout.round_id))).all():
+        if n:
+            gallery.setdefault(idea_id, []).append((rounds[round_id].number, int(n)))
+    comments = list((await session.exec(
+        select(Comment).join(Breakout, Breakout.id == Comment.breakout_id)
+        .where(Breakout.workshop_id == workshop_id, col(Comment.hidden).is_(False))
+        .order_by(col(Comment.created_at), col(Comment.id)))).all())
     states = list((await session.exec(
         select(BreakoutQuestion).where(col(BreakoutQuestion.breakout_id).in_(list(breakout_by_id) or [-1])))).all())
     conclusions = list((await session.exec(
@@ -281,6 +329,7 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
     agenda = list((await session.exec(
         select(AgendaItem).where(AgendaItem.workshop_id == workshop_id).order_by(col(AgendaItem.position)))).all())
     settings = (await session.exec(select(ProtocolSettings).where(ProtocolSettings.workshop_id == workshop_id))).first()
+    server = await session.get(ServerLook, SERVER_LOOK_ID)  # the server's look for what the workshop has not set
     groups_by_topic = {t.number: t.rows for t in await by_group(session, workshop_id)}
     last_version = (await session.exec(select(func.max(ProtocolVersion.number))
                                        .where(ProtocolVersion.workshop_id == workshop_id))).one()
@@ -289,9 +338,11 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         moderator = Person(b.moderator_name, b.moderator_organisation) \
             if (b.moderator_name or b.moderator_organisation) else None
         round_, topic = rounds[b.round_id], topic_by_id[b.topic_id]
+        co_moderators = [Person(c.get('name'), c.get('organisation')) for c in (b.co_moderators or [])
+                         if isinstance(c, dict) and (c.get('name') or c.get('organisation'))]
         return BreakoutInfo(label=b.label, round_number=round_.number, round_title=round_.title,
                             topic_number=topic.number, topic_title=topic.title, moderator=moderator,
-                            members=int(members.get(b.id, 0)))
+                            members=int(members.get(b.id, 0)), co_moderators=co_moderators)
 
     infos = {b.id: info(b) for b in breakouts}
 
@@ -300,6 +351,12 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         if not workshop.name_authors or participant is None:
             return None
         return Person(participant.name, participant.organisation).line or None
+
+    comments_on: dict[int, list[CommentItem]] = {}
+    for c in comments:
+        comments_on.setdefault(c.idea_id, []).append(CommentItem(
+            text=c.text, round_number=rounds[breakout_by_id[c.breakout_id].round_id].number,
+            created_at=as_utc(c.created_at), author=author(c)))
 
     # merged duplicates: each kept idea counts itself and everything merged into it (also in chains)
     merged_children: dict[int, list[int]] = {}
@@ -324,7 +381,16 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
             breakout = breakout_by_id[idea.breakout_id]
             visible.setdefault((breakout.topic_id, idea.question_id), []).append(idea)
 
+    question_by_id = {q.id: q for q in questions}
+    position = {q.id: q.position for q in questions}
+    states_of: dict[int, list[BreakoutQuestion]] = {}  # per breakout, in the questions' order
+    for state in sorted(states, key=lambda s: (position.get(s.question_id, 0), s.question_id)):
+        states_of.setdefault(state.breakout_id, []).append(state)
+    idea_by_id = {i.id: i for i in ideas}
+    idea_states = {i.id: (i.merged_into_id, bool(i.hidden)) for i in ideas}
+    answered_ids = {i.question_id for i in ideas if not i.hidden and i.merged_into_id is None}
     question_results: dict[int, list[str]] = {}
+    cited_by: dict[int, list[int]] = {}  # idea id -> the numbers of its topic's key results that cite it
     for state in sorted(states, key=lambda s: (rounds[breakout_by_id[s.breakout_id].round_id].number, s.breakout_id)):
         question_results.setdefault(state.question_id, []).extend(state.key_results or [])
 
@@ -335,7 +401,8 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         for q in (q for q in questions if q.topic_id == topic.id):
             items = [IdeaItem(text=i.text, dots=int(dots.get(i.id, 0)), created_at=as_utc(i.created_at),
                               breakout_label=breakout_by_id[i.breakout_id].label, author=author(i),
-                              mentions=mentions(i.id))
+                              mentions=mentions(i.id), gallery=sorted(gallery.get(i.id, [])),
+                              comments=comments_on.get(i.id, []))
                      for i in visible.get((topic.id, q.id), [])]
             headings: dict[str | None, list[IdeaItem]] = {}
             for i, item in zip(visible.get((topic.id, q.id), []), items, strict=True):
@@ -351,10 +418,16 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
             qs.append(QuestionSection(number=q.number, block=q.block, sub=q.sub, text=q.text,
                                       key_results=_unique(question_results.get(q.id, [])),
                                       groups=_groups(headings, colours), summary=q.summary or ''))
+        topic_results = results.topic_level(topic, [(b, states_of.get(b.id, [])) for b in topic_breakouts])
+        for number, kr in enumerate(topic_results, start=1):
+            for idea_id in dict.fromkeys((*kr.sources, *results.resolve(kr.sources, idea_states))):
+                cited_by.setdefault(idea_id, []).append(number)
         sections.append(TopicSection(
             number=topic.number, title=topic.title, breakouts=[infos[b.id] for b in topic_breakouts],
-            key_results=_unique([r for b in topic_breakouts for r in (b.key_results or [])]), questions=qs,
-            by_group=groups_by_topic.get(topic.number, [])))
+            key_results=[kr.text for kr in topic_results], questions=qs,
+            by_group=groups_by_topic.get(topic.number, []),
+            key_result_questions=[_cited_questions(results.resolve(kr.sources, idea_states), idea_by_id,
+                                                   question_by_id, answered_ids) for kr in topic_results]))
 
     agenda_entries = []
     for item in agenda:
@@ -363,7 +436,6 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                                           kind=_value(item.kind),
                                           breakouts=round_breakouts))
 
-    question_by_id = {q.id: q for q in questions}
     breakout_order = {b.id: n for n, b in enumerate(breakouts)}
     keyed = []
     for idea in ideas:
@@ -378,7 +450,10 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
                       dots=int(dots.get(idea.id, 0)), group=idea.group, status=status, hidden_reason=reason,
                       created_at=as_utc(idea.created_at), author=author(idea),
                       cluster_colour=order[place][1] if place is not None else None,
-                      cluster_order=place + 1 if place is not None else None)
+                      cluster_order=place + 1 if place is not None else None,
+                      gallery_dots=sum(n for _round, n in gallery.get(idea.id, [])),
+                      comments=[c.text for c in comments_on.get(idea.id, [])],
+                      key_results=cited_by.get(idea.id, []))
         keyed.append(((topic.number, breakout_order[breakout.id], q.position if q else 0), row))
     keyed.sort(key=lambda pair: pair[0])  # stable: within a question, in the order they were posted
 
@@ -391,13 +466,24 @@ async def load_document(session: AsyncSession, workshop_id: int) -> ProtocolDocu
         participation=_participation(workshop, participants.values()), topics=sections,
         conclusions=[ConclusionItem(n, c.title, c.text or '') for n, c in enumerate(conclusions, start=1)],
         idea_rows=[row for _key, row in keyed], generated_at=dt.datetime.now(dt.UTC),
-        logo=settings.logo if settings else None, logo_type=settings.logo_type if settings else None,
+        **_look(settings, server),
         last_version=last_version, show_dots=workshop.protocol_dots,
         omit_unanswered=workshop.protocol_omit_unanswered,
         participation_prose=workshop.protocol_participation_prose,
+        citations=bool(getattr(workshop, 'protocol_citations', False)),
         changes=await _changes(session, workshop_id, last_version),
-        colour=settings.colour if settings else None, word_template=settings.word_template if settings else None,
+        proceedings=workshop.proceedings or '', representatives=list(workshop.representatives or []),
     )
+
+
+def _look(settings: ProtocolSettings | None, server: ServerLook | None) -> dict[str, object]:
+    """The workshop's logo, colour and Word template, each where the workshop has none the server's."""
+    logo, logo_type = (settings.logo, settings.logo_type) if settings and settings.logo else \
+        (server.logo, server.logo_type) if server and server.logo else (None, None)
+    return {'logo': logo, 'logo_type': logo_type,
+            'colour': (settings.colour if settings else None) or (server.colour if server else None),
+            'word_template': (settings.word_template if settings else None)
+            or (server.word_template if server else None)}
 
 
 async def _changes(session: AsyncSession, workshop_id: int, last_version: int | None) -> list[Change]:
@@ -421,6 +507,16 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(key)
             result.append(item)
     return result
+
+
+def _cited_questions(ideas: Iterable[int], idea_by_id: dict[int, Idea], question_by_id: dict[int, Question],
+                     answered: set[int]) -> list[str]:
+    """The appendix's labels ("1.", "2a.") of the questions the cited ideas (as shown) answer, in order; only
+    questions with contributions, which the appendix always lists."""
+    found = {idea_by_id[i].question_id for i in ideas if i in idea_by_id}
+    questions = sorted((question_by_id[q] for q in found if q in question_by_id and q in answered),
+                       key=lambda q: (q.position, q.id))
+    return [_full_label(q) for q in questions]
 
 
 def _cluster_order(clusters: list[Cluster], ideas: list[Idea]) -> dict[tuple[int, int], list[tuple[str, str | None]]]:

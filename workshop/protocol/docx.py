@@ -441,5 +441,7 @@ def _block(document, block: layout.Block, doc: ProtocolDocument) -> None:
                         _append_paragraph(document, SUB_POINT, [(point, None)])
                 else:
                     _append_paragraph(document, CONTINUED, [(part, None)])
+            for line in item.walk:  # later rounds' gallery walk on it (dots, comments): one level down, muted
+                _append_paragraph(document, SUB_POINT, [(line, MUTED_RUN)])
     else:
         raise TypeError(f'unknown block {block!r}')

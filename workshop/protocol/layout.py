@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from ..i18n import Translate, translator
 from ..services.stakeholders import MIN_PEOPLE
 from .document import IdeaItem, ProtocolDocument, QuestionSection, TopicSection
+from .proceedings import draft as draft_proceedings
 
 CHART_TOP = 5  # ideas in the bar chart of a question
 # the clusters' colours (services.clusters.COLOURS) in print: a swatch or rule beside the title, never text
@@ -94,6 +95,9 @@ class Contribution:
     text: str
     dots: str | None  # "3 Punkte"; None when it has none (also when the question had no voting): never "0 Punkte"
     note: str | None  # author, "2× genannt"
+    # later rounds' gallery walk on it, one line each, printed under it: "+3 Punkte im Galerie-Rundgang
+    # (Durchlauf 2)", "Kommentar im Galerie-Rundgang (Durchlauf 2): …"
+    walk: list[str] = field(default_factory=list)
 
     @property
     def parts(self) -> list[str | list[str]]:
@@ -225,7 +229,7 @@ def lines_and_points(text: str) -> list[str | list[str]]:
 
 # --- the protocol -----------------------------------------------------------------------------------
 
-CHAPTERS = ('agenda', 'context', 'participation', 'key_results', 'conclusions', 'appendix')
+CHAPTERS = ('agenda', 'context', 'participation', 'proceedings', 'key_results', 'conclusions', 'appendix')
 
 
 def chapter_titles(_: Translate) -> dict[str, str]:
@@ -233,6 +237,7 @@ def chapter_titles(_: Translate) -> dict[str, str]:
         'agenda': _('Agenda'),
         'context': _('Background'),
         'participation': _('Participation'),
+        'proceedings': _('Proceedings'),
         'key_results': _('Key results of the workshops'),
         'conclusions': _('Conclusions and recommendations'),
         'appendix': _('Appendix: contributions to the guiding questions'),
@@ -244,7 +249,8 @@ def build(doc: ProtocolDocument) -> list[Block]:
     _ = words(doc)
     titles = chapter_titles(_)
     blocks: list[Block] = [title_block(doc), *changes(doc)]
-    numbered = [c for c in CHAPTERS if c != 'appendix']
+    told = proceedings(doc)  # the Verlauf; left out, also from the numbering, when there is nothing to tell
+    numbered = [c for c in CHAPTERS if c != 'appendix' and (c != 'proceedings' or told)]
 
     def chapter(key: str) -> None:
         label = f'{numbered.index(key) + 1}\u2002{titles[key]}' if key in numbered else titles[key]
@@ -262,12 +268,16 @@ def build(doc: ProtocolDocument) -> list[Block]:
     chapter('participation')
     blocks.extend(participation(doc))
 
+    if told:
+        chapter('proceedings')
+        blocks.extend(told)
+
     chapter('key_results')
     for n, topic in enumerate(doc.topics, start=1):
         blocks.append(Heading(2, f'{numbered.index("key_results") + 1}.{n}\u2002{topic_title(_, topic)}', outline=1))
         blocks.append(Note(topic_facts(_, topic)))
         if topic.key_results:  # none yet: the topic's heading and facts only, no placeholder line
-            blocks.append(Bullets(list(topic.key_results)))
+            blocks.append(Bullets(topic_key_results(doc, topic, n)))
         blocks.extend(stakeholder_table(doc, topic))
 
     chapter('conclusions')
@@ -298,6 +308,24 @@ def build(doc: ProtocolDocument) -> list[Block]:
     return blocks
 
 
+def topic_key_results(doc: ProtocolDocument, topic: TopicSection, n: int) -> list[str]:
+    """A topic's key results; with the protocol's option ``citations`` each followed by where its contributions
+    stand in the appendix: "(→ Anhang A.1, Fragen 1, 3)" (``n``: the topic's place, A.n)."""
+    if not doc.citations:
+        return list(topic.key_results)
+    _ = words(doc)
+    items = []
+    for number, text in enumerate(topic.key_results):
+        labels = [label.rstrip('.') for label in (topic.key_result_questions[number]
+                                                  if number < len(topic.key_result_questions) else [])]
+        if labels:
+            text += ' (' + _.ngettext('→ Appendix A.{topic}, question {labels}',
+                                      '→ Appendix A.{topic}, questions {labels}', len(labels), topic=n,
+                                      labels=', '.join(labels)) + ')'
+        items.append(text)
+    return items
+
+
 def title_block(doc: ProtocolDocument) -> TitleBlock:
     _ = words(doc)
     facts = [(_('Date'), long_date(doc, doc.date)), (_('Time'), time_range(doc)),
@@ -310,6 +338,9 @@ def title_block(doc: ProtocolDocument) -> TitleBlock:
                               else people)
     if moderators:
         facts.append((_('Moderation'), '\n'.join(moderators)))
+    if doc.representatives:
+        facts.append((_.ngettext('Representative of the organiser', 'Representatives of the organiser',
+                                 len(doc.representatives)), '\n'.join(doc.representatives)))
     facts.append((_('Participants'), str(doc.participants)))
     facts = [(label, value) for label, value in facts if value]
     checksum = _('Checksum (SHA-256) of the content: {checksum}', checksum=doc.checksum) if doc.checksum else None
@@ -332,15 +363,30 @@ def agenda(doc: ProtocolDocument) -> Agenda:
     for item in doc.agenda:
         details = []
         for b in item.breakouts:
-            who = f' – {b.moderator.line}' if b.moderator and b.moderator.line else ''
+            who = f' – {b.moderation_line}' if b.moderation_line else ''
             details.append(f'{b.label}\u2002{b.topic_title}{who}')
         rows.append(AgendaRow(time=item.time or '', title=item.title, speaker=item.speaker, details=details))
     if not rows:  # no run of show: the parallel breakouts per round at least
         for number, title in doc.rounds:
             rows.append(AgendaRow(time='', title=title, speaker=None, details=[
-                f'{b.label}\u2002{b.topic_title}' + (f' – {b.moderator.line}' if b.moderator else '')
+                f'{b.label}\u2002{b.topic_title}' + (f' – {b.moderation_line}' if b.moderation_line else '')
                 for b in doc.breakouts if b.round_number == number]))
     return Agenda(rows)
+
+
+def proceedings(doc: ProtocolDocument) -> list[Block]:
+    """The Verlauf: the lead's text (or, while there is none, the one drafted from the agenda) and who took part
+    for the organiser; nothing when there is neither."""
+    _ = words(doc)
+    blocks: list[Block] = []
+    text = doc.proceedings.strip() or draft_proceedings(doc)
+    if text:
+        blocks.append(Prose(prose(text)))
+    if doc.representatives:
+        blocks.append(Prose([_.ngettext('For the organiser, this person took part:',
+                                        'For the organiser, these people took part:', len(doc.representatives))]))
+        blocks.append(Bullets(list(doc.representatives)))
+    return blocks
 
 
 def participation(doc: ProtocolDocument) -> list[Block]:
@@ -386,9 +432,9 @@ def participation_prose(doc: ProtocolDocument) -> list[Block]:
     else:
         sentence = _.ngettext('One representative of {groups} took part in the workshop.',
                               'About {n} representatives of {groups} took part in the workshop.', n,
-                              groups=enumerate_words(_, [row.group for row in named]))
+                              groups=enumerate_words(_, [dative(doc.language, row.group) for row in named]))
     if len(named) > 1:
-        counts = [_('{n} from {group}', n=row.total, group=row.group) for row in named]
+        counts = [_('{n} from {group}', n=row.total, group=dative(doc.language, row.group)) for row in named]
         sentence += ' ' + _('Of them, {counts}.', counts=enumerate_words(_, counts))
     note = _('Counted from the joins in the app (without people the moderation removed).')
     if any(row.extra for row in doc.participation):
@@ -397,10 +443,37 @@ def participation_prose(doc: ProtocolDocument) -> list[Block]:
 
 
 def enumerate_words(_: Translate, items: list[str]) -> str:
-    """"A, B and C" in the workshop's language."""
+    """"A, B and C" in the workshop's language; "A, B and C as well as D and E" when an item has an "and" of its
+    own ("Verbände und Kammern"), so that the reader sees where one ends."""
     if len(items) < 2:
         return ''.join(items)
+    if any(re.search(r'\s(und|and)\s', item) for item in items):
+        return _('{items} as well as {last}', items=', '.join(items[:-1]), last=items[-1])
     return _('{items} and {last}', items=', '.join(items[:-1]), last=items[-1])
+
+
+def dative(language: str, group: str) -> str:
+    """A stakeholder group after "aus" ("from"): German plural nouns take their dative -n ("aus Verbänden und
+    Kammern", "aus Netzwerken"), and so does an adjective right before such a noun ("aus kommunalen Trägern").
+    A guess from the endings, for group names as organisers write them; other languages unchanged."""
+    if language != 'de':
+        return group
+    tokens = re.split(r'(\s+|/|-)', group)
+    words = [i for i, t in enumerate(tokens) if t.strip() and t not in ('/', '-')]
+    plural = set()  # nouns that close a phrase: those of -e/-el/-er take the -n, those of -n/-s have it or need none
+    for place, i in enumerate(words):
+        word = tokens[i]
+        following = tokens[words[place + 1]] if place + 1 < len(words) else ''
+        if word[:1].isupper() and not following[:1].isupper():
+            if re.search(r'[a-zäöüß](e|el|er)$', word):
+                tokens[i] = word + 'n'
+                plural.add(i)
+            elif re.search(r'[a-zäöüß](n|s)$', word):
+                plural.add(i)
+    for place, i in enumerate(words[:-1]):  # an adjective before a plural noun: "aus kommunalen Trägern"
+        if words[place + 1] in plural and re.search(r'[a-zäöüß]e$', tokens[i]) and words[place + 1] == i + 2:
+            tokens[i] += 'n'
+    return ''.join(tokens)
 
 
 def topic_facts(_: Translate, topic: TopicSection) -> str:
@@ -448,7 +521,19 @@ def contribution(_: Translate, idea: IdeaItem, *, show_dots: bool = True) -> Con
     if idea.author:
         notes.append(idea.author)
     return Contribution(text=idea.text, dots=dots_label(_, idea.dots) if idea.dots and show_dots else None,
-                        note=' · '.join(notes) or None)
+                        note=' · '.join(notes) or None, walk=gallery_walk(_, idea, show_dots=show_dots))
+
+
+def gallery_walk(_: Translate, idea: IdeaItem, *, show_dots: bool = True) -> list[str]:
+    """What later rounds' gallery walks added to an idea: their dots (apart from its own), their comments."""
+    lines = []
+    if show_dots:
+        lines += [_.ngettext('+{n} dot in the gallery walk ({round})', '+{n} dots in the gallery walk ({round})', n,
+                             round=_('Round {n}', n=number)) for number, n in idea.gallery if n]
+    for c in idea.comments:
+        where = _('Comment in the gallery walk ({round})', round=_('Round {n}', n=c.round_number))
+        lines.append(f'{where}: {c.text}' + (f' ({c.author})' if c.author else ''))
+    return lines
 
 
 def answered(topic: TopicSection, *, omit: bool = True) -> list[QuestionSection]:

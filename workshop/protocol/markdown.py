@@ -109,6 +109,8 @@ def render_markdown(doc: ProtocolDocument) -> str:
             for item in block.items:
                 extra = ', '.join(p for p in (item.dots, item.note) if p)
                 out.extend(_contribution(item, f' *({escape(extra)})*' if extra else ''))
+                # later rounds' gallery walk (after "*": a leading "+" starts no list)
+                out.extend(f'  - *{escape(line, line_start=False)}*' for line in item.walk)
             out.append('')
     return '\n'.join(out).rstrip() + '\n'
 

@@ -46,3 +46,18 @@ class ProtocolSettings(SQLModel, table=True):
     colour: str | None = Field(default=None, max_length=7)  # "#1f4e79"
     word_template: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     word_template_name: str | None = Field(default=None, max_length=200)  # the uploaded file's name
+
+
+class ServerLook(SQLModel, table=True):
+    """The server's default look of the protocol (one row, id 1, set on the admin page): a Word template, a logo and
+    a colour, used for every workshop that has none of its own (ProtocolSettings)."""
+    __tablename__ = 'server_look'
+    id: int | None = Field(default=None, primary_key=True)
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    logo_type: str | None = Field(default=None, max_length=40)
+    colour: str | None = Field(default=None, max_length=7)  # "#1f4e79"
+    word_template: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    word_template_name: str | None = Field(default=None, max_length=200)
+
+
+SERVER_LOOK_ID = 1  # the one row of server_look

@@ -580,6 +580,9 @@ def _contributions(block: layout.Contributions, s: dict[str, ParagraphStyle]) ->
                 more.append(Paragraph(_x(part).replace('\n', '<br/>'), s['idea']))
         if note and rest:
             more.append(Paragraph(note, s['idea']))
+        # later rounds' gallery walk on it (dots, comments), small and grey, one level down
+        more.extend(Paragraph(f'<font color="#5f6368">{_x(line)}</font>', s['sub_point'], bulletText='–')
+                    for line in item.walk)
         out.append(_Contribution(Paragraph(markup, s['idea'], bulletText='•'), item.dots,
                                  rule=n < len(block.items) - 1, more=more))
     out.append(Spacer(1, 4))

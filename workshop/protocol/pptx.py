@@ -1,10 +1,10 @@
 """The plenary summary ("Resümee") as slides (python-pptx), for the organiser's slide deck.
 
 Built from the same document as the protocol: a title slide (title, date and time,
-format, organiser), then per topic its key results (the breakouts' merged, then each
-guiding question's) and what got the most dots (clusters, then ideas). 16:9, one text
-box per slide; a topic that does not fit goes on over further slides ("continued"),
-measured by ``height`` before anything is placed, so that no text leaves its box and
+format, organiser), then per topic its key results (the topic level, as the protocol prints it, then each
+guiding question's that it does not say already) and what got the most dots (clusters, then ideas; nothing of
+dots when the protocol's option leaves them out). 16:9, one text box per slide; a topic that does not fit goes on
+over further slides ("continued"), measured by ``height`` before anything is placed, so that no text leaves its box and
 no box leaves the slide.
 """
 
@@ -80,13 +80,20 @@ def topic_items(doc: ProtocolDocument, topic: TopicSection) -> list[Item]:
     """What a topic's slides say, in order."""
     _ = layout.words(doc)
     items: list[Item] = []
-    questions = [q for q in topic.questions if q.key_results]
+    # the topic level first; a question's key results only as far as the topic level does not say them already
+    # (a topic level drafted from its breakouts may be its questions')
+    said = {' '.join(r.split()).casefold() for r in topic.key_results}
+    questions = [(q, [r for r in q.key_results if ' '.join(r.split()).casefold() not in said])
+                 for q in topic.questions]
+    questions = [(q, rest) for q, rest in questions if rest]
     if topic.key_results or questions:
         items.append(Item(_('Key results'), -1))
         items.extend(Item(shorten(r)) for r in topic.key_results)
-        for q in questions:
+        for q, rest in questions:
             items.append(Item(shorten(f'{q.full_label} {q.text}', 160), bold=True))
-            items.extend(Item(shorten(r), 1) for r in q.key_results)
+            items.extend(Item(shorten(r), 1) for r in rest)
+    if not doc.show_dots:  # the protocol's option: without the voting's dots, nothing ranked by them either
+        return items
     clusters = sorted((g for q in topic.questions for g in q.groups if g.heading is not None and g.dots),
                       key=lambda g: -g.dots)[:TOP_CLUSTERS]
     if clusters:

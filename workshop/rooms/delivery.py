@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from nicegui import Client, background_tasks, ui
 
 from ..bus import Subscription
-from ..events import Event, PhaseChanged, QuestionChanged, Resync, WorkshopChanged
+from ..events import Event, OpenQuestionsChanged, PhaseChanged, QuestionChanged, Resync, WorkshopChanged
 from ..models import Phase, Workshop
 from ..services.errors import N_, NotFound
 from . import board_channel
-from .state import RELOADING, RoomState, load_rooms
+from .state import RELOADING, RoomState, alongside_ideas, load_rooms
 
 if TYPE_CHECKING:
     from ..pages.boards import IdeaBoard
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 Renderer = Callable[[Event], None]
 
-WORKSHOP_ROW = frozenset({'notice', 'plenary', 'joining', 'agenda', 'summary', 'title'})  # its row read afresh
+WORKSHOP_ROW = frozenset({'notice', 'plenary', 'joining', 'agenda', 'summary', 'title', 'gong'})  # its row read afresh
 
 
 @dataclass(eq=False)
@@ -215,6 +215,9 @@ class RoomStates:
         if isinstance(event, QuestionChanged):  # the new question's ideas and dots: read once for the room
             self._reload([room], event)
             return
+        if isinstance(event, OpenQuestionsChanged):  # the opened questions' ideas: read once for the room
+            self._load_alongside(room, event)
+            return
         self._broadcast(room, event)
         self._tell(room, event)
 
@@ -276,6 +279,34 @@ class RoomStates:
                 for later in waiting:
                     self._deliver_room(room, later)
         background_tasks.create(load(), name='room states')
+
+    def _load_alongside(self, room: Room, event: OpenQuestionsChanged) -> None:
+        """Questions opened next to the current one: their ideas read once for the room, then the pages make a
+        board for each (the boards of the other questions stay as they are: nothing is sent to them)."""
+        state = room.state
+        missing = [(state.breakout_id, q) for q in state.alongside
+                   if q != state.question_id and q not in state.alongside_ideas]
+        if not missing:
+            self._tell(room, event)
+            return
+        room.waiting = []
+
+        async def load() -> None:
+            try:
+                async with self.rt.db.read_session() as session:
+                    found = await alongside_ideas(session, missing, [])
+            except Exception:
+                log.exception('reading the open questions of room %s failed', state.breakout_id)
+                found = {}
+            for (_room, q) in missing:
+                if q in state.alongside:  # still open
+                    state.alongside_ideas[q] = found.get(state.breakout_id, {}).get(q, {})
+            state.version += 1
+            waiting, room.waiting = room.waiting or [], None
+            self._tell(room, event)
+            for later in waiting:
+                self._deliver_room(room, later)
+        background_tasks.create(load(), name='open questions')
 
     def _reload_workshop(self, rooms: list[Room], event: Event) -> None:
         async def load() -> None:

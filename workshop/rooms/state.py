@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import tuple_
 from sqlalchemy.orm import aliased
@@ -21,11 +21,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..events import (
     ClustersChanged,
+    CommentChanged,
     Event,
+    GalleryDotsChanged,
+    GallerySwitched,
     IdeaChanged,
     IdeaPosted,
     KeyResultsChanged,
     MembersChanged,
+    OpenQuestionsChanged,
     PhaseChanged,
     PresenceChanged,
     QuestionChanged,
@@ -49,7 +53,7 @@ from ..models import (
     Vote,
     Workshop,
 )
-from ..services import facilitation, ideas as idea_service, votes, workshops
+from ..services import facilitation, gallery, ideas as idea_service, votes, workshops
 
 # workshop changes after which a room's state is read afresh (budgets, hidden tallies, questions)
 RELOADING = frozenset({'voting', 'structure', 'questions'})
@@ -79,6 +83,18 @@ class RoomState:
     dots_by_participant: dict[int, dict[int, int]] | None = None
     # the cluster the moderator keeps on the wall: live only, not stored (a fresh read starts without)
     wall_pin: int | None = None
+    # questions the moderator opened next to the current one that collect (facilitation.open_alongside), in order,
+    # with their ideas (hidden ones included, newest first): phones show them with the current one as tabs
+    alongside: tuple[int, ...] = ()
+    alongside_ideas: dict[int, dict[int, IdeaPublic]] = field(default_factory=dict)
+    topic_secret: str = ''  # the topic's moderator link, which follows the rounds (the lead's cockpit lists it)
+    # a later round's gallery walk (services/gallery.py): switched on, the room's gallery dots per earlier idea,
+    # each participant's (participant id -> idea id -> dots), the comments written in the room by id
+    gallery_walk: bool = False
+    gallery_dots: dict[int, int] = field(default_factory=dict)
+    gallery_mine: dict[int, dict[int, int]] = field(default_factory=dict)
+    comments: dict[int, gallery.GalleryComment] = field(default_factory=dict)
+    timer_closes: bool = False  # the running timer closes collection when it runs out
     version: int = 0  # counts the changes applied
 
     @property
@@ -88,6 +104,14 @@ class RoomState:
     @property
     def workshop_id(self) -> int:
         return self.breakout.workshop_id
+
+    @property
+    def tabs(self) -> list[int]:
+        """The questions a phone shows as tabs: the current one and those open next to it, in order (none while
+        only the current one is open)."""
+        if self.question_id is None or not any(q != self.question_id for q in self.alongside):
+            return []
+        return [q for q in self.questions if q == self.question_id or q in self.alongside]
 
     @property
     def current(self) -> QuestionPublic | None:
@@ -120,10 +144,16 @@ class RoomState:
 
     def _apply(self, event: Event) -> bool:
         on_current = getattr(event, 'question_id', None) == self.question_id
+        side = self.alongside_ideas.get(getattr(event, 'question_id', None)) if not on_current else None
         if isinstance(event, IdeaPosted):
-            if event.idea_id in self.ideas:
+            if event.idea_id in self.ideas or (side is not None and event.idea_id in side):
                 return False  # loaded with its question already
             self.idea_total += 1
+            if side is not None:  # a question open next to the current one
+                self.alongside_ideas[event.question_id] = {event.idea_id: IdeaPublic(
+                    id=event.idea_id, breakout_id=event.breakout_id, question_id=event.question_id,
+                    participant_id=event.participant_id, text=event.text, created_at=event.created_at,
+                    group=event.group), **side}
             if on_current:  # the newest first
                 self.ideas = {event.idea_id: IdeaPublic(
                     id=event.idea_id, breakout_id=event.breakout_id, question_id=event.question_id,
@@ -131,6 +161,16 @@ class RoomState:
                     group=event.group), **self.ideas}
             return True
         if isinstance(event, IdeaChanged):
+            if side is not None and event.idea_id in side:  # of a question open next to the current one
+                if event.merged_into_id is not None:
+                    self.idea_total -= 1
+                    side.pop(event.idea_id)
+                else:
+                    idea = side[event.idea_id]
+                    side[event.idea_id] = idea.model_copy(update={
+                        'text': event.text, 'hidden': event.hidden, 'group': event.group, 'marked': event.marked,
+                        'edited': idea.edited or idea.text != event.text, 'merges': event.merges})
+                return True
             if event.merged_into_id is not None:
                 self.idea_total -= 1
                 self.ideas.pop(event.idea_id, None)
@@ -160,7 +200,16 @@ class RoomState:
                 return False
             self.wall_pin = event.cluster_id
             return True
+        if isinstance(event, OpenQuestionsChanged):  # the ideas of newly opened ones are loaded by the holder
+            self.alongside = tuple(event.question_ids)
+            self.alongside_ideas = {q: i for q, i in self.alongside_ideas.items() if q in self.alongside}
+            return True
         if isinstance(event, PhaseChanged):
+            if event.question_id in self.alongside and event.phase != Phase.collect.value:
+                self.alongside = tuple(q for q in self.alongside if q != event.question_id)  # no longer collects
+                self.alongside_ideas.pop(event.question_id, None)
+                if not on_current:
+                    return True
             if not on_current:
                 return False
             self.phase = Phase(event.phase)
@@ -177,12 +226,26 @@ class RoomState:
             return True
         if isinstance(event, TimerChanged):
             self.ends_at = event.ends_at
+            self.timer_closes = event.closes
             return True
         if isinstance(event, PresenceChanged):
             self.online = event.online
             return True
         if isinstance(event, MembersChanged):
             self.members = event.members
+            return True
+        if isinstance(event, GallerySwitched):
+            self.gallery_walk = event.on
+            return True
+        if isinstance(event, GalleryDotsChanged):
+            self.gallery_dots[event.idea_id] = event.total
+            self.gallery_mine.setdefault(event.participant_id, {})[event.idea_id] = event.mine
+            return True
+        if isinstance(event, CommentChanged):
+            self.comments[event.comment_id] = gallery.GalleryComment(
+                id=event.comment_id, idea_id=event.idea_id, breakout_id=event.breakout_id,
+                participant_id=event.participant_id, text=event.text, created_at=event.created_at,
+                hidden=event.hidden)
             return True
         if isinstance(event, KeyResultsChanged):
             if event.question_id is None:
@@ -197,6 +260,26 @@ class RoomState:
         self.ideas = {i.id: i for i in ideas}
         self.dots_by_participant = dots_by_participant
         self.version += 1
+
+
+async def alongside_ideas(session: AsyncSession, side: list[tuple[int, int]], current: list[tuple[int, int]]
+                          ) -> dict[int, dict[int, dict[int, IdeaPublic]]]:
+    """Per room, the ideas of each question open next to its current one (one query, none without such)."""
+    found: dict[int, dict[int, dict[int, IdeaPublic]]] = {}
+    for breakout_id, question_id in side:
+        if (breakout_id, question_id) not in current:
+            found.setdefault(breakout_id, {})[question_id] = {}
+    pairs = [(b, q) for b, questions in found.items() for q in questions]
+    if pairs:
+        into = aliased(Idea)
+        merges = select(func.count(into.id)).where(into.merged_into_id == Idea.id).scalar_subquery()
+        for idea, m in (await session.exec(
+                select(Idea, merges).where(tuple_(Idea.breakout_id, Idea.question_id).in_(pairs),
+                                           col(Idea.merged_into_id).is_(None))
+                .order_by(col(Idea.created_at).desc(), col(Idea.id).desc()))).all():
+            found[idea.breakout_id][idea.question_id][idea.id] = \
+                idea_service.to_public(idea).model_copy(update={'merges': int(m)})
+    return found
 
 
 async def load_rooms(session: AsyncSession, breakout_ids: Iterable[int], *, online: dict[int, int] | None = None,
@@ -248,23 +331,38 @@ async def load_rooms(session: AsyncSession, breakout_ids: Iterable[int], *, onli
     cast = dict((await session.exec(select(Idea.breakout_id, func.sum(Vote.dots)).join(Vote, Vote.idea_id == Idea.id)
                                     .where(col(Idea.breakout_id).in_(ids)).group_by(Idea.breakout_id))).all())
     key_results_of: dict[int, dict[int, tuple[str, ...]]] = {i: {} for i in ids}
-    for breakout_id, question_id, key_results in (await session.exec(
-            select(BreakoutQuestion.breakout_id, BreakoutQuestion.question_id, BreakoutQuestion.key_results)
+    side: list[tuple[int, int]] = []  # (room, question) open next to the room's current question
+    for breakout_id, question_id, key_results, alongside, phase in (await session.exec(
+            select(BreakoutQuestion.breakout_id, BreakoutQuestion.question_id, BreakoutQuestion.key_results,
+                   BreakoutQuestion.alongside, BreakoutQuestion.phase)
             .where(col(BreakoutQuestion.breakout_id).in_(ids)))).all():
         if key_results:
             key_results_of[breakout_id][question_id] = tuple(key_results)
+        if alongside and Phase(phase) == Phase.collect:
+            side.append((breakout_id, question_id))
+    side_ideas = await alongside_ideas(session, side, current)
+    opened = set(side)
+    # the gallery walks of rooms of later rounds (one query, whatever the rooms)
+    walks = await gallery.of_rooms(session, [b.id for b, round_, *_ in rows if round_.number > 1])
     states = {}
     for breakout, round_, topic, stored in rows:
         questions = {q.id: workshops.question_public(q) for q in question_rows if q.topic_id == breakout.topic_id}
         states[breakout.id] = RoomState(
             workshop=workshop, breakout=workshops.breakout_public(breakout, round_, topic),
-            moderator_secret=breakout.moderator_secret, questions=questions,
+            moderator_secret=breakout.moderator_secret, topic_secret=topic.moderator_secret, questions=questions,
             budgets={q.id: votes.budget_for(workshop, q) for q in question_rows if q.topic_id == breakout.topic_id},
             question_id=breakout.current_question_id,
             phase=facilitation.stored_phase(breakout.current_question_id, stored), ends_at=breakout.timer_ends_at,
+            timer_closes=breakout.timer_closes,
             members=int(members.get(breakout.id, 0)), online=(online or {}).get(breakout.id, 0),
             dots_cast=int(cast.get(breakout.id) or 0), idea_total=int(totals.get(breakout.id, 0)),
             ideas={i.id: i for i in ideas[breakout.id]}, key_results=tuple(breakout.key_results),
             question_results=key_results_of[breakout.id], clusters=tuple(clusters[breakout.id]),
-            dots_by_participant=mine[breakout.id] if with_dots else None)
+            dots_by_participant=mine[breakout.id] if with_dots else None, gallery_walk=breakout.gallery_walk)
+        states[breakout.id].alongside = tuple(q for q in questions if (breakout.id, q) in opened)
+        states[breakout.id].alongside_ideas = side_ideas.get(breakout.id, {})
+        if breakout.id in walks:
+            walk = walks[breakout.id]
+            state = states[breakout.id]
+            state.gallery_dots, state.gallery_mine, state.comments = walk.totals, walk.mine, walk.comments
     return states

@@ -1,4 +1,5 @@
-"""The instance admin (secret link ``/admin/{secret}``): creating workshops and listing them.
+"""The instance admin (secret link ``/admin/{secret}``): creating workshops and listing them, and the server's
+look of the protocol (a Word template, a logo, a colour) for workshops without their own.
 
 The admin secret comes from the settings (``WORKSHOP_ADMIN_SECRET`` or the one made on first
 start); without one configured, every admin request is refused.
@@ -10,12 +11,16 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from ..db import Database
 from ..i18n import LANGUAGES
-from ..limits import QUESTION_MAX, TITLE_MAX
+from ..limits import QUESTION_MAX, TITLE_MAX, WORD_TEMPLATE_MAX_BYTES
 from ..models import WorkshopStatus
+from ..protocol.models import SERVER_LOOK_ID, ServerLook
 from ..templates import TemplateError, TopicSpec, WorkshopTemplate, available_templates, load_template
 from .errors import N_, Forbidden, Invalid, NotFound
+from .protocol import check_word_template, clean_colour, logo_type
 from .text import clean_optional, clean_text
 from .workshops import WorkshopLinks, create_from_template, list_workshops as _list_workshops
 
@@ -87,3 +92,74 @@ def _template(name: str) -> WorkshopTemplate:
         return load_template(name)
     except TemplateError as e:
         raise Invalid(N_('The template {name} cannot be used: {error}'), name=name, error=str(e)) from e
+
+
+# --- the server's look of the protocol -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServerLookInfo:
+    word_template_name: str | None  # None: no server-wide Word template
+    colour: str | None
+    has_logo: bool
+
+
+async def server_look(db: Database, *, configured_secret: str | None, secret: str | None) -> ServerLookInfo:
+    check_admin(configured_secret, secret)
+    async with db.session() as session:
+        look = await session.get(ServerLook, SERVER_LOOK_ID)
+    return _info(look)
+
+
+def _info(look: ServerLook | None) -> ServerLookInfo:
+    if look is None:
+        return ServerLookInfo(None, None, False)
+    return ServerLookInfo(look.word_template_name if look.word_template else None, look.colour, bool(look.logo))
+
+
+async def _server_look(session: AsyncSession) -> ServerLook:
+    look = await session.get(ServerLook, SERVER_LOOK_ID)
+    if look is None:
+        look = ServerLook(id=SERVER_LOOK_ID)
+        session.add(look)
+    return look
+
+
+async def set_server_word_template(db: Database, *, configured_secret: str | None, secret: str | None,
+                                   content: bytes | None, filename: str | None = None) -> ServerLookInfo:
+    """The Word template (.docx or .dotx) of every workshop's DOCX protocol that has none of its own; ``None``
+    removes it."""
+    check_admin(configured_secret, secret)
+    if content:
+        if len(content) > WORD_TEMPLATE_MAX_BYTES:
+            raise Invalid(N_('The Word template is too large: at most {n} MB.'), n=WORD_TEMPLATE_MAX_BYTES // 1_000_000)
+        check_word_template(content)
+    async with db.transaction() as session:
+        look = await _server_look(session)
+        look.word_template = content or None
+        look.word_template_name = ((filename or '').strip()[-200:] or 'template.docx') if content else None
+        info = _info(look)
+    return info
+
+
+async def set_server_colour(db: Database, *, configured_secret: str | None, secret: str | None,
+                            colour: str | None) -> ServerLookInfo:
+    """The colour of the PDF's headings and rules for workshops without their own; empty: the app's blue."""
+    check_admin(configured_secret, secret)
+    value = clean_colour(colour)
+    async with db.transaction() as session:
+        look = await _server_look(session)
+        look.colour = value
+        info = _info(look)
+    return info
+
+
+async def set_server_logo(db: Database, *, configured_secret: str | None, secret: str | None,
+                          content: bytes | None) -> ServerLookInfo:
+    """The logo (PNG or JPEG) on the title block of protocols whose workshop has none; ``None`` removes it."""
+    check_admin(configured_secret, secret)
+    media_type = logo_type(content) if content else None
+    async with db.transaction() as session:
+        look = await _server_look(session)
+        look.logo, look.logo_type = content or None, media_type
+        info = _info(look)
+    return info

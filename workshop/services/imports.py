@@ -21,7 +21,9 @@ from ..models import (
     Breakout,
     BreakoutQuestion,
     Cluster,
+    Comment,
     Conclusion,
+    GalleryDot,
     HideReason,
     Idea,
     IdeaSource,
@@ -38,7 +40,7 @@ from ..models import (
 from ..protocol.archive import parse_timestamp as _ts_in, validate_archive
 from ..protocol.models import ProtocolSettings
 from .codes import new_join_code, new_secret
-from .workshops import BreakoutLinks, WorkshopLinks
+from .workshops import BreakoutLinks, TopicLinks, WorkshopLinks
 
 
 async def import_archive(db: Database, data: dict[str, Any]) -> int:
@@ -62,8 +64,11 @@ async def links_of(db: Database, workshop_id: int) -> WorkshopLinks:
             select(Breakout, Round, Topic).join(Round, Round.id == Breakout.round_id)
             .join(Topic, Topic.id == Breakout.topic_id).where(Breakout.workshop_id == workshop_id)
             .order_by(col(Round.number), col(Topic.number), col(Breakout.id)))).all()
+        topics = (await session.exec(select(Topic).where(Topic.workshop_id == workshop_id)
+                                     .order_by(col(Topic.number)))).all()
     return WorkshopLinks(workshop.id, workshop.title, workshop.join_code, workshop.lead_secret, [
-        BreakoutLinks(b.id, b.label, t.title, b.moderator_name, b.moderator_secret) for b, _r, t in rows])
+        BreakoutLinks(b.id, b.label, t.title, b.moderator_name, b.moderator_secret) for b, _r, t in rows],
+        [TopicLinks(t.number, t.title, t.moderator_secret) for t in topics])
 
 
 async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
@@ -78,7 +83,8 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
         dots_per_question=s['dots_per_question'], max_dots_per_idea=s['max_dots_per_idea'],
         hide_tallies=s['hide_tallies'], name_authors=s['name_authors'], joining_locked=s['joining_locked'],
         require_new_topic=s['require_new_topic'], plenary=live['plenary'], summary_topic=live['summary_topic'],
-        notice=live['notice'], notice_at=_ts_in(live['notice_at']),
+        notice=live['notice'], notice_at=_ts_in(live['notice_at']), notice_until=_ts_in(live.get('notice_until')),
+        gong=live.get('gong', False),
         join_code=new_join_code(), lead_secret=new_secret(),
     )
     privacy = w.get('privacy')
@@ -90,6 +96,9 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
     workshop.protocol_dots = options.get('dots', True)
     workshop.protocol_omit_unanswered = options.get('omit_unanswered', True)
     workshop.protocol_participation_prose = options.get('participation_prose', True)
+    workshop.protocol_citations = options.get('citations', False)
+    workshop.proceedings = w.get('proceedings', '')  # the Verlauf (#15): absent in older archives
+    workshop.representatives = list(w.get('representatives', []))
     session.add(workshop)
     await session.flush()
     if w['logo'] is not None:
@@ -97,7 +106,8 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
                                      logo_type=w['logo']['media_type']))
 
     rounds = {r['number']: Round(workshop_id=workshop.id, number=r['number'], title=r['title']) for r in w['rounds']}
-    topics = {t['number']: Topic(workshop_id=workshop.id, number=t['number'], title=t['title']) for t in w['topics']}
+    topics = {t['number']: Topic(workshop_id=workshop.id, number=t['number'], title=t['title'],
+                                 key_results=list(t.get('key_results', []))) for t in w['topics']}
     session.add_all([*rounds.values(), *topics.values()])
     await session.flush()
     questions: dict[int, Question] = {}
@@ -125,20 +135,29 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
                 moderator_organisation=moderator.get('organisation'), moderator_secret=new_secret(),
                 current_question_id=questions[b['current_question']].id if b['current_question'] else None,
                 key_results=list(b['key_results']), timer_ends_at=_ts_in(timer.get('ends_at')),
-                timer_seconds=timer.get('seconds'))
+                timer_seconds=timer.get('seconds'), timer_closes=timer.get('closes', False),
+                gallery_walk=b.get('gallery_walk', False),
+                co_moderators=[{'name': c['name'], 'organisation': c['organisation']}
+                               for c in b.get('co_moderators', [])])
     session.add_all(breakouts.values())
     await session.flush()
 
     ideas: dict[int, Idea] = {}
     merges: list[tuple[int, int]] = []
     pending_votes: list[tuple[int, dict[str, Any]]] = []
+    cited: list[tuple[Any, dict[str, Any]]] = [(topics[t['number']], t) for t in w['topics']]  # row, its data
+    cited.extend((breakouts[b['id']], b) for r in w['rounds'] for b in r['breakouts'])
+    pending_gallery: list[tuple[int, dict[str, Any]]] = []  # a gallery walk's dots and comments (#16)
+    pending_comments: list[tuple[int, dict[str, Any]]] = []
     for r in w['rounds']:
         for b in r['breakouts']:
             for q in b['questions']:
                 if q['phase'] != Phase.collect.value or q['key_results']:
-                    session.add(BreakoutQuestion(breakout_id=breakouts[b['id']].id,
-                                                 question_id=questions[q['question']].id, phase=Phase(q['phase']),
-                                                 key_results=list(q['key_results'])))
+                    state = BreakoutQuestion(breakout_id=breakouts[b['id']].id,
+                                             question_id=questions[q['question']].id, phase=Phase(q['phase']),
+                                             key_results=list(q['key_results']))
+                    session.add(state)
+                    cited.append((state, q))
                 session.add_all([Cluster(breakout_id=breakouts[b['id']].id, question_id=questions[q['question']].id,
                                          title=c['title'], colour=c['colour'], position=c['position'])
                                  for c in q['clusters']])  # in the archive's order: ties of position keep it
@@ -155,11 +174,23 @@ async def _create(session: AsyncSession, w: dict[str, Any]) -> int:
                     if i['merged_into'] is not None:
                         merges.append((i['id'], i['merged_into']))
                     pending_votes.extend((i['id'], v) for v in i['votes'])
+                    pending_gallery.extend((i['id'], d) for d in i.get('gallery', []))
+                    pending_comments.extend((i['id'], c) for c in i.get('comments', []))
     await session.flush()
     for idea_id, target in merges:
         ideas[idea_id].merged_into_id = ideas[target].id
+    for row, part in cited:  # the ideas each key result rests on, now that they have their ids
+        if part.get('key_result_sources'):
+            row.key_result_sources = [[ideas[i].id for i in entry] for entry in part['key_result_sources']]
     session.add_all([Vote(idea_id=ideas[idea_id].id, participant_id=participants[v['participant']].id, dots=v['dots'],
                           created_at=_ts_in(v['created_at'])) for idea_id, v in pending_votes])
+    session.add_all([GalleryDot(idea_id=ideas[idea_id].id, participant_id=participants[d['participant']].id,
+                                breakout_id=breakouts[d['breakout']].id, dots=d['dots'],
+                                created_at=_ts_in(d['created_at'])) for idea_id, d in pending_gallery])
+    session.add_all([Comment(idea_id=ideas[idea_id].id, breakout_id=breakouts[c['breakout']].id,
+                             participant_id=participants[c['author']].id if c['author'] else None, text=c['text'],
+                             created_at=_ts_in(c['created_at']), hidden=c['hidden'])
+                     for idea_id, c in pending_comments])
     for p in w['participants']:
         for a in p['attendance']:
             breakout = breakouts[a['breakout']]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
-from ..db import Database
+from ..db import Database, server_now
 from ..events import IdeaChanged, RoundChanged, WorkshopChanged
 from ..limits import NOTICE_MAX
-from ..models import AgendaItem, Breakout, HideReason, Idea, Participant, Round, Topic, utcnow
+from ..models import AgendaItem, AgendaKind, Breakout, HideReason, Idea, Participant, Round, Topic, Workshop, utcnow
 from .access import led_workshop
 from .errors import N_, Invalid, NotFound
 from .text import clean_optional
@@ -38,7 +39,7 @@ async def open_round(db: Database, bus: Bus, *, lead_secret: str, round_number: 
                 workshop.current_agenda_item_id = item
                 fields.append('agenda')
             if workshop.notice:
-                workshop.notice, workshop.notice_at = None, None
+                workshop.notice, workshop.notice_at, workshop.notice_until = None, None, None
                 fields.append('notice')
     if changed:
         await bus.publish(RoundChanged(workshop_id=workshop.id, round_id=round_.id, round_number=round_.number))
@@ -84,15 +85,67 @@ async def next_agenda_item(db: Database, bus: Bus, *, lead_secret: str) -> int |
     return await set_agenda_item(db, bus, lead_secret=lead_secret, item_id=target)
 
 
-async def send_notice(db: Database, bus: Bus, *, lead_secret: str, text: str | None) -> str | None:
-    """A notice on every phone and wall ("break ends in 5 minutes"); empty clears it."""
+NOTICE_MINUTES = (5, 10, 15)  # what the lead page offers for a notice's lifetime (besides: until cleared)
+NOTICE_MINUTES_MAX = 240
+
+
+async def send_notice(db: Database, bus: Bus, *, lead_secret: str, text: str | None,
+                      minutes: int | None = None) -> str | None:
+    """A notice on every phone and wall ("break ends in 5 minutes"); empty clears it. With ``minutes`` it goes
+    by itself after that long (database time, as timers): screens drop it then, and nobody sees it afterwards."""
+    if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)
+                                or not 1 <= minutes <= NOTICE_MINUTES_MAX):
+        raise Invalid(N_('A notice can stay between 1 and {max} minutes.'), max=NOTICE_MINUTES_MAX)
     text = clean_optional(text, max_length=NOTICE_MAX, field=N_('Notice'))
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
         workshop.notice = text
         workshop.notice_at = utcnow() if text else None
+        workshop.notice_until = await server_now(session) + dt.timedelta(minutes=minutes) \
+            if text and minutes else None
     await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('notice',)))
     return text
+
+
+def shown_notice(workshop: Workshop, now: dt.datetime | None = None) -> str | None:
+    """The notice as screens show it: none once its time is over (a page loaded later must not show it,
+    whether or not the database was cleared yet)."""
+    if not workshop.notice:
+        return None
+    until = aware(workshop.notice_until)
+    return workshop.notice if until is None or until > (now or utcnow()) else None
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored moment as timezone-aware UTC (SQLite returns them naive)."""
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+async def clear_expired_notices(db: Database, bus: Bus) -> list[int]:
+    """Clear the notices whose time is over, in the database (the lead's cockpit, the archive): once, whichever
+    app instance gets here first (a conditional update). Returns the workshops whose notice was cleared."""
+    async with db.session() as session:
+        now = await server_now(session)
+        due = list((await session.exec(select(Workshop.id, Workshop.notice_until).where(
+            col(Workshop.notice_until).is_not(None), col(Workshop.notice_until) <= now))).all())
+    cleared = []
+    for workshop_id, until in due:
+        async with db.transaction() as session:
+            won = (await session.exec(update(Workshop).where(Workshop.id == workshop_id,
+                                                             Workshop.notice_until == until)
+                                      .values(notice=None, notice_at=None, notice_until=None))).rowcount
+        if won:
+            cleared.append(workshop_id)
+            await bus.publish(WorkshopChanged(workshop_id=workshop_id, fields=('notice',)))
+    return cleared
+
+
+async def set_gong(db: Database, bus: Bus, *, lead_secret: str, gong: bool) -> None:
+    """A short gong on the walls when their timer ends (never on phones)."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        workshop.gong = bool(gong)
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('gong',)))
 
 
 async def set_joining_locked(db: Database, bus: Bus, *, lead_secret: str, locked: bool) -> None:
@@ -113,7 +166,9 @@ async def set_plenary(db: Database, bus: Bus, *, lead_secret: str, plenary: bool
 
 
 async def set_summary_topic(db: Database, bus: Bus, *, lead_secret: str, topic_number: int | None) -> int | None:
-    """The plenary summary ("Resümee"): which topic the plenary wall presents (None: none)."""
+    """The plenary summary ("Resümee"): which topic the plenary wall presents (None: none). Starting it moves
+    the run of show to the agenda's summary item, if it has one and is not there yet."""
+    fields = ['summary']
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
         if topic_number is not None:
@@ -122,8 +177,15 @@ async def set_summary_topic(db: Database, bus: Bus, *, lead_secret: str, topic_n
             if topic is None:
                 raise NotFound(N_('There is no topic {n}.'), n=topic_number)
             workshop.plenary = True
+            if workshop.summary_topic is None:
+                item = (await session.exec(select(AgendaItem.id).where(
+                    AgendaItem.workshop_id == workshop.id, AgendaItem.kind == AgendaKind.summary)
+                    .order_by(col(AgendaItem.position)))).first()
+                if item is not None and item != workshop.current_agenda_item_id:
+                    workshop.current_agenda_item_id = item
+                    fields.append('agenda')
         workshop.summary_topic = topic_number
-    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('summary',)))
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=tuple(fields)))
     return topic_number
 
 

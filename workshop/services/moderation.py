@@ -7,10 +7,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
-from ..models import Breakout, Question
+from ..events import OpenQuestionsChanged
+from ..models import Breakout, Phase, Question
 from .access import moderated_breakout
 from .errors import N_, Invalid
-from .facilitation import breakout_question, question_changed
+from .facilitation import alongside_ids, breakout_question, question_changed
 
 
 async def breakout_by_secret(session: AsyncSession, secret: str | None) -> Breakout:
@@ -25,12 +26,22 @@ async def set_question(db: Database, bus: Bus, *, secret: str, question_id: int)
             raise Invalid(N_('This guiding question does not belong to this breakout.'))
         changed = breakout.current_question_id != question.id
         # both are opened now (services/ideas.py): ideas a phone wrote for the one before still reach it
-        for opened in {breakout.current_question_id, question.id} - {None}:
-            await breakout_question(session, breakout.id, opened)
+        rows = {opened: await breakout_question(session, breakout.id, opened)
+                for opened in {breakout.current_question_id, question.id} - {None}}
+        before = rows.get(breakout.current_question_id) if changed else None
+        opened = None
+        if before is not None and rows[question.id].alongside and not before.alongside \
+                and before.phase == Phase.collect:
+            # moving among the questions open at once keeps them all open on the phones
+            before.alongside = True
+            await session.flush()
+            opened = OpenQuestionsChanged(workshop_id=breakout.workshop_id, breakout_id=breakout.id,
+                                          question_ids=await alongside_ids(session, breakout.id))
         breakout.current_question_id = question.id
         event = await question_changed(session, breakout, question) if changed else None
-    if event is not None:
-        await bus.publish(event)
+    for published in (event, opened):
+        if published is not None:
+            await bus.publish(published)
     return question.id
 
 

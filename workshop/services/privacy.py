@@ -12,10 +12,10 @@ Anonymising keeps what the minutes need and nothing that points to a person:
 * participants lose name, organisation and their token (the phone's cookie no longer
   resolves to them); their stakeholder group stays, so the participation counts per
   group stay right, and so do their room choices (the head count per room);
-* ideas lose their author (``participant_id``);
+* ideas lose their author (``participant_id``), and so do the comments of a gallery walk;
 * votes are summed per idea and held by one placeholder participant per workshop
   (marked removed, so it is no person in any count and can never act): the dots per
-  idea stay, who gave them is gone;
+  idea stay, who gave them is gone; a gallery walk's dots likewise, per idea and room;
 * frozen protocol versions: their stored archive is scrubbed the same way (names,
   organisations and authors removed, votes summed) and its checksum recomputed.
 
@@ -38,7 +38,7 @@ from ..bus import Bus
 from ..db import Database
 from ..events import WorkshopChanged
 from ..limits import RETENTION_MAX_DAYS
-from ..models import Breakout, Idea, Participant, Vote, Workshop, WorkshopStatus, utcnow
+from ..models import Breakout, Comment, GalleryDot, Idea, Participant, Vote, Workshop, WorkshopStatus, utcnow
 from .access import led_workshop
 from .codes import new_secret
 from .errors import N_, Invalid, NotFound
@@ -177,9 +177,28 @@ async def _anonymise(session: AsyncSession, workshop: Workshop, now: dt.datetime
             else:
                 session.add(Vote(idea_id=idea_id, participant_id=placeholder.id, dots=int(dots), created_at=now))
 
-    # ideas: no author
+    # a gallery walk's dots: likewise, one row per idea and room
+    gallery_totals = (await session.exec(
+        select(GalleryDot.idea_id, GalleryDot.breakout_id, func.sum(GalleryDot.dots))
+        .where(col(GalleryDot.participant_id).in_(people or [-1]))
+        .group_by(GalleryDot.idea_id, GalleryDot.breakout_id))).all()
+    if gallery_totals:
+        placeholder = await _placeholder(session, workshop.id)
+        existing_dots = {(d.idea_id, d.breakout_id): d for d in (await session.exec(select(GalleryDot).where(
+            GalleryDot.participant_id == placeholder.id))).all()}
+        await session.exec(delete(GalleryDot).where(col(GalleryDot.participant_id).in_(people)))
+        for idea_id, breakout_id, dots in gallery_totals:
+            if (idea_id, breakout_id) in existing_dots:
+                existing_dots[(idea_id, breakout_id)].dots += int(dots)
+            else:
+                session.add(GalleryDot(idea_id=idea_id, breakout_id=breakout_id, participant_id=placeholder.id,
+                                       dots=int(dots), created_at=now))
+
+    # ideas and comments: no author
     unlinked = (await session.exec(update(Idea).where(col(Idea.participant_id).in_(participant_ids or [-1]))
                                    .values(participant_id=None))).rowcount or 0
+    await session.exec(update(Comment).where(col(Comment.participant_id).in_(participant_ids or [-1]))
+                       .values(participant_id=None))
 
     # participants: no name, no organisation, no token anybody holds
     for participant in (await session.exec(select(Participant).where(col(Participant.id).in_(people or [-1])))).all():
@@ -237,16 +256,31 @@ def scrub_archive(data: dict[str, Any]) -> dict[str, Any]:
     ideas = [idea for round_ in workshop.get('rounds', []) for breakout in round_.get('breakouts', [])
              for question in breakout.get('questions', []) for idea in question.get('ideas', [])]
     holder = None
+
+    def holder_id(created_at: str) -> int:
+        nonlocal holder
+        if holder is None:
+            holder = max((p['id'] for p in people), default=0) + 1
+            people.append({'id': holder, 'name': None, 'organisation': None, 'group': None,
+                           'created_at': created_at, 'removed': True, 'attendance': []})
+        return holder
+
     for idea in ideas:
         idea['author'] = None
         if idea.get('votes'):
-            if holder is None:
-                holder = max((p['id'] for p in people), default=0) + 1
-                people.append({'id': holder, 'name': None, 'organisation': None, 'group': None,
-                               'created_at': min(v['created_at'] for v in idea['votes']), 'removed': True,
-                               'attendance': []})
+            holder_id(min(v['created_at'] for v in idea['votes']))
             idea['votes'] = [{'participant': holder, 'dots': sum(int(v['dots']) for v in idea['votes']),
                               'created_at': min(v['created_at'] for v in idea['votes'])}]
+        for comment in idea.get('comments', []):  # a gallery walk's (#16)
+            comment['author'] = None
+        if idea.get('gallery'):  # a gallery walk's dots: summed per room
+            rooms: dict[int, list[dict[str, Any]]] = {}
+            for dot in idea['gallery']:
+                rooms.setdefault(dot['breakout'], []).append(dot)
+            holder_id(min(d['created_at'] for d in idea['gallery']))
+            idea['gallery'] = [{'breakout': room, 'participant': holder, 'dots': sum(int(d['dots']) for d in dots),
+                                'created_at': min(d['created_at'] for d in dots)}
+                               for room, dots in sorted(rooms.items())]
     return data
 
 

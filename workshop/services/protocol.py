@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..bus import Bus
 from ..db import Database
-from ..events import KeyResultsChanged, WorkshopChanged
+from ..events import WorkshopChanged
 from ..limits import (
     CONCLUSION_TEXT_MAX,
     CONCLUSION_TITLE_MAX,
@@ -28,15 +28,15 @@ from ..limits import (
     LOGO_MAX_BYTES,
     WORD_TEMPLATE_MAX_BYTES,
 )
-from ..models import Breakout, Conclusion, Participant, utcnow
+from ..models import Conclusion, Participant, utcnow
 from ..protocol import archive
 from ..protocol.document import ProtocolDocument, as_utc, load_document
 from ..protocol.layout import file_name
-from ..protocol.models import ProtocolSettings, ProtocolVersion
+from ..protocol.models import SERVER_LOOK_ID, ProtocolSettings, ProtocolVersion, ServerLook
 from ..protocol.render import FORMATS, FROZEN, Export, Runner, inline, render_all
+from . import results
 from .access import led_workshop
 from .errors import N_, NP_, Invalid, NotFound, ServiceError
-from .results import clean_bullets
 from .text import clean_text
 
 LOGO_MAX_PIXELS = 6000
@@ -158,17 +158,9 @@ async def set_participation_extra(db: Database, bus: Bus, *, lead_secret: str, g
 
 async def set_key_results(db: Database, bus: Bus, *, lead_secret: str, breakout_id: int,
                           items: list[str]) -> list[str]:
-    """The lead moderator edits a breakout's key results (the protocol merges the rounds of a topic)."""
-    bullets = clean_bullets(items)
-    async with db.transaction() as session:
-        workshop = await led_workshop(session, lead_secret)
-        breakout = await session.get(Breakout, breakout_id)
-        if breakout is None or breakout.workshop_id != workshop.id:
-            raise NotFound(N_('This breakout does not exist.'))
-        breakout.key_results = bullets
-    await bus.publish(KeyResultsChanged(workshop_id=workshop.id, breakout_id=breakout_id, question_id=None,
-                                        key_results=tuple(bullets)))
-    return bullets
+    """The lead moderator edits a breakout's key results (each keeps the ideas it rests on)."""
+    return await results.set_breakout_results(db, bus, lead_secret=lead_secret, breakout_id=breakout_id,
+                                              items=items)
 
 
 async def set_name_authors(db: Database, bus: Bus, *, lead_secret: str, name_authors: bool) -> None:
@@ -222,6 +214,24 @@ async def _settings(session: AsyncSession, workshop_id: int) -> ProtocolSettings
 _HEX = re.compile(r'#?([0-9a-fA-F]{6})')
 
 
+def clean_colour(colour: str | None) -> str | None:
+    """"#1f4e79" from "1F4E79" or "#1f4e79"; empty: None (the app's blue)."""
+    value = (colour or '').strip()
+    if not value:
+        return None
+    match = _HEX.fullmatch(value)
+    if match is None:
+        raise Invalid(N_('The colour must be a hex colour such as #1f4e79.'))
+    return '#' + match.group(1).lower()
+
+
+def logo_type(content: bytes) -> str:
+    """The media type of a logo that may be used (PNG or JPEG, not too large), or ``Invalid``."""
+    if len(content) > LOGO_MAX_BYTES:
+        raise Invalid(N_('The logo is too large: at most {n} MB.'), n=LOGO_MAX_BYTES // 1_000_000)
+    return _image_type(content)
+
+
 async def set_colour(db: Database, bus: Bus, *, lead_secret: str, colour: str | None) -> str | None:
     """The organisation's colour for the PDF's headings and rules ("#1f4e79"); empty: the app's blue."""
     value = (colour or '').strip()
@@ -264,6 +274,11 @@ def _check_word_template(content: bytes) -> None:
                          'once more.')) from None
 
 
+def check_word_template(content: bytes) -> None:
+    """``Invalid`` unless ``content`` is a Word document or template python-docx can use."""
+    _check_word_template(content)
+
+
 async def set_word_template(db: Database, bus: Bus, *, lead_secret: str, content: bytes | None,
                             filename: str | None = None) -> None:
     """The organisation's Word template (.docx or .dotx with its styles, header, footer and logo) that the DOCX
@@ -285,6 +300,12 @@ async def word_template_name(session: AsyncSession, workshop_id: int) -> str | N
     """The file name of the workshop's Word template (None: none uploaded)."""
     return (await session.exec(select(ProtocolSettings.word_template_name)
                                .where(ProtocolSettings.workshop_id == workshop_id))).first()
+
+
+async def server_word_template_name(session: AsyncSession) -> str | None:
+    """The file name of the server's Word template (admin page), which workshops without their own use."""
+    look = await session.get(ServerLook, SERVER_LOOK_ID)
+    return look.word_template_name if look is not None and look.word_template else None
 
 
 # --- final versions ----------------------------------------------------------------------------------

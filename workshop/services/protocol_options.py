@@ -14,8 +14,9 @@ from ..db import Database
 from ..events import WorkshopChanged
 from ..limits import QUESTION_SUMMARY_MAX
 from ..models import Question, Topic
-from .access import led_workshop
+from .access import led_workshop, moderated_breakout
 from .errors import N_, NotFound
+from .facilitation import question_of_breakout
 from .text import clean_text
 
 
@@ -24,6 +25,7 @@ class ProtocolOptions:
     dots: bool = True  # the dots and charts of the voting
     omit_unanswered: bool = True  # questions without contributions are left out
     participation_prose: bool = True  # "rund 40 Vertreterinnen und Vertreter aus …" instead of a table
+    citations: bool = False  # each topic key result refers to its contributions in the appendix
 
 
 def _changed(workshop_id: int) -> WorkshopChanged:
@@ -31,7 +33,8 @@ def _changed(workshop_id: int) -> WorkshopChanged:
 
 
 async def set_options(db: Database, bus: Bus, *, lead_secret: str, dots: bool | None = None,
-                      omit_unanswered: bool | None = None, participation_prose: bool | None = None) -> ProtocolOptions:
+                      omit_unanswered: bool | None = None, participation_prose: bool | None = None,
+                      citations: bool | None = None) -> ProtocolOptions:
     """Change the options given (``None`` leaves one as it is); returns all of them."""
     async with db.transaction() as session:
         workshop = await led_workshop(session, lead_secret)
@@ -41,8 +44,10 @@ async def set_options(db: Database, bus: Bus, *, lead_secret: str, dots: bool | 
             workshop.protocol_omit_unanswered = bool(omit_unanswered)
         if participation_prose is not None:
             workshop.protocol_participation_prose = bool(participation_prose)
+        if citations is not None:
+            workshop.protocol_citations = bool(citations)
         options = ProtocolOptions(workshop.protocol_dots, workshop.protocol_omit_unanswered,
-                                  workshop.protocol_participation_prose)
+                                  workshop.protocol_participation_prose, workshop.protocol_citations)
     await bus.publish(_changed(workshop.id))
     return options
 
@@ -61,6 +66,20 @@ async def set_question_summary(db: Database, bus: Bus, *, lead_secret: str, ques
             raise NotFound(N_('This guiding question does not exist (any more).'))
         question.summary = text
     await bus.publish(_changed(workshop.id))
+    return text
+
+
+async def set_question_summary_by_moderator(db: Database, bus: Bus, *, secret: str, question_id: int,
+                                            text: str | None) -> str:
+    """``set_question_summary`` by a moderator of the question's topic (any round: the summary is the topic's),
+    next to the question's key results on the moderator page."""
+    async with db.transaction() as session:
+        breakout = await moderated_breakout(session, secret)  # who asks first: a stranger learns nothing
+        text = clean_text(text, max_length=QUESTION_SUMMARY_MAX, min_length=0, multiline=True,
+                          field=N_('Summary of the answers'))
+        question = await question_of_breakout(session, breakout, question_id)
+        question.summary = text
+    await bus.publish(_changed(breakout.workshop_id))
     return text
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..bus import Bus
 from ..db import Database
 from ..events import WorkshopChanged
-from ..models import Breakout
+from ..models import Breakout, Topic
 from .access import led_workshop
 from .codes import new_secret
 from .errors import N_, NotFound
@@ -24,6 +24,18 @@ async def rotate_moderator_secret(db: Database, bus: Bus, *, lead_secret: str, b
         if breakout is None or breakout.workshop_id != workshop.id:
             raise NotFound(N_('This breakout does not exist.'))
         breakout.moderator_secret = secret = new_secret()
+    await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('links',)))
+    return secret
+
+
+async def rotate_topic_secret(db: Database, bus: Bus, *, lead_secret: str, topic_id: int) -> str:
+    """A new moderator link for one topic (the one that follows the rounds); returns the new secret."""
+    async with db.transaction() as session:
+        workshop = await led_workshop(session, lead_secret)
+        topic = await session.get(Topic, topic_id)
+        if topic is None or topic.workshop_id != workshop.id:
+            raise NotFound(N_('This topic does not exist (any more).'))
+        topic.moderator_secret = secret = new_secret()
     await bus.publish(WorkshopChanged(workshop_id=workshop.id, fields=('links',)))
     return secret
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -40,12 +40,21 @@ class BreakoutLinks:
 
 
 @dataclass(frozen=True)
+class TopicLinks:
+    """A topic's moderator link, which opens its breakout of the current round: one link for the day."""
+    number: int
+    title: str
+    moderator_secret: str
+
+
+@dataclass(frozen=True)
 class WorkshopLinks:
     workshop_id: int
     title: str
     join_code: str
     lead_secret: str
     breakouts: list[BreakoutLinks]
+    topics: list[TopicLinks] = field(default_factory=list)
 
 
 async def create_from_template(db: Database, *, template: WorkshopTemplate, template_name: str | None = None,
@@ -112,7 +121,8 @@ async def _create(session: AsyncSession, *, template: WorkshopTemplate, template
                                round_id=rounds[item.round - 1].id if item.round else None))
     workshop.current_round_id = rounds[0].id
     await session.flush()
-    return WorkshopLinks(workshop.id, workshop.title, workshop.join_code, workshop.lead_secret, links)
+    return WorkshopLinks(workshop.id, workshop.title, workshop.join_code, workshop.lead_secret, links,
+                         [TopicLinks(t.number, t.title, t.moderator_secret) for t in topics])
 
 
 def _questions(topic_id: int, specs: list) -> list[Question]:
@@ -212,6 +222,8 @@ def breakout_public(breakout: Breakout, round_: Round, topic: Topic) -> Breakout
         topic_id=topic.id, topic_number=topic.number, topic_title=topic.title, label=breakout.label,
         moderator_name=breakout.moderator_name, moderator_organisation=breakout.moderator_organisation,
         current_question_id=breakout.current_question_id,
+        co_moderators=[', '.join(p for p in (c.get('name'), c.get('organisation')) if p)
+                       for c in (breakout.co_moderators or []) if isinstance(c, dict)],
     )
 
 

@@ -11,10 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ...bus import Bus
 from ...db import Database
 from ...events import RoundChanged
-from ...limits import QUESTION_MAX, ROUNDS_MAX, TITLE_MAX, TOPICS_MAX
+from ...limits import CO_MODERATORS_MAX, QUESTION_MAX, ROUNDS_MAX, TITLE_MAX, TOPICS_MAX
 from ...models import AgendaItem, Attendance, Breakout, BreakoutQuestion, Idea, Question, Round, Topic
 from ..codes import new_secret
-from ..errors import N_, Invalid, NotFound
+from ..errors import N_, NP_, Invalid, NotFound
 from ..text import clean_optional, clean_text
 from .common import _led, _owned, _publish, _rounds, _topics
 from .validation import _title
@@ -42,8 +42,11 @@ async def add_round(db: Database, bus: Bus, *, lead_secret: str, title: str | No
             select(Breakout).where(Breakout.round_id == rounds[-1].id))).all()} if rounds else {}
         for topic in await _topics(session, workshop.id):
             like = previous.get(topic.id)
-            await _add_breakout(session, workshop.id, round_, topic,
-                                moderator=(like.moderator_name, like.moderator_organisation) if like else None)
+            breakout = await _add_breakout(session, workshop.id, round_, topic,
+                                           moderator=(like.moderator_name, like.moderator_organisation) if like
+                                           else None)
+            if like is not None and like.co_moderators:
+                breakout.co_moderators = list(like.co_moderators)
     await _publish(bus, workshop.id)
     return round_.id
 
@@ -159,17 +162,36 @@ async def delete_topic(db: Database, bus: Bus, *, lead_secret: str, topic_id: in
 # --- breakouts ---------------------------------------------------------------------------------------
 
 async def update_breakout(db: Database, bus: Bus, *, lead_secret: str, breakout_id: int,
-                          moderator_name: str | None, moderator_organisation: str | None) -> None:
-    name = clean_optional(moderator_name, max_length=TITLE_MAX, field=N_('Moderator name'))
-    organisation = clean_optional(moderator_organisation, max_length=TITLE_MAX, field=N_('Organisation'))
+                          moderator_name: str | None, moderator_organisation: str | None,
+                          co_moderators: list[tuple[str | None, str | None]] | None = None) -> None:
+    """The room's moderator and, when ``co_moderators`` is given, its further moderators as (name, organisation)
+    pairs (rows with neither are dropped; ``None`` leaves them as they are)."""
     async with db.transaction() as session:
-        workshop = await _led(session, lead_secret)
+        workshop = await _led(session, lead_secret)  # who asks first: a stranger learns nothing
+        name = clean_optional(moderator_name, max_length=TITLE_MAX, field=N_('Moderator name'))
+        organisation = clean_optional(moderator_organisation, max_length=TITLE_MAX, field=N_('Organisation'))
+        others = _co_moderators(co_moderators) if co_moderators is not None else None
         breakout = await session.get(Breakout, breakout_id)
         if breakout is None or breakout.workshop_id != workshop.id:
             raise NotFound(N_('This breakout does not exist.'))
         breakout.moderator_name = name
         breakout.moderator_organisation = organisation
+        if others is not None:
+            breakout.co_moderators = others
     await _publish(bus, workshop.id)
+
+
+def _co_moderators(rows: list[tuple[str | None, str | None]]) -> list[dict[str, str | None]]:
+    people = []
+    for row_name, row_organisation in rows:
+        name = clean_optional(row_name, max_length=TITLE_MAX, field=N_('Moderator name'))
+        organisation = clean_optional(row_organisation, max_length=TITLE_MAX, field=N_('Organisation'))
+        if name or organisation:
+            people.append({'name': name, 'organisation': organisation})
+    if len(people) > CO_MODERATORS_MAX:
+        raise Invalid(NP_('A room can have at most one further moderator.',
+                          'A room can have at most {n} further moderators.'), n=CO_MODERATORS_MAX)
+    return people
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
