@@ -104,6 +104,9 @@ class RoomView:
         self.drafts: dict[int | None, str] = {}  # by question
         self.side_boards: dict[int, IdeaBoard] = {}
         self._tabs_shown: tuple = ()
+        self.tab_row: ui.row | None = None  # these three: made when a second question opens (_make_tab_parts)
+        self.which: ui.label | None = None
+        self.side_area: ui.column | None = None
 
     @property
     def current(self) -> QuestionPublic | None:
@@ -136,13 +139,10 @@ class RoomView:
             ui.button(_('Choose a room'), icon='meeting_room').props(
                 f'unelevated no-caps href=/j/{self.code}?switch=true tag=a').mark('choose-new-room')
         self.round_prompt.set_visibility(False)
-        # several questions open at once: one tab each, the chosen one's question, box and ideas below
-        self.tab_row = ui.row().classes('w-full gap-2 items-center') \
-            .props(f'role=group aria-label="{_("Open questions")}"').mark('question-tabs')
         # phase, dots left and time stay in sight while the list scrolls (30 ideas are longer than a phone)
-        with ui.row().classes('w-full items-center justify-between no-wrap gap-2 ws-sticky-bar').mark('phase-bar'):
+        with ui.row().classes('w-full items-center justify-between no-wrap gap-2 ws-sticky-bar') \
+                .mark('phase-bar') as self.phase_bar:
             self.phase_badge = PhaseBadge(_, self.phase)
-            self.which = ui.label('').classes('text-sm font-semibold shrink-0').mark('chosen-question')
             self.dots_left = ui.label('').classes('text-sm font-semibold text-primary text-center grow') \
                 .props('role=status aria-live=polite').mark('dots-left')
             self.timer = Countdown(self.state.ends_at, done_text=_('Time is up')) \
@@ -169,7 +169,6 @@ class RoomView:
         self.list_heading = ui.label('').classes('text-lg font-semibold mt-2').props('role=heading aria-level=2')
         self.board = IdeaBoard(self.rt, _, self.state, mode='phone', own_participant_id=self.participant_id,
                                on_vote=self.vote).classes('w-full').props('data-ws=board').mark('ideas')
-        self.side_area = ui.column().classes('w-full gap-0')
         self._show_tabs()
         self._show_online()
         self._show_my_dots(mine)
@@ -302,33 +301,54 @@ class RoomView:
         if shown == self._tabs_shown and not force:
             return
         self._tabs_shown = shown
+        if tabs and self.tab_row is None:
+            self._make_tab_parts()
         for q, board in list(self.side_boards.items()):  # closed, or the current question now
             if q not in tabs or q == state.question_id:
                 self.rt.rooms.discard_board(board)
                 board.delete()
                 del self.side_boards[q]
-        with self.side_area:
-            for q in tabs:
-                if q != state.question_id and q not in self.side_boards:
-                    self.side_boards[q] = IdeaBoard(
-                        self.rt, _, state, mode='phone', own_participant_id=self.participant_id, question_id=q) \
-                        .classes('w-full').props('data-ws=board').mark(f'ideas-{q}')
-        self.tab_row.clear()
-        with self.tab_row:
-            for q in tabs:
-                question = state.questions[q]
-                chosen = target is not None and q == target.id
-                ui.button(_('Question {label}', label=_tab_label(question)), on_click=lambda q=q: self.choose(q)) \
-                    .props(f'{"unelevated" if chosen else "outline"} no-caps rounded '
-                           f'aria-pressed={"true" if chosen else "false"}').classes('ws-tap').mark(f'question-tab-{q}')
-        self.tab_row.set_visibility(bool(tabs))
-        self.which.set_text(_('Question {label}', label=_tab_label(target)) if tabs and target else '')
-        self.which.set_visibility(bool(tabs))
+        if self.tab_row is not None and self.which is not None and self.side_area is not None:
+            with self.side_area:
+                for q in tabs:
+                    if q != state.question_id and q not in self.side_boards:
+                        self.side_boards[q] = IdeaBoard(
+                            self.rt, _, state, mode='phone', own_participant_id=self.participant_id, question_id=q) \
+                            .classes('w-full').props('data-ws=board').mark(f'ideas-{q}')
+            self.tab_row.clear()
+            with self.tab_row:
+                for q in tabs:
+                    question = state.questions[q]
+                    chosen = target is not None and q == target.id
+                    ui.button(_('Question {label}', label=_tab_label(question)),
+                              on_click=lambda q=q: self.choose(q)) \
+                        .props(f'{"unelevated" if chosen else "outline"} no-caps rounded '
+                               f'aria-pressed={"true" if chosen else "false"}') \
+                        .classes('ws-tap').mark(f'question-tab-{q}')
+            self.tab_row.set_visibility(bool(tabs))
+            self.which.set_text(_('Question {label}', label=_tab_label(target)) if tabs and target else '')
+            self.which.set_visibility(bool(tabs))
         self.board.set_visibility(not self.aside)
         for q, board in self.side_boards.items():
             board.set_visibility(self.aside and q == target.id)
         show_question(self.block, self.question, target, _)
         self.outbox.next_id(self.client_id, target.id if target else None)
+
+    def _make_tab_parts(self) -> None:
+        """The tabs above the sticky bar, the chosen question's label in it and the area of the other questions'
+        boards below the current one's: made when a second question first opens, so that the usual page of one
+        question carries none of them (memory per phone, docs/performance.md)."""
+        _ = self._
+        page = self.phase_bar.parent_slot.parent
+        with page:
+            self.tab_row = ui.row().classes('w-full gap-2 items-center') \
+                .props(f'role=group aria-label="{_("Open questions")}"').mark('question-tabs')
+            self.side_area = ui.column().classes('w-full gap-0')
+        self.tab_row.move(page, page.default_slot.children.index(self.phase_bar))
+        self.side_area.move(page, page.default_slot.children.index(self.board) + 1)
+        with self.phase_bar:
+            self.which = ui.label('').classes('text-sm font-semibold shrink-0').mark('chosen-question')
+        self.which.move(self.phase_bar, 1)
 
     def _show_online(self) -> None:
         self.online.set_text(self._.ngettext('{n} person online in this room', '{n} people online in this room',
