@@ -124,6 +124,10 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
+_ANIMATIONS_DONE = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+
+
 class Axe:
     """Runs axe-core on a page and keeps every result, so that one run reports all pages at once."""
 
@@ -134,6 +138,8 @@ class Axe:
         """All WCAG 2.1 A/AA violations on ``page`` now, remembered under ``name``."""
         if not page.evaluate('() => typeof window.axe !== "undefined"'):
             page.add_script_tag(path=str(AXE))
+        # a toast fading in has the colours of neither its start nor its end: measure what stays on the screen
+        page.wait_for_function(_ANIMATIONS_DONE)
         violations = page.evaluate(_AXE_RUN, AXE_TAGS)
         self.results.setdefault(name, []).extend(violations)
         return violations
