@@ -124,8 +124,9 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
-_ANIMATIONS_DONE = """() => document.getAnimations().every(
-    a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+# short ones only: a spinner runs for ever, and a wall's page-through bar restarts with every page
+_ANIMATIONS_DONE = """() => document.getAnimations().every(a => a.playState !== 'running'
+    || a.effect?.getTiming().iterations === Infinity || Number(a.effect?.getTiming().duration) > 1000)"""
 
 
 class Axe:
