@@ -9,14 +9,13 @@ from fastapi import Request, Response
 from nicegui import ui
 
 from ..i18n import LANGUAGES, Translate, translate_error
-from ..limits import WORD_TEMPLATE_MAX_BYTES
 from ..runtime import Runtime, runtime
 from ..services import admin
 from ..services.errors import ServiceError
 from ..services.workshops import WorkshopLinks
 from ..templates import TemplateError, available_templates, load_template
 from .frame import content, frame
-from .protocol import _named_picker as named_picker
+from .protocol import _named_picker as named_picker, word_template_upload
 from .secret_links import ADMIN, MARK, copy_my_link, exchange, held_secret, invalid
 
 SCRATCH = ''
@@ -136,18 +135,10 @@ class AdminPage:
             ui.label(_('Word template (.docx or .dotx): the Word protocol takes its styles, header, footer and logo')) \
                 .classes('text-sm mt-2')
 
-            async def template_uploaded(e: Any) -> None:
-                data = await e.file.read()
+            async def template_uploaded(data: bytes, name: str) -> None:
                 await run(lambda: admin.set_server_word_template(self.rt.db, configured_secret=configured,
-                                                                 secret=self.secret, content=data,
-                                                                 filename=e.file.name))
-                template.reset()
-            template = ui.upload(on_upload=template_uploaded, auto_upload=True, max_files=1,
-                                 max_file_size=WORD_TEMPLATE_MAX_BYTES) \
-                .props('accept=".docx,.dotx" flat bordered').classes('w-full').mark('server-word-template')
-            named_picker(template, _('Choose a Word template'))
-            template.on_rejected(lambda: ui.notify(_('The Word template is too large: at most {n} MB.',
-                                                     n=WORD_TEMPLATE_MAX_BYTES // 1_000_000), type='negative'))
+                                                                 secret=self.secret, content=data, filename=name))
+            word_template_upload(_, template_uploaded).mark('server-word-template')
             ui.button(_('Remove Word template'), icon='delete', on_click=lambda: run(
                 lambda: admin.set_server_word_template(self.rt.db, configured_secret=configured, secret=self.secret,
                                                        content=None))) \

@@ -161,6 +161,20 @@ async def protocol_page(request: Request, code: str) -> None:
     background_tasks.create(off_the_loop(warm_up, workshop.language), name='warm up the protocol renderer')
 
 
+def word_template_upload(_: Translate, on_file: Callable[[bytes, str], Awaitable[object]]) -> ui.upload:
+    """An upload of a Word template (.docx/.dotx) that hands its content and name to ``on_file``; one that is too
+    large is refused with a message (the workshop's protocol page and the admin page's server-wide one)."""
+    async def uploaded(e: Any) -> None:
+        await on_file(await e.file.read(), e.file.name)
+        upload.reset()
+    upload = ui.upload(on_upload=uploaded, auto_upload=True, max_files=1, max_file_size=WORD_TEMPLATE_MAX_BYTES) \
+        .props('accept=".docx,.dotx" flat bordered').classes('w-full')
+    _named_picker(upload, _('Choose a Word template'))
+    upload.on_rejected(lambda: ui.notify(_('The Word template is too large: at most {n} MB.',
+                                           n=WORD_TEMPLATE_MAX_BYTES // 1_000_000), type='negative'))
+    return upload
+
+
 def _named_picker(upload: ui.upload, label: str) -> None:
     """Quasar's own header has an unnamed icon button around the file input: a named button instead."""
     upload.add_slot('header', f'''
@@ -502,18 +516,11 @@ class ProtocolPage:
         self.template_label = ui.label().classes('text-sm text-grey-8').mark('word-template-name')
         self._show_template_name(self.template_name)
 
-        async def uploaded(e: Any) -> None:
-            data = await e.file.read()
+        async def uploaded(data: bytes, name: str) -> None:
             if await self._run(lambda: protocol.set_word_template(
-                    self.rt.db, self.rt.bus, lead_secret=self.secret, content=data, filename=e.file.name)):
-                self._show_template_name(e.file.name)
-            template_upload.reset()
-        template_upload = ui.upload(on_upload=uploaded, auto_upload=True, max_files=1,
-                                    max_file_size=WORD_TEMPLATE_MAX_BYTES) \
-            .props('accept=".docx,.dotx" flat bordered').classes('w-full').mark('word-template-upload')
-        _named_picker(template_upload, _('Choose a Word template'))
-        template_upload.on_rejected(lambda: ui.notify(_('The Word template is too large: at most {n} MB.',
-                                                        n=WORD_TEMPLATE_MAX_BYTES // 1_000_000), type='negative'))
+                    self.rt.db, self.rt.bus, lead_secret=self.secret, content=data, filename=name)):
+                self._show_template_name(name)
+        word_template_upload(_, uploaded).mark('word-template-upload')
 
         async def remove() -> None:
             if await self._run(lambda: protocol.set_word_template(self.rt.db, self.rt.bus, lead_secret=self.secret,
